@@ -1,0 +1,165 @@
+-- The store: canonical tables of DATA.md, their replaced-row history, and the upload journal.
+--
+-- Every canonical table carries three columns of the store's own:
+--   _key       the row's identity (the export's own id, else a hash of the mapped row plus its
+--              occurrence number among identical rows of the same file; see clinic_bi/keys)
+--   _batch_id  the upload that wrote this version of the row (batches.batch_id)
+--   _row       the row's line number in that upload's file (1 = the file's first line)
+-- A row that a later upload brings again moves to <table>__replaced, so removing the later upload
+-- can put the earlier version back (clinic_bi/store.py).
+--
+-- Personal data never lands here: names and e-mails are dropped at mapping time, phones are kept
+-- only as a salted hash (phone_hash).
+
+create table if not exists meta (
+    key varchar primary key,
+    value varchar not null,
+);
+
+create sequence if not exists batch_id_seq start 1;
+
+create table if not exists batches (
+    batch_id integer primary key,
+    loaded_at timestamp not null,
+    file_name varchar not null,
+    file_sha256 varchar not null,
+    file_size bigint not null,
+    kind varchar not null,          -- canonical table the file was loaded into
+    profile varchar,                -- profile name used, if any
+    mapping json not null,          -- {"export header": "canonical column", ...}
+    rows_read integer not null,     -- data rows found in the file (total rows excluded)
+    rows_loaded integer not null,   -- rows written (new + replaced)
+    rows_new integer not null,
+    rows_replaced integer not null, -- rows the store already held, replaced by this upload
+    rows_rejected integer not null,
+    rows_skipped integer not null,  -- "Итого" / total rows recognised and left out
+    period_from date,
+    period_to date,
+);
+
+create table if not exists rejects (
+    batch_id integer not null,
+    row_number integer not null,    -- line number in the file
+    column_name varchar,            -- canonical column
+    value varchar,                  -- the unreadable value (never a name or phone)
+    reason varchar not null,
+    severity varchar not null,      -- 'rejected' (row not loaded) or 'warning' (loaded, value left empty)
+);
+
+create table if not exists profiles (
+    name varchar primary key,
+    kind varchar not null,
+    body json not null,
+    saved_at timestamp not null,
+);
+
+create table if not exists services (
+    visit_date date not null,
+    patient_id varchar not null,
+    doctor varchar not null,
+    service varchar not null,
+    amount decimal(18, 2) not null,
+    department varchar,
+    visit_id varchar,
+    service_code varchar,
+    quantity decimal(18, 3) not null,  -- 1 where the export has no quantity
+    price decimal(18, 2),
+    discount decimal(18, 2),
+    paid decimal(18, 2),
+    branch varchar,
+    duration_min decimal(10, 2),
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists leads (
+    lead_id varchar not null,
+    created_at timestamp not null,
+    channel varchar,
+    operator varchar,
+    stage varchar,                  -- new / booked / visited / contracted / lost; null if unmapped
+    stage_raw varchar,              -- the CRM's own word
+    patient_id varchar,
+    phone_hash varchar,
+    amount decimal(18, 2),
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists appointments (
+    appointment_id varchar not null,
+    scheduled_at timestamp not null,
+    status varchar not null,        -- attended / no_show / cancelled / planned
+    status_raw varchar,
+    patient_id varchar,
+    doctor varchar,
+    department varchar,
+    created_at timestamp,
+    lead_id varchar,
+    started_at timestamp,
+    wait_min decimal(10, 2),
+    branch varchar,
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists contracts (
+    contract_id varchar not null,
+    signed_at date not null,
+    amount decimal(18, 2) not null,
+    patient_id varchar,
+    lead_id varchar,
+    doctor varchar,
+    department varchar,
+    prepaid decimal(18, 2),
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists marketing_spend (
+    date date not null,             -- a monthly row is dated on the first day of its month
+    channel varchar not null,
+    amount decimal(18, 2) not null,
+    is_monthly boolean not null,    -- the export gave a month, not a day
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists reviews (
+    date date not null,
+    rating decimal(5, 2) not null,
+    rating_scale smallint not null, -- 5 or 10: the largest rating the file's scale allows
+    doctor varchar,
+    patient_id varchar,
+    source varchar,
+    text varchar,
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists patients (
+    patient_id varchar not null,
+    first_visit_date date,
+    channel varchar,
+    birth_date date,
+    gender varchar,                 -- 'f' / 'm'
+    created_at timestamp,
+    phone_hash varchar,
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+create table if not exists services__replaced as select * from services limit 0;
+create table if not exists leads__replaced as select * from leads limit 0;
+create table if not exists appointments__replaced as select * from appointments limit 0;
+create table if not exists contracts__replaced as select * from contracts limit 0;
+create table if not exists marketing_spend__replaced as select * from marketing_spend limit 0;
+create table if not exists reviews__replaced as select * from reviews limit 0;
+create table if not exists patients__replaced as select * from patients limit 0;
