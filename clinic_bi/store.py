@@ -81,4 +81,4 @@ def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows currently held per canonical table."""
-    return {t: con.table(t).count("*").fetchone()[0] for t in TABLES}
+    return {t: con.table(t).count("*").fetchall()[0][0] for t in TABLES}
