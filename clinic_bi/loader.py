@@ -1,0 +1,487 @@
+"""Loading an export into the store, and removing an upload again.
+
+    file bytes → readers.read_raw (temp `raw`) → mapping (profile or detection) → temp `staged`
+    (canonical names, text) → queries/ingest/<table>.sql (temp `parsed`: types, issues)
+    → keys → one transaction: journal row, upsert, rejects, data version.
+
+Everything before the transaction happens in temp tables of the connection, so a failure at any
+point leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from clinic_bi import store
+from clinic_bi.mapping import (
+    TABLE_SPECS,
+    Mapping,
+    MappingError,
+    Profile,
+    builtin_profiles,
+    detect,
+    missing_required,
+)
+from clinic_bi.paths import read_query
+from clinic_bi.privacy import load_or_create_salt
+from clinic_bi.readers import RawFile, ReadError, read_raw
+from clinic_bi.values import value_map_rows
+
+# The column that dates a row of each table (journal's period, coverage).
+MAIN_DATE = {
+    "services": "visit_date",
+    "leads": "created_at",
+    "appointments": "scheduled_at",
+    "contracts": "signed_at",
+    "marketing_spend": "date",
+    "reviews": "date",
+    "patients": "first_visit_date",
+}
+ID_KEYED = {"leads", "appointments", "contracts", "patients"}
+SUPPORTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".htm", ".html"}
+MAX_REASONS = 20
+
+
+class LoadError(Exception):
+    """A file that could not be loaded at all (nothing of it was written)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str  # 'rejected' | 'warning'
+
+
+@dataclass
+class LoadResult:
+    file: str
+    kind: str | None = None
+    batch_id: int | None = None
+    fmt: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    profile: str | None = None
+    rows_read: int = 0
+    rows_new: int = 0
+    rows_replaced: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    warnings: int = 0
+    issues: list[Issue] = field(default_factory=list)  # the first MAX_REASONS
+    notes: list[str] = field(default_factory=list)
+    period: tuple[date | None, date | None] = (None, None)
+    rejected_rows: pd.DataFrame | None = None  # the rejected rows as they were in the file
+    error: str | None = None
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.rows_new + self.rows_replaced
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "batch_id": self.batch_id,
+            "format": self.fmt,
+            "profile": self.profile,
+            "mapping": self.mapping,
+            "ignored_columns": self.ignored_columns,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_new": self.rows_new,
+            "rows_replaced": self.rows_replaced,
+            "rows_rejected": self.rows_rejected,
+            "rows_skipped": self.rows_skipped,
+            "warnings": self.warnings,
+            "issues": [i.__dict__ for i in self.issues],
+            "notes": self.notes,
+            "period": [d.isoformat() if d else None for d in self.period],
+            "error": self.error,
+        }
+
+
+def _table_sql(name: str, table: str) -> list[str]:
+    """A store statement template for one canonical table. The table name is spliced in, but it
+    is only ever one of store.TABLES (checked here): values are always bound parameters."""
+    if table not in store.TABLES:
+        raise ValueError(f"not a canonical table: {table!r}")
+    text = read_query("store", name).replace("{table}", table)
+    return [s for s in (_strip_comments(p) for p in text.split(";\n")) if s]
+
+
+def _strip_comments(sql: str) -> str:
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return "\n".join(lines).strip().rstrip(";")
+
+
+def _bind(sql: str, params: dict) -> dict:
+    """Only the parameters the statement names (DuckDB refuses extra ones)."""
+    return {k: v for k, v in params.items() if "$" + k in sql}
+
+
+def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(read_query("ingest", "_macros.sql"))
+
+
+# --- choosing the mapping ----------------------------------------------------------------------
+
+
+def saved_profiles(con: duckdb.DuckDBPyConnection) -> list[Profile]:
+    rows = con.execute("select body from profiles order by saved_at desc").fetchall()
+    return [Profile.from_dict(json.loads(r[0])) for r in rows]
+
+
+def save_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    con.execute(
+        "insert or replace into profiles values ($name, $kind, $body, now())",
+        {
+            "name": profile.name,
+            "kind": profile.table,
+            "body": json.dumps(profile.to_dict(), ensure_ascii=False),
+        },
+    )
+
+
+def choose_mapping(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    profile: Profile | None,
+    offered: list[Profile] | None = None,
+) -> Mapping:
+    """A given profile wins; else one of the offered profiles (--profile given several times),
+    a remembered one or a shipped one whose headers the file has (the one naming most columns);
+    else recognition from the headers."""
+    if profile is not None:
+        return profile.apply(raw.headers)
+    for group in (offered or [], saved_profiles(con) + builtin_profiles()):
+        candidates = [p for p in group if p.matches(raw.headers)]
+        if candidates:
+            return max(candidates, key=lambda p: len(p.columns)).apply(raw.headers)
+    return detect(raw.headers, raw.sample, raw.path.name)
+
+
+
+def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> None:
+    """Temp view `staged`: every column of the table's spec under its canonical name (text),
+    absent ones NULL, plus `_row` and `_first_cells` (for total-row detection)."""
+    spec = TABLE_SPECS[mapping.table]
+    by_name = {canonical: pos for pos, canonical in mapping.columns.items()}
+    width = len(con.table("raw").columns) - 1
+    exprs = [duckdb.ColumnExpression("_row")]
+    cells = [duckdb.ColumnExpression(f"c{i}") for i in range(width)]
+    exprs.append(
+        duckdb.FunctionExpression("concat_ws", duckdb.ConstantExpression(" "), *cells).alias(
+            "_first_cells"
+        )
+    )
+    for col in spec.columns:
+        pos = by_name.get(col.name)
+        if pos is not None and pos < width:
+            exprs.append(duckdb.ColumnExpression(f"c{pos}").alias(col.name))
+        else:
+            exprs.append(duckdb.ConstantExpression(None).cast(duckdb.sqltype("VARCHAR"))
+                         .alias(col.name))
+    con.table("raw").project(*exprs).create_view("staged", replace=True)
+
+
+def _load_value_map(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
+    rows = value_map_rows(mapping.values)
+    frame = pd.DataFrame(rows, columns=["field", "word", "canonical", "priority"])
+    con.register("value_map_in", frame)
+    try:
+        con.execute(
+            "create or replace temp table value_map as "
+            "select field, norm_word(word) as word, canonical from value_map_in "
+            "qualify row_number() over (partition by field, norm_word(word) "
+            "order by priority desc) = 1"
+        )
+    finally:
+        con.unregister("value_map_in")
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    salt: str,
+    profile: Profile | None = None,
+    offered: list[Profile] | None = None,
+    keep_rejected: bool = True,
+    _fail_after_upsert: bool = False,
+) -> LoadResult:
+    """Load one file in one transaction. Raises LoadError (nothing written) when the file cannot
+    be loaded at all; rows that cannot be read are reported in the result, not raised."""
+    path = Path(path)
+    result = LoadResult(file=path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path.name}: не удалось открыть файл ({exc.strerror}).") from exc
+    _install_macros(con)
+    try:
+        raw = read_raw(con, path, data, skip_rows=profile.skip_rows if profile else None)
+        mapping = choose_mapping(con, raw, profile, offered)
+    except (ReadError, MappingError) as exc:
+        raise LoadError(str(exc)) from exc
+    missing = missing_required(mapping)
+    if missing:
+        raise LoadError(
+            f"{path.name}: в файле нет обязательных столбцов для «{mapping.table}»: "
+            f"{', '.join(missing)}. Найдены: {', '.join(h for h in raw.headers if h)}."
+        )
+    table = mapping.table
+    result.kind, result.fmt, result.profile = table, raw.describe(), mapping.profile
+    result.mapping = mapping.header_map()
+    result.ignored_columns = mapping.ignored
+    if raw.rows == 0:
+        raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
+
+    _stage(con, raw, mapping)
+    _load_value_map(con, mapping)
+    params = {"salt": salt, "date_format": mapping.date_format}
+    sql = read_query("ingest", table + ".sql")
+    con.execute("create or replace temp table parsed as " + sql, _bind(sql, params))
+
+    counts = con.execute(
+        "select count(*) filter (where _is_total), "
+        "count(*) filter (where not _is_total and not _ok), "
+        "count(*) filter (where not _is_total and _ok and len(_issues) > 0) from parsed"
+    ).fetchone()
+    result.rows_skipped, result.rows_rejected, result.warnings = counts
+    result.rows_read = raw.rows - result.rows_skipped
+
+    con.execute(
+        "create or replace temp table issues as "
+        "select _row as row_number, i.column_name, i.value, i.reason, i.severity "
+        "from (select _row, unnest(_issues) as i from parsed where not _is_total)"
+    )
+    key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED else "keys_by_hash.sql")
+    con.execute("create or replace temp table incoming as " + key_sql)
+    if table in ID_KEYED:
+        dups = con.execute(read_query("ingest", "duplicate_ids.sql")).fetchall()
+        if dups:
+            id_col = next(c.name for c in TABLE_SPECS[table].columns if c.required)
+            frame = pd.DataFrame(
+                [(r, id_col, v, f"тот же номер, что в строке {k}: загружена строка {k}",
+                  "rejected") for r, v, k in dups],
+                columns=["row_number", "column_name", "value", "reason", "severity"],
+            )
+            con.register("dup_issues", frame)
+            con.execute("insert into issues select * from dup_issues")
+            con.unregister("dup_issues")
+            result.rows_rejected += len(dups)
+
+    result.notes.extend(_unmapped_words(con, table))
+    date_col = MAIN_DATE[table]
+    period = (
+        con.table("incoming")
+        .aggregate([
+            duckdb.FunctionExpression("min", duckdb.ColumnExpression(date_col)),
+            duckdb.FunctionExpression("max", duckdb.ColumnExpression(date_col)),
+        ])
+        .fetchall()[0]
+    )
+    result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
+    result.issues = [
+        Issue(*r)
+        for r in con.execute(
+            "select * from issues order by severity desc, row_number limit $n", {"n": MAX_REASONS}
+        ).fetchall()
+    ]
+    if keep_rejected and result.rows_rejected:
+        result.rejected_rows = _rejected_rows(con, raw)
+
+    _write(con, result, raw, mapping, data, _fail_after_upsert)
+    _drop_temp(con)
+    return result
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for view in ("staged", "raw"):
+        con.execute("drop view if exists " + view)
+    for t in ("raw_table", "parsed", "incoming", "issues", "value_map"):
+        con.execute("drop table if exists " + t)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    raw: RawFile,
+    mapping: Mapping,
+    data: bytes,
+    fail_after_upsert: bool,
+) -> None:
+    table = mapping.table
+    con.execute("begin transaction")
+    try:
+        batch_id = con.execute("select nextval('batch_id_seq')").fetchone()[0]
+        statements = _table_sql("upsert.sql", table)
+        replaced = con.execute(statements[0]).fetchone()[0]
+        for stmt in statements[1:]:
+            con.execute(stmt, _bind(stmt, {"batch_id": batch_id}))
+        if fail_after_upsert:  # tests: a failure in the middle of the transaction
+            raise RuntimeError("simulated failure during load")
+        loaded = con.execute("select count(*) from incoming").fetchone()[0]
+        result.batch_id = batch_id
+        result.rows_replaced = replaced
+        result.rows_new = loaded - replaced
+        con.execute(
+            "insert into batches values ($batch_id, now(), $file_name, $sha, $size, $kind, "
+            "$profile, $mapping, $read, $loaded, $new, $replaced, $rejected, $skipped, "
+            "$date_from, $date_to)",
+            {
+                "batch_id": batch_id,
+                "file_name": raw.path.name,
+                "sha": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+                "kind": table,
+                "profile": mapping.profile,
+                "mapping": json.dumps(mapping.header_map(), ensure_ascii=False),
+                "read": result.rows_read,
+                "loaded": result.rows_loaded,
+                "new": result.rows_new,
+                "replaced": result.rows_replaced,
+                "rejected": result.rows_rejected,
+                "skipped": result.rows_skipped,
+                "date_from": result.period[0],
+                "date_to": result.period[1],
+            },
+        )
+        con.execute(
+            "insert into rejects select $batch_id, row_number, column_name, value, reason, "
+            "severity from issues",
+            {"batch_id": batch_id},
+        )
+        store.bump_data_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        result.batch_id = None
+        raise
+
+
+def _as_date(v: object) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
+
+
+def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    if table != "leads":
+        return []
+    rows = con.execute(
+        "select stage_raw, count(*) from incoming where stage is null and stage_raw is not null "
+        "group by 1 order by 2 desc limit 10"
+    ).fetchall()
+    if not rows:
+        return []
+    words = ", ".join(f"«{w}» ({n})" for w, n in rows)
+    return [
+        f"Стадии CRM без соответствия: {words}. Строки загружены, но в воронке эти лиды "
+        "считаются только по записям и визитам. Укажите их в профиле (values.stage: new, "
+        "booked, visited, contracted или lost)."
+    ]
+
+
+def _rejected_rows(con: duckdb.DuckDBPyConnection, raw: RawFile) -> pd.DataFrame:
+    """The rejected rows as they stood in the file (all columns), with the reasons."""
+    frame = con.execute(
+        "select r.*, x.reasons from raw as r join ("
+        "  select row_number, string_agg(coalesce(column_name || ': ', '') || reason, '; ' "
+        "  order by column_name) as reasons from issues where severity = 'rejected' group by 1"
+        ") as x on x.row_number = r._row order by r._row"
+    ).df()
+    names = {f"c{i}": (h or f"столбец {i + 1}") for i, h in enumerate(raw.headers)}
+    frame = frame.rename(columns={**names, "_row": "Строка файла", "reasons": "Причина"})
+    extra = [c for c in frame.columns if c.startswith("c") and c[1:].isdigit()]
+    return frame.drop(columns=extra)
+
+
+def ingest_paths(
+    db_path: Path,
+    paths: Iterable[Path],
+    profiles: list[Profile] | None = None,
+) -> list[LoadResult]:
+    """Load files (folders are walked) one transaction each. A file that fails is reported in
+    its result; the others still load."""
+    files = expand_paths(paths)
+    salt = load_or_create_salt(db_path)
+    results: list[LoadResult] = []
+    con = store.connect(db_path)
+    try:
+        for f in files:
+            # One --profile applies to every file; several are offered to each file by headers.
+            given = profiles or []
+            forced = given[0] if len(given) == 1 else None
+            try:
+                results.append(ingest_file(con, f, salt, forced, offered=given))
+            except (LoadError, MappingError) as exc:
+                results.append(LoadResult(file=f.name, error=str(exc)))
+    finally:
+        con.close()
+    return results
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.iterdir()
+                       if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+# --- the journal and removal -------------------------------------------------------------------
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "select batch_id, loaded_at, file_name, kind, rows_loaded, rows_new, rows_replaced, "
+        "rows_rejected, rows_skipped, period_from, period_to, profile, file_sha256 "
+        "from batches order by batch_id"
+    ).df()
+
+
+def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> str:
+    """Undo one upload in one transaction. Returns the kind it was; raises LoadError if there
+    is no such upload."""
+    row = con.execute(
+        "select kind, file_name from batches where batch_id = $b", {"b": batch_id}
+    ).fetchone()
+    if row is None:
+        raise LoadError(f"Загрузки с номером {batch_id} нет. Список: python -m clinic_bi batches.")
+    kind = row[0]
+    con.execute("begin transaction")
+    try:
+        for stmt in _table_sql("remove.sql", kind):
+            con.execute(stmt, _bind(stmt, {"batch_id": batch_id}))
+        con.execute("delete from rejects where batch_id = $b", {"b": batch_id})
+        con.execute("delete from batches where batch_id = $b", {"b": batch_id})
+        store.bump_data_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return kind

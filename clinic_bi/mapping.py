@@ -1,0 +1,607 @@
+"""Recognising a file: which canonical table it holds and which column is which.
+
+This is the one place that decides how a header is recognised. Headers are normalised (case,
+`ё`, punctuation, units) and looked up in the synonym lists below; a header that is not an exact
+synonym may still match by containing one as whole words (the longest such synonym wins).
+The canonical columns and their types are declared here too; `queries/ingest/<table>.sql` parses
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clinic_bi.paths import PACKAGE_DIR
+
+
+class MappingError(Exception):
+    """The file's kind or a required column could not be decided; the message says what was
+    found and what is needed."""
+
+
+# --- canonical columns -------------------------------------------------------------------------
+# kind: how the raw text is read (see queries/ingest/_macros.sql)
+#   text, id, date, ts, money, num, month, rating, stage, status, gender, phone,
+#   name (used only to derive a key, never stored), drop (read and thrown away: e-mails, titles)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    # Alternatives: any one of these groups satisfies the requirement (services: amount or price;
+    # marketing_spend: date or month).
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # Words in a file name that hint at this table (used only to break ties).
+    file_hints: tuple[str, ...] = ()
+    label_ru: str = ""
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+_PERSONAL = (
+    Column("_name", "name"),
+    Column("_first_name", "name"),
+    Column("_last_name", "name"),
+    Column("_middle_name", "name"),
+    Column("_email", "drop"),
+)
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    "services": TableSpec(
+        "services",
+        (
+            Column("visit_date", "date", True),
+            Column("patient_id", "id", True),
+            Column("doctor", "text", True),
+            Column("service", "text", True),
+            Column("amount", "money"),
+            Column("department", "text"),
+            Column("visit_id", "id"),
+            Column("service_code", "id"),
+            Column("quantity", "num"),
+            Column("price", "money"),
+            Column("discount", "money"),
+            Column("paid", "money"),
+            Column("branch", "text"),
+            Column("duration_min", "num"),
+            Column("_phone", "phone"),
+            Column("_birth_date", "date"),
+            *_PERSONAL,
+        ),
+        one_of=(("amount", "price"),),
+        file_hints=("услуг", "service", "procedur", "оказан", "выручк", "ident", "medesk"),
+        label_ru="оказанные услуги",
+    ),
+    "leads": TableSpec(
+        "leads",
+        (
+            Column("lead_id", "id", True),
+            Column("created_at", "ts", True),
+            Column("channel", "text"),
+            Column("operator", "text"),
+            Column("stage", "stage"),
+            Column("patient_id", "id"),
+            Column("phone", "phone"),
+            Column("amount", "money"),
+            Column("_title", "drop"),
+            Column("_currency", "drop"),
+            Column("_pipeline", "drop"),
+            *_PERSONAL,
+        ),
+        file_hints=("лид", "lead", "сделк", "deal", "bitrix", "crm", "заявк"),
+        label_ru="лиды / сделки CRM",
+    ),
+    "appointments": TableSpec(
+        "appointments",
+        (
+            Column("appointment_id", "id", True),
+            Column("scheduled_at", "ts", True),
+            Column("status", "status", True),
+            Column("patient_id", "id"),
+            Column("doctor", "text"),
+            Column("department", "text"),
+            Column("created_at", "ts"),
+            Column("lead_id", "id"),
+            Column("started_at", "ts"),
+            Column("wait_min", "num"),
+            Column("branch", "text"),
+            Column("_phone", "phone"),
+            *_PERSONAL,
+        ),
+        file_hints=("распис", "запис", "schedule", "appoint", "приём", "прием"),
+        label_ru="расписание (записи на приём)",
+    ),
+    "contracts": TableSpec(
+        "contracts",
+        (
+            Column("contract_id", "id", True),
+            Column("signed_at", "date", True),
+            Column("amount", "money", True),
+            Column("patient_id", "id"),
+            Column("lead_id", "id"),
+            Column("doctor", "text"),
+            Column("department", "text"),
+            Column("prepaid", "money"),
+            *_PERSONAL,
+        ),
+        file_hints=("договор", "contract", "план"),
+        label_ru="договоры / планы лечения",
+    ),
+    "marketing_spend": TableSpec(
+        "marketing_spend",
+        (
+            Column("amount", "money", True),
+            Column("channel", "text", True),
+            Column("date", "date"),
+            Column("month", "month"),
+        ),
+        one_of=(("date", "month"),),
+        file_hints=("расход", "реклам", "spend", "marketing", "маркетинг", "бюджет", "cost"),
+        label_ru="расходы на рекламу",
+    ),
+    "reviews": TableSpec(
+        "reviews",
+        (
+            Column("rating", "rating", True),
+            Column("date", "date", True),
+            Column("doctor", "text"),
+            Column("patient_id", "id"),
+            Column("source", "text"),
+            Column("text", "text"),
+            *_PERSONAL,
+        ),
+        file_hints=("отзыв", "review", "оценк", "рейтинг"),
+        label_ru="отзывы",
+    ),
+    "patients": TableSpec(
+        "patients",
+        (
+            Column("patient_id", "id", True),
+            Column("first_visit_date", "date"),
+            Column("channel", "text"),
+            Column("birth_date", "date"),
+            Column("gender", "gender"),
+            Column("created_at", "ts"),
+            Column("phone", "phone"),
+            *_PERSONAL,
+        ),
+        file_hints=("пациент", "patient", "клиент", "client", "карт"),
+        label_ru="список пациентов",
+    ),
+}
+
+# --- header synonyms ---------------------------------------------------------------------------
+# Per canonical column; a table-scoped entry ("leads.lead_id") wins over the shared one.
+# Listed in DATA.md's spelling; normalised at import time.
+
+_SHARED: dict[str, list[str]] = {
+    "visit_date": ["Дата", "Дата приёма", "Дата визита", "Дата оказания", "Дата услуги",
+                   "Дата оказания услуги", "date", "visit date", "service date", "ProcDate"],
+    "patient_id": ["№ карты", "Номер карты", "Код пациента", "ID пациента", "Пациент (№ карты)",
+                   "Номер медкарты", "№ медкарты", "Номер амбулаторной карты", "Карта",
+                   "Карта пациента", "patient id", "patient_id", "PatNum", "PatientId",
+                   "card number"],
+    "doctor": ["Врач", "Доктор", "Специалист", "Исполнитель", "Врач, оказавший услугу",
+               "Сотрудник", "Лечащий врач", "ФИО врача", "doctor", "provider", "dentist"],
+    "department": ["Отделение", "Направление", "Специальность", "Подразделение", "Профиль",
+                   "department", "specialty"],
+    "service": ["Услуга", "Наименование услуги", "Номенклатура", "Наименование", "service",
+                "procedure", "descript", "service name"],
+    "service_code": ["Код услуги", "Артикул", "Код", "code", "procCode", "service code"],
+    "quantity": ["Кол-во", "Количество", "Кол во", "qty", "quantity", "UnitQty"],
+    "price": ["Цена", "Стоимость", "Цена за ед.", "Цена за единицу", "Стоимость услуги",
+              "price", "fee", "unit price"],
+    "discount": ["Скидка", "Сумма скидки", "discount"],
+    "amount": ["Сумма", "Итого", "К оплате", "Сумма со скидкой", "Сумма к оплате",
+               "Сумма итого", "amount", "total", "OPPORTUNITY"],
+    "paid": ["Оплачено", "Сумма оплаты", "Поступило", "Оплата", "paid"],
+    "visit_id": ["Номер визита", "ID визита", "Визит", "№ приёма", "№ визита", "Номер приёма",
+                 "visit id", "AptNum"],
+    "branch": ["Филиал", "Клиника", "branch", "clinic", "location"],
+    "duration_min": ["Длительность", "Продолжительность", "Длительность, мин",
+                     "Время выполнения", "duration", "duration min"],
+    "created_at": ["Дата создания", "Дата записи", "Создан", "Создано", "Дата обращения",
+                   "Дата заявки", "created", "created at", "DATE_CREATE"],
+    "channel": ["Источник", "Канал", "Рекламная система", "Откуда узнал", "Откуда узнали",
+                "Источник обращения", "Рекламный канал", "source", "channel", "utm_source",
+                "UTM_SOURCE", "SOURCE_NAME", "SOURCE_ID"],
+    "operator": ["Ответственный", "Оператор", "Администратор", "ASSIGNED_BY_NAME", "operator",
+                 "assigned"],
+    "stage": ["Стадия сделки", "Статус", "Стадия", "Статус лида", "STAGE_NAME", "STATUS_ID",
+              "STATUS_NAME", "STAGE_ID", "stage", "status"],
+    "status": ["Статус", "Статус записи", "Статус приёма", "Состояние", "status",
+               "AptStatus"],
+    "phone": ["Телефон", "Мобильный", "Мобильный телефон", "Контактный телефон", "Тел.",
+              "phone", "PHONE", "mobile"],
+    "scheduled_at": ["Дата и время приёма", "Время приёма", "Назначено на", "Дата приёма",
+                     "Дата и время", "Начало приёма", "appointment time", "AptDateTime",
+                     "scheduled"],
+    "started_at": ["Начало приёма (факт)", "Фактическое начало", "Пациент принят в",
+                   "Время начала (факт)", "started", "check-in", "checkin"],
+    "wait_min": ["Время ожидания", "Ожидание, мин", "Ожидание", "wait", "wait min"],
+    "signed_at": ["Дата подписания", "Дата договора", "Дата заключения", "signed",
+                  "signed at"],
+    "prepaid": ["Предоплата", "Аванс", "Внесено", "prepaid", "prepayment"],
+    "rating": ["Оценка", "Рейтинг", "Балл", "Оценка пациента", "rating", "score", "stars"],
+    "source": ["Площадка", "Источник", "Сайт", "source", "platform"],
+    "text": ["Отзыв", "Текст", "Текст отзыва", "Комментарий", "text", "review", "comment"],
+    "first_visit_date": ["Дата первого визита", "Первый визит", "Дата первичного приёма",
+                         "Первичный приём", "first visit", "first visit date"],
+    "birth_date": ["Дата рождения", "ДР", "birth date", "birthdate", "birthday", "BirthDate"],
+    "gender": ["Пол", "gender", "sex"],
+    "month": ["Месяц", "Период", "month", "period"],
+    "lead_id": ["ID лида", "Номер лида", "ID сделки", "Лид", "lead id", "LEAD_ID"],
+    "contract_id": ["Номер договора", "№ договора", "Договор", "ID договора", "contract id",
+                    "contract"],
+    "appointment_id": ["ID записи", "Номер записи", "№ записи", "ID приёма", "appointment id",
+                       "AptNum"],
+    "_name": ["Пациент", "ФИО", "ФИО пациента", "Клиент", "Контакт", "Имя пациента",
+              "name", "full name", "CONTACT_NAME", "patient name", "Фамилия Имя Отчество"],
+    "_first_name": ["Имя", "first name", "NAME"],
+    "_last_name": ["Фамилия", "last name", "LAST_NAME"],
+    "_middle_name": ["Отчество", "middle name", "SECOND_NAME"],
+    "_email": ["E-mail", "Email", "Эл. почта", "Электронная почта", "Почта", "EMAIL"],
+    "_title": ["Название лида", "Название сделки", "Название", "TITLE"],
+    "_currency": ["Валюта", "currency", "CURRENCY_ID"],
+    "_pipeline": ["Воронка", "CATEGORY_ID"],
+    "_phone": ["Телефон", "Мобильный", "Мобильный телефон", "Контактный телефон", "phone"],
+    "_birth_date": ["Дата рождения", "birth date", "birthdate"],
+}
+
+# Table-scoped synonyms: where a word means something else in one kind of export.
+_SCOPED: dict[str, dict[str, list[str]]] = {
+    "leads": {
+        "lead_id": ["ID", "ID лида", "Номер лида", "ID сделки", "Номер сделки", "lead id",
+                    "LEAD_ID", "DEAL_ID"],
+        "amount": ["Возможная сумма", "Сумма", "Сумма сделки", "OPPORTUNITY", "amount"],
+        # A Bitrix "Направление" of a deal is a sales pipeline, not a clinic department.
+        "_pipeline": ["Направление", "Воронка", "CATEGORY_ID"],
+    },
+    "appointments": {
+        "appointment_id": ["ID записи", "Номер записи", "№ записи", "ID приёма", "ID",
+                           "appointment id", "AptNum"],
+        "lead_id": ["ID лида", "Номер лида", "ID сделки", "lead id"],
+    },
+    "contracts": {
+        "contract_id": ["Номер договора", "№ договора", "Договор", "ID договора", "ID",
+                        "Номер", "contract id", "contract"],
+        "amount": ["Сумма договора", "Сумма", "Стоимость", "Сумма плана", "amount", "total"],
+        "signed_at": ["Дата подписания", "Дата договора", "Дата заключения", "Дата", "signed",
+                      "signed at"],
+    },
+    "marketing_spend": {
+        "amount": ["Расход", "Расходы", "Затраты", "Бюджет", "Стоимость", "Сумма", "Потрачено",
+                   "spend", "cost", "amount"],
+        "channel": ["Канал", "Источник", "Рекламный канал", "Рекламная система", "Площадка",
+                    "channel", "source", "utm_source"],
+        "date": ["Дата", "date", "day"],
+    },
+    "reviews": {
+        "date": ["Дата", "Дата отзыва", "date", "created"],
+    },
+    "patients": {
+        "created_at": ["Дата регистрации", "Дата создания", "Дата заведения карты", "Создан",
+                       "created", "registered"],
+        "channel": ["Откуда узнал", "Откуда узнали", "Источник", "Канал", "Рекламный канал",
+                    "channel", "source"],
+    },
+    "services": {
+        "_name": ["Пациент", "ФИО", "ФИО пациента", "Клиент", "Имя пациента", "patient name",
+                  "name"],
+    },
+}
+
+# Synonyms that mean "patient id" or "patient name" depending on the values (DATA.md lists
+# "Пациент" under both). Decided per file by looking at the values.
+_AMBIGUOUS_PATIENT = {"пациент", "клиент", "patient"}
+
+_UNIT_TOKENS = {"руб", "р", "rub", "rur", "₽", "коп", "мин", "min", "шт", "%", "ед"}
+_NORMALISE_RE = re.compile(r"[^\w№%₽]+", re.UNICODE)
+
+
+def normalise_header(text: object) -> str:
+    """`  Сумма, руб. ` → `сумма`; `Дата приёма` → `дата приема`; `№ карты` → `номер карты`."""
+    s = str(text or "").lower().replace("ё", "е").replace("\u00a0", " ")
+    s = s.replace("№", " номер ").replace("#", " номер ").replace("_", " ")
+    tokens = [t for t in _NORMALISE_RE.sub(" ", s).split() if t]
+    while len(tokens) > 1 and tokens[-1] in _UNIT_TOKENS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _compile(words: list[str]) -> list[str]:
+    seen: list[str] = []
+    for w in words:
+        n = normalise_header(w)
+        if n and n not in seen:
+            seen.append(n)
+    return seen
+
+
+def _table_synonyms(table: str) -> dict[str, list[str]]:
+    spec = TABLE_SPECS[table]
+    out: dict[str, list[str]] = {}
+    for col in spec.columns:
+        # stage for leads, status for appointments share the word "Статус"
+        words = _SCOPED.get(table, {}).get(col.name) or _SHARED.get(col.name, [])
+        out[col.name] = _compile(words)
+    return out
+
+
+SYNONYMS: dict[str, dict[str, list[str]]] = {t: _table_synonyms(t) for t in TABLE_SPECS}
+ALL_SYNONYMS: frozenset[str] = frozenset(
+    w for table in SYNONYMS.values() for words in table.values() for w in words
+)
+
+
+def header_score(cells: list[object]) -> int:
+    """How many cells of a row look like known headers: used to find the header row."""
+    score = 0
+    for c in cells:
+        n = normalise_header(c)
+        if n and (n in ALL_SYNONYMS or n.replace(" ", "") in ALL_SYNONYMS):
+            score += 1
+    return score
+
+
+def _match(header: str, synonyms: dict[str, list[str]]) -> tuple[str | None, int]:
+    """The canonical column a normalised header maps to, and how strong the match is:
+    3 = exact synonym (earlier in the list is stronger), 1 = contains a synonym as words."""
+    best: tuple[str | None, int] = (None, 0)
+    best_rank = 10**6
+    for col, words in synonyms.items():
+        if header in words:
+            rank = words.index(header)
+            if best[1] < 3 or rank < best_rank:
+                best, best_rank = (col, 3), rank
+    if best[0]:
+        return best
+    padded = f" {header} "
+    longest = 0
+    for col, words in synonyms.items():
+        for w in words:
+            if len(w) > longest and f" {w} " in padded and len(w) >= 4:
+                best, longest = (col, 1), len(w)
+    return best
+
+
+# --- the result of recognising a file ----------------------------------------------------------
+
+
+@dataclass
+class Mapping:
+    table: str
+    columns: dict[int, str]  # raw column position → canonical column
+    headers: list[str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: str | None = None
+    profile: str | None = None
+    ignored: list[str] = field(default_factory=list)
+
+    def header_map(self) -> dict[str, str]:
+        return {self.headers[i]: c for i, c in sorted(self.columns.items())}
+
+    def canonical(self) -> set[str]:
+        return set(self.columns.values())
+
+
+def _looks_like_names(values: list[str]) -> bool:
+    """Patient names have letters and a space ("Иванов Иван"); card numbers do not."""
+    vals = [v.strip() for v in values if v and v.strip()]
+    if not vals:
+        return False
+    wordy = sum(1 for v in vals if re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", v))
+    return wordy * 2 > len(vals)
+
+
+def map_columns(table: str, headers: list[str], sample: list[list[str]]) -> Mapping:
+    """Map every header of a file onto the table's canonical columns (the best match wins each
+    canonical column; the rest are listed as ignored)."""
+    synonyms = SYNONYMS[table]
+    candidates: dict[str, list[tuple[int, int, int]]] = {}
+    for pos, h in enumerate(headers):
+        n = normalise_header(h)
+        if not n:
+            continue
+        if n in _AMBIGUOUS_PATIENT and "patient_id" in synonyms:
+            col_values = [row[pos] if pos < len(row) else "" for row in sample]
+            col = "_name" if _looks_like_names(col_values) else "patient_id"
+            candidates.setdefault(col, []).append((2, 0, pos))
+            continue
+        col, strength = _match(n, synonyms)
+        if col is None:
+            continue
+        rank = synonyms[col].index(n) if n in synonyms[col] else 99
+        candidates.setdefault(col, []).append((strength, -rank, pos))
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
+    used: set[int] = set()
+    for col, cands in candidates.items():
+        cands.sort(reverse=True)
+        winner = cands[0]
+        if winner[2] in used:
+            continue
+        columns[winner[2]] = col
+        used.add(winner[2])
+    for pos, h in enumerate(headers):
+        if pos not in columns and str(h or "").strip():
+            ignored.append(str(h))
+    return Mapping(table=table, columns=columns, headers=[str(h or "") for h in headers],
+                   ignored=ignored)
+
+
+def missing_required(mapping: Mapping) -> list[str]:
+    spec = TABLE_SPECS[mapping.table]
+    have = mapping.canonical()
+    missing = [c for c in spec.required if c not in have]
+    for group in spec.one_of:
+        if not have.intersection(group):
+            missing.append(" или ".join(group))
+    return missing
+
+
+def _describe_needed(table: str, missing: list[str]) -> str:
+    parts = []
+    for m in missing:
+        names = m.split(" или ")
+        examples = []
+        for name in names:
+            words = (_SCOPED.get(table, {}).get(name) or _SHARED.get(name, []))[:3]
+            examples.append(f"{name} ({', '.join(words)})")
+        parts.append(" или ".join(examples))
+    return "; ".join(parts)
+
+
+def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> Mapping:
+    """Decide the table a file holds from its headers (file name only breaks ties)."""
+    mappings = [map_columns(t, headers, sample) for t in TABLE_SPECS]
+    lname = file_name.lower()
+
+    def score(m: Mapping) -> tuple[int, int, int]:
+        complete = 0 if missing_required(m) else 1
+        real = sum(1 for c in m.canonical() if not c.startswith("_"))
+        hint = int(any(h in lname for h in TABLE_SPECS[m.table].file_hints))
+        return complete, real, hint
+
+    ranked = sorted(mappings, key=score, reverse=True)
+    best = ranked[0]
+    if missing_required(best):
+        found = ", ".join(f"«{h}»" for h in headers if str(h).strip()) or "ни одного"
+        lines = [f"Не удалось понять, что за выгрузка. Найдены столбцы: {found}."]
+        for m in ranked[:2]:
+            spec = TABLE_SPECS[m.table]
+            need = _describe_needed(m.table, missing_required(m))
+            lines.append(f"Для «{spec.label_ru}» ({m.table}) не хватает: {need}.")
+        lines.append("Переименуйте столбец или укажите профиль сопоставления (--profile).")
+        raise MappingError(" ".join(lines))
+    runner = ranked[1]
+    if score(runner) == score(best):
+        raise MappingError(
+            f"Выгрузка подходит и под «{TABLE_SPECS[best.table].label_ru}», и под "
+            f"«{TABLE_SPECS[runner.table].label_ru}». Укажите профиль (--profile) или "
+            "назовите файл по его содержимому (например, «услуги.csv», «лиды.csv»)."
+        )
+    return best
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+BUILTIN_PROFILES_DIR = PACKAGE_DIR / "profiles"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    table: str
+    columns: dict[str, str]  # export header → canonical column
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: str | None = None
+    skip_rows: int | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Profile:
+        table = d.get("table")
+        if table not in TABLE_SPECS:
+            raise MappingError(
+                f"Профиль «{d.get('name', '?')}»: неизвестная таблица {table!r}; "
+                f"допустимы: {', '.join(TABLE_SPECS)}."
+            )
+        columns = dict(d.get("columns") or {})
+        known = {c.name for c in TABLE_SPECS[table].columns}
+        known |= {"phone", "_name", "name", "email", "_email", "drop", "status", "stage"}
+        bad = [v for v in columns.values() if v not in known]
+        if bad:
+            raise MappingError(
+                f"Профиль «{d.get('name', '?')}»: столбцы {bad} не относятся к таблице {table}."
+            )
+        return cls(
+            name=str(d.get("name") or "без имени"),
+            table=table,
+            columns=columns,
+            values={k: dict(v) for k, v in (d.get("values") or {}).items()},
+            date_format=d.get("date_format"),
+            skip_rows=d.get("skip_rows"),
+        )
+
+    @classmethod
+    def load(cls, path: Path | str) -> Profile:
+        path = Path(path)
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise MappingError(f"Профиль {path}: не удалось прочитать ({exc}).") from exc
+
+    def to_dict(self) -> dict:
+        d: dict = {"name": self.name, "table": self.table, "columns": self.columns}
+        if self.values:
+            d["values"] = self.values
+        if self.date_format:
+            d["date_format"] = self.date_format
+        if self.skip_rows is not None:
+            d["skip_rows"] = self.skip_rows
+        return d
+
+    def matches(self, headers: list[str]) -> bool:
+        """A profile applies to a file that has every header it names."""
+        present = {normalise_header(h) for h in headers}
+        return bool(self.columns) and all(normalise_header(h) in present for h in self.columns)
+
+    def apply(self, headers: list[str]) -> Mapping:
+        by_norm = {normalise_header(h): i for i, h in enumerate(headers)}
+        columns: dict[int, str] = {}
+        for header, canonical in self.columns.items():
+            pos = by_norm.get(normalise_header(header))
+            if pos is None:
+                found = ", ".join(f"«{h}»" for h in headers if str(h).strip())
+                raise MappingError(
+                    f"Профиль «{self.name}» ждёт столбец «{header}», а в файле его нет. "
+                    f"Найдены: {found}. Выберите другой профиль или обновите этот."
+                )
+            columns[pos] = {"name": "_name", "email": "_email", "drop": "_email"}.get(
+                canonical, canonical
+            )
+            if self.table in ("services", "appointments") and canonical == "phone":
+                columns[pos] = "_phone"
+        ignored = [str(h) for i, h in enumerate(headers) if i not in columns and str(h).strip()]
+        return Mapping(
+            table=self.table,
+            columns=columns,
+            headers=[str(h or "") for h in headers],
+            values=self.values,
+            date_format=self.date_format,
+            profile=self.name,
+            ignored=ignored,
+        )
+
+    @classmethod
+    def from_mapping(cls, name: str, mapping: Mapping) -> Profile:
+        return cls(
+            name=name,
+            table=mapping.table,
+            columns=mapping.header_map(),
+            values=mapping.values,
+            date_format=mapping.date_format,
+        )
+
+
+def builtin_profiles() -> list[Profile]:
+    return [Profile.load(p) for p in sorted(BUILTIN_PROFILES_DIR.glob("*.json"))]

@@ -1,0 +1,314 @@
+"""Reading an export file into a temporary table `raw` of text columns c0..cN plus `_row`.
+
+Formats: CSV (UTF-8 with or without BOM, UTF-16, Windows-1251; `,` `;` tab `|`; quoted fields;
+Bitrix24's trailing `;`), XLSX / XLS / ODS (via python-calamine; title rows above the header,
+real date cells) and Bitrix24's "Excel" export, which is an HTML table named `.xls`.
+Encoding, delimiter and the header row are detected, never asked. The header row is the row among
+the first ones that looks most like a header (most cells that are known column names).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from clinic_bi.mapping import header_score
+
+SNIFF_BYTES = 256 * 1024
+HEADER_SEARCH_ROWS = 40
+SAMPLE_ROWS = 50
+DELIMITERS = (";", ",", "\t", "|")
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; the message names the file and what to do."""
+
+
+@dataclass
+class RawFile:
+    """What was read: the header, a sample of data rows, and how the file was understood.
+    The rows themselves are in the connection's temp table `raw` (c0..cN, `_row`)."""
+
+    path: Path
+    headers: list[str]
+    sample: list[list[str]]
+    rows: int
+    fmt: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_line: int = 1  # 1-based line (or sheet row) of the header
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = [self.fmt]
+        if self.encoding:
+            parts.append(self.encoding)
+        if self.delimiter:
+            parts.append("разделитель " + {"\t": "табуляция"}.get(self.delimiter, self.delimiter))
+        parts.append(f"заголовок в строке {self.header_line}")
+        return ", ".join(parts)
+
+
+def sniff_kind(data: bytes) -> str:
+    """'html', 'xlsx' (zip: xlsx/ods), 'xls' (OLE2 BIFF) or 'csv', from the first bytes."""
+    head = data[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    probe = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if b"\x00" in probe[:200]:  # UTF-16 text: look at it decoded
+        try:
+            probe = head.decode("utf-16").encode("utf-8", "replace").lower().lstrip()
+        except UnicodeDecodeError:
+            pass
+    if probe.startswith((b"<!doctype html", b"<html", b"<meta", b"<table", b"<?xml", b"<head")):
+        return "html"
+    if b"<table" in probe[:2048]:
+        return "html"
+    return "csv"
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (BOM or valid), UTF-16 (BOM), else Windows-1251: Excel's and 1C's Russian CSV."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A cut in the middle of a multi-byte character at the very end is still UTF-8.
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+        return "cp1251"
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, int]:
+    """(index, score) of the row that looks most like a header among the first rows."""
+    best, best_score = 0, -1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = [c for c in row if str(c or "").strip()]
+        if len(filled) < 2:
+            continue
+        s = header_score(row)
+        if s > best_score:
+            best, best_score = i, s
+    return best, best_score
+
+
+def _parse_lines(text: str, delimiter: str) -> list[list[str]]:
+    lines = text.splitlines()[: HEADER_SEARCH_ROWS + SAMPLE_ROWS]
+    return [row for row in csv.reader(lines, delimiter=delimiter, quotechar='"')]
+
+
+def _choose_delimiter(text: str) -> tuple[str, list[list[str]], int]:
+    """The delimiter under which some row reads most like a header; ties go to the one that
+    splits the most lines into the same number of fields."""
+    best = None
+    for d in DELIMITERS:
+        rows = _parse_lines(text, d)
+        idx, score = _find_header(rows)
+        width = len(rows[idx]) if rows else 0
+        consistent = sum(1 for r in rows[idx:] if len(r) == width and width > 1)
+        key = (score, consistent, width)
+        if best is None or key > best[0]:
+            best = (key, d, rows, idx)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _strip_trailing_empty(headers: list[str]) -> list[str]:
+    """Bitrix24 ends every line with `;`: an empty trailing column to drop."""
+    out = list(headers)
+    while out and not str(out[-1] or "").strip():
+        out.pop()
+    return out
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, skip_rows: int | None = None
+) -> RawFile:
+    """Read `data` (the bytes of `path`) into temp table `raw`."""
+    if not data.strip():
+        raise ReadError(f"{path.name}: файл пуст. Выгрузите отчёт заново.")
+    kind = sniff_kind(data)
+    if kind == "csv":
+        return _read_csv(con, path, data, skip_rows)
+    if kind == "html":
+        return _read_rows(con, path, _html_rows(path, data), "HTML-таблица (.xls Битрикс24)",
+                          skip_rows)
+    return _read_rows(con, path, _workbook_rows(path, data), "Excel", skip_rows)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, skip_rows: int | None
+) -> RawFile:
+    encoding = detect_encoding(data)
+    if encoding == "utf-8" or encoding == "utf-8-sig":
+        head = data[:SNIFF_BYTES].decode("utf-8-sig", errors="ignore")
+        text = None
+    else:
+        text = data.decode(encoding, errors="strict" if encoding == "utf-16" else "replace")
+        head = text[: SNIFF_BYTES]
+    if "\x00" in head:
+        raise ReadError(
+            f"{path.name}: это не текстовый файл (внутри двоичные данные). "
+            "Сохраните отчёт как CSV или XLSX."
+        )
+    delimiter, rows, header_idx = _choose_delimiter(head)
+    if skip_rows is not None:
+        header_idx = skip_rows
+    if header_idx >= len(rows):
+        raise ReadError(f"{path.name}: не найдена строка заголовка.")
+    headers = _strip_trailing_empty(rows[header_idx])
+    width = max([len(rows[header_idx])] + [len(r) for r in rows[header_idx + 1:]])
+    sample = [r for r in rows[header_idx + 1: header_idx + 1 + SAMPLE_ROWS]]
+    # The header's physical line: csv rows can span lines only inside quotes, which headers and
+    # title rows do not do.
+    header_line = header_idx + 1
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    with tempfile.TemporaryDirectory(prefix="clinic_bi_") as tmp:
+        if text is None:
+            csv_path = path
+        else:
+            # DuckDB reads UTF-8 only (no network for the encodings extension): decode here.
+            csv_path = Path(tmp) / "decoded.csv"
+            csv_path.write_text(text, encoding="utf-8")
+        try:
+            con.execute(
+                "create or replace temp table raw_table as "
+                "select * from read_csv($path, delim = $delim, header = false, skip = $skip, "
+                "all_varchar = true, null_padding = true, auto_detect = false, "
+                "columns = $columns, quote = '\"', escape = '\"', strict_mode = false, "
+                "encoding = 'utf-8')",
+                {
+                    "path": str(csv_path),
+                    "delim": delimiter,
+                    "skip": header_line,
+                    "columns": columns,
+                },
+            )
+        except duckdb.Error as exc:
+            raise ReadError(f"{path.name}: не удалось разобрать CSV ({exc}).") from exc
+    # `raw`: the table with `_row`, the file's line number (rowid keeps the file's order).
+    rel = con.table("raw_table")
+    row = (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(header_line + 1))
+    rel.project(duckdb.StarExpression(), row.cast(duckdb.sqltype("INTEGER")).alias("_row")) \
+        .create_view("raw", replace=True)
+    n = rel.count("*").fetchall()[0][0]
+    label = {"utf-8-sig": "UTF-8 с BOM", "utf-8": "UTF-8", "cp1251": "Windows-1251",
+             "utf-16": "UTF-16"}[encoding]
+    return RawFile(path=path, headers=headers, sample=sample, rows=n, fmt="CSV",
+                   encoding=label, delimiter=delimiter, header_line=header_line)
+
+
+# --- spreadsheets and HTML tables ------------------------------------------------------------
+
+
+def _workbook_rows(path: Path, data: bytes) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types per format
+        raise ReadError(
+            f"{path.name}: файл Excel повреждён или не читается ({exc}). "
+            "Откройте его в Excel и сохраните заново как XLSX."
+        ) from exc
+    best: list[list[object]] = []
+    best_score = -1
+    try:
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            _, score = _find_header([[_cell_text(c) or "" for c in r] for r in rows[:40]])
+            if score > best_score:
+                best, best_score = rows, score
+    finally:
+        close = getattr(wb, "close", None)
+        if close:
+            close()
+    return best
+
+
+def _html_rows(path: Path, data: bytes) -> list[list[object]]:
+    import lxml.html
+
+    encoding = detect_encoding(data)
+    text = data.decode(encoding, errors="replace")
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except Exception as exc:  # lxml's parser errors
+        raise ReadError(f"{path.name}: HTML-таблица не читается ({exc}).") from exc
+    tables = doc.xpath("//table")
+    if not tables:
+        raise ReadError(f"{path.name}: в файле нет таблицы. Выгрузите отчёт заново.")
+    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
+    return [
+        [cell.text_content().strip() for cell in tr.xpath("./td|./th")]
+        for tr in table.xpath(".//tr")
+    ]
+
+
+def _cell_text(v: object) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    return str(v)
+
+
+def _read_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    rows: list[list[object]],
+    fmt: str,
+    skip_rows: int | None,
+) -> RawFile:
+    if not rows:
+        raise ReadError(f"{path.name}: таблица пуста. Выгрузите отчёт заново.")
+    head_text = [[_cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
+    header_idx = skip_rows if skip_rows is not None else _find_header(head_text)[0]
+    if header_idx >= len(rows):
+        raise ReadError(f"{path.name}: не найдена строка заголовка.")
+    headers = _strip_trailing_empty([_cell_text(c) or "" for c in rows[header_idx]])
+    body = rows[header_idx + 1:]
+    width = max([len(headers)] + [len(r) for r in body])
+    columns: dict[str, pa.Array] = {}
+    for i in range(width):
+        columns[f"c{i}"] = pa.array([_cell_text(r[i]) if i < len(r) else None for r in body],
+                                    type=pa.string())
+    first_line = header_idx + 2
+    columns["_row"] = pa.array(range(first_line, first_line + len(body)), type=pa.int32())
+    table = pa.table(columns)
+    con.register("raw_arrow", table)
+    try:
+        con.execute("create or replace temp table raw_table as select * from raw_arrow")
+        con.execute("create or replace temp view raw as select * from raw_table")
+    finally:
+        con.unregister("raw_arrow")
+    sample = [[_cell_text(c) or "" for c in r] for r in body[:SAMPLE_ROWS]]
+    return RawFile(path=path, headers=headers, sample=sample, rows=len(body), fmt=fmt,
+                   header_line=header_idx + 1)

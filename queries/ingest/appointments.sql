@@ -1,0 +1,73 @@
+-- Parse a staged schedule export (bookings) into the store's types.
+-- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`, `value_map`.
+-- DATA.md "appointments": status is required and must map to attended / no_show / cancelled /
+-- planned; an unknown word rejects the row with the word named, so the user can add it to the
+-- profile instead of losing a booking silently.
+with typed as (
+    select
+        s._row,
+        is_total_text(s._first_cells) as _is_total,
+        clean_text(s.appointment_id) as appointment_id,
+        parse_ts(s.scheduled_at, $date_format) as scheduled_at,
+        vm.canonical as status,
+        clean_text(s.status) as status_raw,
+        coalesce(
+            clean_text(s.patient_id),
+            derived_patient_id(concat_ws(' ', s._name, s._last_name, s._first_name, s._middle_name),
+                               s._phone, null, $salt)
+        ) as patient_id,
+        clean_name(s.doctor) as doctor,
+        clean_text(s.department) as department,
+        parse_ts(s.created_at, $date_format) as created_at,
+        clean_text(s.lead_id) as lead_id,
+        parse_ts(s.started_at, $date_format) as started_at,
+        parse_num(s.wait_min) as wait_min,
+        clean_text(s.branch) as branch,
+        s.appointment_id as appointment_id_raw,
+        s.scheduled_at as scheduled_at_raw,
+        s.created_at as created_at_raw,
+        s.started_at as started_at_raw,
+        s.wait_min as wait_min_raw,
+    from staged as s
+    left join value_map as vm
+        on vm.field = 'status' and vm.word = norm_word(s.status)
+),
+
+final as (
+    select
+        _row,
+        _is_total,
+        list_filter([
+            required_issue('appointment_id', appointment_id_raw, appointment_id, 'номер записи'),
+            required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'дата и время'),
+            case
+                when status_raw is null then
+                    {'column_name': 'status', 'value': null::varchar,
+                     'reason': 'пустое значение (обязательное поле)', 'severity': 'rejected'}
+                when status is null then
+                    {'column_name': 'status', 'value': status_raw,
+                     'reason': 'неизвестный статус записи: добавьте его в профиль (values.status: attended, no_show, cancelled или planned)',
+                     'severity': 'rejected'}
+            end,
+            optional_issue('created_at', created_at_raw, created_at, 'дата'),
+            optional_issue('started_at', started_at_raw, started_at, 'дата и время'),
+            optional_issue('wait_min', wait_min_raw, wait_min, 'число минут'),
+        ], lambda x: x is not null) as _issues,
+        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
+        appointment_id,
+        scheduled_at,
+        status,
+        status_raw,
+        patient_id,
+        doctor,
+        department,
+        created_at,
+        lead_id,
+        started_at,
+        wait_min,
+        branch,
+        appointment_id as _row_hash,
+    from typed
+)
+
+select * from final

@@ -1,0 +1,50 @@
+-- Parse a staged contracts / treatment plans export into the store's types.
+-- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`.
+-- DATA.md "contracts".
+with typed as (
+    select
+        _row,
+        is_total_text(_first_cells) as _is_total,
+        clean_text(contract_id) as contract_id,
+        parse_date(signed_at, $date_format) as signed_at,
+        parse_money(amount) as amount,
+        coalesce(
+            clean_text(patient_id),
+            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
+                               null, null, $salt)
+        ) as patient_id,
+        clean_text(lead_id) as lead_id,
+        clean_name(doctor) as doctor,
+        clean_text(department) as department,
+        parse_money(prepaid) as prepaid,
+        contract_id as contract_id_raw,
+        signed_at as signed_at_raw,
+        amount as amount_raw,
+        prepaid as prepaid_raw,
+    from staged
+),
+
+final as (
+    select
+        _row,
+        _is_total,
+        list_filter([
+            required_issue('contract_id', contract_id_raw, contract_id, 'номер договора'),
+            required_issue('signed_at', signed_at_raw, signed_at, 'дата'),
+            required_issue('amount', amount_raw, amount, 'сумма'),
+            optional_issue('prepaid', prepaid_raw, prepaid, 'сумма'),
+        ], lambda x: x is not null) as _issues,
+        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
+        contract_id,
+        signed_at,
+        amount,
+        patient_id,
+        lead_id,
+        doctor,
+        department,
+        prepaid,
+        contract_id as _row_hash,
+    from typed
+)
+
+select * from final

@@ -1,0 +1,51 @@
+-- Parse a staged patient list into the store's types.
+-- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`.
+-- DATA.md "patients": the card number is the key; names are used only to derive a key where the
+-- list has no card number; the phone is kept only as a salted hash (links leads to patients).
+with typed as (
+    select
+        _row,
+        is_total_text(_first_cells) as _is_total,
+        coalesce(
+            clean_text(patient_id),
+            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
+                               phone, parse_date(birth_date, $date_format), $salt)
+        ) as patient_id,
+        parse_date(first_visit_date, $date_format) as first_visit_date,
+        clean_name(channel) as channel,
+        parse_date(birth_date, $date_format) as birth_date,
+        gender_code(gender) as gender,
+        parse_ts(created_at, $date_format) as created_at,
+        phone_hash(phone, $salt) as phone_hash,
+        coalesce(patient_id, _name, _last_name) as patient_raw,
+        first_visit_date as first_visit_date_raw,
+        birth_date as birth_date_raw,
+        gender as gender_raw,
+        created_at as created_at_raw,
+    from staged
+),
+
+final as (
+    select
+        _row,
+        _is_total,
+        list_filter([
+            required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
+            optional_issue('first_visit_date', first_visit_date_raw, first_visit_date, 'дата'),
+            optional_issue('birth_date', birth_date_raw, birth_date, 'дата'),
+            optional_issue('gender', gender_raw, gender, 'пол (М/Ж)'),
+            optional_issue('created_at', created_at_raw, created_at, 'дата'),
+        ], lambda x: x is not null) as _issues,
+        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
+        patient_id,
+        first_visit_date,
+        channel,
+        birth_date,
+        gender,
+        created_at,
+        phone_hash,
+        patient_id as _row_hash,
+    from typed
+)
+
+select * from final

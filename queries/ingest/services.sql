@@ -1,0 +1,96 @@
+-- Parse a staged services export (one row per service line) into the store's types.
+-- Grain: one row per data row of the file. Parameters: $salt, $date_format.
+-- Reads `staged` (every column of TABLE_SPECS['services'] as text, absent ones NULL, plus _row
+-- and _first_cells). DATA.md "services"; amount = price × quantity − discount when absent.
+with typed as (
+    select
+        _row,
+        is_total_text(_first_cells) as _is_total,
+        parse_date(visit_date, $date_format) as visit_date,
+        coalesce(
+            clean_text(patient_id),
+            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
+                               _phone, parse_date(_birth_date, $date_format), $salt)
+        ) as patient_id,
+        clean_name(doctor) as doctor,
+        clean_text(service) as service,
+        parse_money(amount) as amount_given,
+        clean_text(department) as department,
+        clean_text(visit_id) as visit_id,
+        clean_text(service_code) as service_code,
+        parse_num(quantity) as quantity_given,
+        parse_money(price) as price,
+        parse_money(discount) as discount,
+        parse_money(paid) as paid,
+        clean_text(branch) as branch,
+        parse_num(duration_min) as duration_min,
+        visit_date as visit_date_raw,
+        coalesce(patient_id, _name, _last_name) as patient_raw,
+        doctor as doctor_raw,
+        service as service_raw,
+        amount as amount_raw,
+        price as price_raw,
+        quantity as quantity_raw,
+        discount as discount_raw,
+        paid as paid_raw,
+        duration_min as duration_raw,
+    from staged
+),
+
+computed as (
+    select
+        *,
+        coalesce(quantity_given, 1) as quantity,
+        coalesce(
+            amount_given,
+            cast(price * coalesce(quantity_given, 1) - coalesce(discount, 0) as decimal(18, 2))
+        ) as amount,
+    from typed
+),
+
+checked as (
+    select
+        *,
+        list_filter([
+            required_issue('visit_date', visit_date_raw, visit_date, 'дата'),
+            required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
+            required_issue('doctor', doctor_raw, doctor, 'врач'),
+            required_issue('service', service_raw, service, 'услуга'),
+            required_issue('amount', coalesce(amount_raw, price_raw), amount, 'сумма'),
+            optional_issue('quantity', quantity_raw, quantity_given, 'количество'),
+            optional_issue('discount', discount_raw, discount, 'сумма'),
+            optional_issue('paid', paid_raw, paid, 'сумма'),
+            optional_issue('duration_min', duration_raw, duration_min, 'число минут'),
+        ], lambda x: x is not null) as _issues,
+    from computed
+),
+
+final as (
+    select
+        _row,
+        _is_total,
+        _issues,
+        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
+        visit_date,
+        patient_id,
+        doctor,
+        service,
+        amount,
+        department,
+        visit_id,
+        service_code,
+        quantity,
+        price,
+        discount,
+        paid,
+        branch,
+        duration_min,
+        -- identity: the mapped row without `paid` (a line's payment moves between exports)
+        md5(concat_ws(chr(31), key_part(visit_date), key_part(patient_id), key_part(doctor),
+            key_part(service), key_part(amount), key_part(department), key_part(visit_id),
+            key_part(service_code), key_part(quantity), key_part(price), key_part(discount),
+            key_part(branch), key_part(duration_min))) as _row_hash,
+    from checked
+)
+
+select * from final
