@@ -167,28 +167,24 @@ def choose_mapping(
     a remembered one or a shipped one whose headers the file has (the one naming most columns);
     else recognition from the headers."""
     if profile is not None:
-        return profile.apply(raw.headers)
+        return profile.apply(raw.headers, raw.sample)
     for group in (offered or [], saved_profiles(con) + builtin_profiles()):
         candidates = [p for p in group if p.matches(raw.headers)]
         if candidates:
-            return max(candidates, key=lambda p: len(p.columns)).apply(raw.headers)
+            return max(candidates, key=lambda p: len(p.columns)).apply(raw.headers, raw.sample)
     return detect(raw.headers, raw.sample, raw.path.name)
 
 
 
 def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> None:
     """Temp view `staged`: every column of the table's spec under its canonical name (text),
-    absent ones NULL, plus `_row` and `_first_cells` (for total-row detection)."""
+    absent ones NULL, plus `_row` and `_first_cells`, the row's first filled cell (total rows)."""
     spec = TABLE_SPECS[mapping.table]
     by_name = {canonical: pos for pos, canonical in mapping.columns.items()}
     width = len(con.table("raw").columns) - 1
     exprs = [duckdb.ColumnExpression("_row")]
     cells = [duckdb.ColumnExpression(f"c{i}") for i in range(width)]
-    exprs.append(
-        duckdb.FunctionExpression("concat_ws", duckdb.ConstantExpression(" "), *cells).alias(
-            "_first_cells"
-        )
-    )
+    exprs.append(duckdb.CoalesceOperator(*cells).alias("_first_cells"))
     for col in spec.columns:
         pos = by_name.get(col.name)
         if pos is not None and pos < width:

@@ -565,7 +565,9 @@ class Profile:
         present = {normalise_header(h) for h in headers}
         return bool(self.columns) and all(normalise_header(h) in present for h in self.columns)
 
-    def apply(self, headers: list[str]) -> Mapping:
+    def apply(self, headers: list[str], sample: list[list[str]] | None = None) -> Mapping:
+        """The profile's columns, plus whatever else the file has that the synonyms recognise
+        (a profile saved for last month's export still picks up a column added since)."""
         by_norm = {normalise_header(h): i for i, h in enumerate(headers)}
         columns: dict[int, str] = {}
         for header, canonical in self.columns.items():
@@ -581,6 +583,12 @@ class Profile:
             )
             if self.table in ("services", "appointments") and canonical == "phone":
                 columns[pos] = "_phone"
+        guessed = map_columns(self.table, headers, sample or [])
+        taken = set(columns.values())
+        for pos, canonical in guessed.columns.items():
+            if pos not in columns and canonical not in taken:
+                columns[pos] = canonical
+                taken.add(canonical)
         ignored = [str(h) for i, h in enumerate(headers) if i not in columns and str(h).strip()]
         return Mapping(
             table=self.table,

@@ -2,36 +2,65 @@
 -- "31.12.2025 14:30" means. Temporary macros, created on the loading connection only.
 -- Every parser returns NULL for what it cannot read; the table files turn that into a reason.
 
--- Text: collapse runs of white space (incl. non-breaking), trim, '' → NULL.
+-- Text: collapse runs of white space (incl. non-breaking), trim, '' → NULL. The regex runs only
+-- on values that need it (a plain `contains` is ~10x cheaper than a regex on a million rows).
+create or replace temp macro needs_space_fix(x) as
+    contains(x, '  ') or contains(x, chr(160)) or contains(x, chr(9)) or contains(x, chr(10))
+    or contains(x, chr(13)) or contains(x, chr(8239)) or contains(x, chr(8201));
+
 create or replace temp macro clean_text(x) as
-    nullif(trim(regexp_replace(cast(x as varchar), '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '');
+    nullif(trim(case
+        when needs_space_fix(cast(x as varchar)) then
+            regexp_replace(cast(x as varchar), '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')
+        else cast(x as varchar)
+    end), '');
 
 -- Names of doctors and operators; Bitrix24 REST writes "[123] Иван Петров".
 create or replace temp macro clean_name(x) as
-    clean_text(regexp_replace(cast(x as varchar), '^\s*\[\d+\]\s*', ''));
+    case
+        when starts_with(ltrim(cast(x as varchar)), '[') then
+            clean_text(regexp_replace(cast(x as varchar), '^\s*\[\d+\]\s*', ''))
+        else clean_text(x)
+    end;
 
 -- A word for value maps (statuses, stages): lower case, ё → е, no stray punctuation.
 create or replace temp macro norm_word(x) as
     nullif(trim(regexp_replace(replace(lower(cast(x as varchar)), 'ё', 'е'), '[\s\x{00A0}.,!;:"«»()\-]+', ' ', 'g')), '');
 
--- Numbers: drop spaces of every kind (thousands separators), currency words and signs; the
--- last of ',' and '.' is the decimal separator ("1 234,50", "1,234.50", "1.234,50" → 1234.50).
+-- Numbers: drop spaces of every kind (thousands separators) and currency words and signs
+-- ("12 345 ₽", "1500 руб.", "$100"). Plain `replace` handles the common cells; the regex runs
+-- only for the rows it leaves unreadable (this runs on every money cell of a million rows).
+create or replace temp macro num_spaces(x) as
+    replace(replace(replace(replace(replace(cast(x as varchar), ' ', ''), chr(160), ''),
+        chr(8239), ''), chr(8201), ''), '−', '-');
+
 create or replace temp macro num_clean(x) as
     regexp_replace(
         replace(replace(lower(trim(cast(x as varchar))), '−', '-'), '–', '-'),
-        '[\s\x{00A0}\x{202F}\x{2009}'']|руб\.?|rub\.?|rur|р\.|₽|\$|€', '', 'g'
+        '[\s\x{00A0}\x{202F}\x{2009}'']|руб\.?|rub\.?|rur|р\.|р$|₽|\$|€', '', 'g'
     );
 
+-- The last of ',' and '.' is the decimal separator; the other one groups thousands.
 create or replace temp macro num_text(s) as
     case
         when s is null or s = '' then null
-        when regexp_matches(s, ',[0-9]*$') then replace(replace(s, '.', ''), ',', '.')
+        when not contains(s, ',') then s
+        when not contains(s, '.') then replace(s, ',', '.')
+        when strpos(reverse(s), ',') < strpos(reverse(s), '.') then replace(replace(s, '.', ''), ',', '.')
         else replace(s, ',', '')
     end;
 
-create or replace temp macro parse_money(x) as try_cast(num_text(num_clean(x)) as decimal(18, 2));
+create or replace temp macro parse_money(x) as
+    coalesce(
+        try_cast(num_text(num_spaces(x)) as decimal(18, 2)),
+        try_cast(num_text(num_clean(x)) as decimal(18, 2))
+    );
 
-create or replace temp macro parse_num(x) as try_cast(num_text(num_clean(x)) as decimal(18, 3));
+create or replace temp macro parse_num(x) as
+    coalesce(
+        try_cast(num_text(num_spaces(x)) as decimal(18, 3)),
+        try_cast(num_text(num_clean(x)) as decimal(18, 3))
+    );
 
 -- Dates and times. Day-first for dotted and slashed dates; ISO; Excel serial numbers (XLSX
 -- cells formatted as numbers); a profile's own format first when it gives one. A trailing
@@ -63,8 +92,16 @@ create or replace temp macro parse_ts_any(t) as
 create or replace temp macro plausible_ts(ts) as
     case when ts >= timestamp '1900-01-01' and ts < timestamp '2100-01-01' then ts end;
 
+-- The common spellings are tried on the raw text first; cleaning (spaces, time zones) and the
+-- long list of formats only for what is left.
 create or replace temp macro parse_ts(x, fmt) as
-    plausible_ts(coalesce(try_strptime(ts_text(x), fmt), parse_ts_any(ts_text(x))));
+    plausible_ts(coalesce(
+        try_strptime(cast(x as varchar), fmt),
+        try_strptime(cast(x as varchar), ['%d.%m.%Y', '%Y-%m-%d', '%d.%m.%Y %H:%M',
+                                          '%d.%m.%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S']),
+        try_strptime(ts_text(x), fmt),
+        parse_ts_any(ts_text(x))
+    ));
 
 create or replace temp macro parse_date(x, fmt) as cast(parse_ts(x, fmt) as date);
 
@@ -144,7 +181,7 @@ create or replace temp macro optional_issue(col, raw, parsed, what) as
     end;
 
 -- Rows that are not data: blank rows, and total rows ("Итого", "Всего") of MIS reports,
--- recognised by their first filled cell. They are counted as skipped, not loaded or rejected.
-create or replace temp macro is_total_text(first_cells) as
-    trim(coalesce(first_cells, '')) = ''
-    or regexp_matches(lower(first_cells), '^\s*(итого|всего|total|итог)([^а-яa-z0-9]|$)');
+-- recognised by their first filled cell (`_first_cells`). They are counted as skipped, not loaded or rejected.
+create or replace temp macro is_total_text(first_cell) as
+    trim(coalesce(first_cell, '')) = ''
+    or regexp_matches(lower(first_cell), '^\s*(итого|всего|total|итог)([^а-яa-z0-9]|$)');

@@ -51,7 +51,15 @@ computed as (
 checked as (
     select
         *,
-        list_filter([
+        -- the issue list is built only for rows with a problem (cheap test first: this file
+        -- runs on millions of lines, most of them clean)
+        case when visit_date is null or patient_id is null or doctor is null or service is null
+                  or amount is null
+                  or (quantity_given is null and quantity_raw is not null)
+                  or (discount is null and discount_raw is not null)
+                  or (paid is null and paid_raw is not null)
+                  or (duration_min is null and duration_raw is not null)
+        then list_filter([
             required_issue('visit_date', visit_date_raw, visit_date, 'дата'),
             required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
             required_issue('doctor', doctor_raw, doctor, 'врач'),
@@ -61,7 +69,7 @@ checked as (
             optional_issue('discount', discount_raw, discount, 'сумма'),
             optional_issue('paid', paid_raw, paid, 'сумма'),
             optional_issue('duration_min', duration_raw, duration_min, 'число минут'),
-        ], lambda x: x is not null) as _issues,
+        ], lambda x: x is not null) else [] end as _issues,
     from computed
 ),
 

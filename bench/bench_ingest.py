@@ -1,0 +1,108 @@
+"""Ingest speed: 1,000,000 service lines from CSV (UTF-8 and Windows-1251) and 100,000 rows
+from XLSX into a fresh store, keys and journal included. Prints the figures.
+
+    .venv/bin/python bench/bench_ingest.py [--lines 1000000] [--xlsx-rows 100000] [--dir DIR]
+
+The files look like an MIS export (Russian headers, decimal commas, `dd.mm.yyyy` dates) and are
+generated once into DIR (default: a temp folder) with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from clinic_bi import loader, store  # noqa: E402
+
+HEADERS = ["Дата приёма", "№ карты", "Врач", "Отделение", "Код услуги", "Услуга", "Кол-во",
+           "Цена", "Скидка", "Сумма", "Филиал", "Номер визита"]
+
+
+def make_frame(n: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, n), unit="D")
+    price = rng.integers(5, 400, n) * 100
+    qty = rng.integers(1, 3, n)
+    discount = np.where(rng.random(n) < 0.1, price * qty // 10, 0)
+    doctors = np.array([f"Врач {i:02d} А. Б." for i in range(40)])
+    depts = np.array(["Терапия", "Ортопедия", "Детская стоматология", "Хирургия", "Гигиена"])
+    services = np.array([f"Услуга {i:03d}" for i in range(300)])
+    svc = rng.integers(0, 300, n)
+    return pd.DataFrame({
+        "Дата приёма": days.strftime("%d.%m.%Y"),
+        "№ карты": rng.integers(100000, 100000 + n // 8, n).astype(str),
+        "Врач": doctors[rng.integers(0, 40, n)],
+        "Отделение": depts[rng.integers(0, 5, n)],
+        "Код услуги": pd.Series(svc).map(lambda i: f"A{i:04d}").to_numpy(),
+        "Услуга": services[svc],
+        "Кол-во": qty,
+        "Цена": [f"{p:,.2f}".replace(",", "\u00a0").replace(".", ",") for p in price],
+        "Скидка": discount,
+        "Сумма": [f"{a:.2f}".replace(".", ",") for a in price * qty - discount],
+        "Филиал": np.where(rng.random(n) < 0.5, "Центр", "Север"),
+        "Номер визита": rng.integers(1, n // 2, n).astype(str),
+    })
+
+
+def ensure_files(folder: Path, lines: int, xlsx_rows: int) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "CSV UTF-8": folder / f"services_{lines}_utf8.csv",
+        "CSV cp1251": folder / f"services_{lines}_cp1251.csv",
+        "XLSX": folder / f"services_{xlsx_rows}.xlsx",
+    }
+    if not files["CSV UTF-8"].exists() or not files["CSV cp1251"].exists():
+        frame = make_frame(lines)
+        frame.to_csv(files["CSV UTF-8"], sep=";", index=False, encoding="utf-8")
+        frame.to_csv(files["CSV cp1251"], sep=";", index=False, encoding="cp1251")
+    if not files["XLSX"].exists():
+        frame = make_frame(xlsx_rows, seed=8)
+        frame["Дата приёма"] = pd.to_datetime(frame["Дата приёма"], format="%d.%m.%Y")
+        frame["Сумма"] = frame["Сумма"].str.replace(",", ".").astype(float)
+        frame.to_excel(files["XLSX"], index=False, engine="openpyxl")
+    return files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--xlsx-rows", type=int, default=100_000)
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "clinic_bi_bench")
+    args = ap.parse_args()
+    t = time.perf_counter()
+    files = ensure_files(args.dir, args.lines, args.xlsx_rows)
+    print(f"files ready in {time.perf_counter() - t:.1f} s ({args.dir})")
+    print(f"{'file':<12} {'rows':>10} {'seconds':>8} {'rows/s':>10}  size")
+    for label, path in files.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.duckdb"
+            store.connect(db).close()
+            t = time.perf_counter()
+            (result,) = loader.ingest_paths(db, [path])
+            secs = time.perf_counter() - t
+            assert result.ok, result.error
+            assert result.rows_rejected == 0, result.issues[:3]
+            rows = result.rows_loaded
+            size = path.stat().st_size / 1e6
+            print(f"{label:<12} {rows:>10,} {secs:>8.2f} {rows / secs:>10,.0f}  {size:.0f} MB")
+            t = time.perf_counter()
+            (again,) = loader.ingest_paths(db, [path])
+            secs = time.perf_counter() - t
+            assert again.rows_replaced == rows and again.rows_new == 0
+            print(f"{'  re-load':<12} {again.rows_loaded:>10,} {secs:>8.2f} "
+                  f"{again.rows_loaded / secs:>10,.0f}  (every row replaced)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+import sys
+
+from clinic_bi.cli import main
+
+sys.exit(main())

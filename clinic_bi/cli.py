@@ -1,0 +1,199 @@
+"""`python -m clinic_bi`: the engine without the browser (../shared/spec/CLI.md).
+
+Every command prints a message a user can act on and exits non-zero on failure; no traceback
+reaches the terminal for an expected problem (a bad file, a missing store, a wrong id).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clinic_bi import loader, store
+from clinic_bi.console import print_batches, print_load_results
+from clinic_bi.mapping import MappingError, Profile, builtin_profiles
+from clinic_bi.paths import default_db_path
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    try:
+        profiles = [Profile.load(p) for p in args.profile]
+    except MappingError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print("Нет такого файла или папки: " + ", ".join(map(str, missing)), file=sys.stderr)
+        return 2
+    files = loader.expand_paths(paths)
+    if not files:
+        print("В указанных папках нет файлов CSV/XLSX/XLS.", file=sys.stderr)
+        return 2
+    results = loader.ingest_paths(_db(args), files, profiles)
+    if args.rejects:
+        out = Path(args.rejects)
+        out.mkdir(parents=True, exist_ok=True)
+        for r in results:
+            if r.rejected_rows is not None and len(r.rejected_rows):
+                target = out / (Path(r.file).stem + ".rejected.csv")
+                r.rejected_rows.to_csv(target, index=False, encoding="utf-8-sig")
+    if args.save_profile:
+        loaded = [r for r in results if r.ok]
+        if len(loaded) != 1:
+            print("--save-profile сохраняет сопоставление одного файла: укажите один файл.",
+                  file=sys.stderr)
+            return 2
+        r = loaded[0]
+        profile = Profile(name=args.save_profile, table=r.kind or "", columns=r.mapping)
+        con = store.connect(_db(args))
+        try:
+            loader.save_profile(con, profile)
+        finally:
+            con.close()
+    if args.format == "json":
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1,
+                         default=str))
+    else:
+        print_load_results(results, rejects_dir=args.rejects)
+        if args.save_profile:
+            print(f"Профиль «{args.save_profile}» сохранён в хранилище.")
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"ОШИБКА: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    db = _db(args)
+    if not db.exists():
+        print(f"Хранилища {db} ещё нет: загрузок не было.")
+        return 0
+    con = store.connect(db, read_only=True)
+    try:
+        frame = loader.list_batches(con)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        print_batches(frame)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    db = _db(args)
+    if not db.exists():
+        print(f"Хранилища {db} нет.", file=sys.stderr)
+        return 2
+    con = store.connect(db)
+    try:
+        kind = loader.remove_batch(con, args.batch_id)
+    except loader.LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"Загрузка {args.batch_id} ({kind}) удалена; хранилище — как до неё.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from clinic_bi.demo import write_demo
+
+    paths = write_demo(Path(args.out_dir), patients=args.patients, seed=args.seed)
+    for p in paths:
+        print(p)
+    print(f"Готово: {len(paths)} файлов. Загрузка: python -m clinic_bi ingest {args.out_dir}")
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    db = _db(args)
+    rows = [(p.name, p.table, "встроенный") for p in builtin_profiles()]
+    if db.exists():
+        con = store.connect(db, read_only=True)
+        try:
+            rows += [(p.name, p.table, "сохранённый") for p in loader.saved_profiles(con)]
+        finally:
+            con.close()
+    for name, table, origin in rows:
+        print(f"{name}  [{table}, {origin}]")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from clinic_bi.report import run_report
+
+    return run_report(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m clinic_bi", description="Clinic BI: загрузка "
+                                "выгрузок и отчёты по клинике.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def db_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--db", help="файл хранилища (по умолчанию $CLINIC_BI_DB или "
+                                     "~/.clinic_bi/clinic.duckdb)")
+
+    sp = sub.add_parser("ingest", help="загрузить выгрузки (файлы или папки)")
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+    db_arg(sp)
+    sp.add_argument("--profile", action="append", default=[], metavar="PROFILE.json",
+                    help="профиль сопоставления столбцов (можно несколько)")
+    sp.add_argument("--format", choices=["text", "json"], default="text")
+    sp.add_argument("--rejects", metavar="DIR",
+                    help="записать отклонённые строки в DIR/<файл>.rejected.csv")
+    sp.add_argument("--save-profile", metavar="NAME",
+                    help="запомнить сопоставление столбцов этого файла под именем NAME")
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("report", help="отчёт за период")
+    sp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    sp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    db_arg(sp)
+    sp.add_argument("--doctor")
+    sp.add_argument("--department")
+    sp.add_argument("--branch")
+    sp.add_argument("--return-window", type=int, default=180, metavar="DAYS")
+    sp.add_argument("--funnel-window", type=int, default=90, metavar="DAYS")
+    sp.add_argument("--format", choices=["text", "json"], default="text")
+    sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("batches", help="журнал загрузок")
+    db_arg(sp)
+    sp.add_argument("--format", choices=["text", "json"], default="text")
+    sp.set_defaults(func=cmd_batches)
+
+    sp = sub.add_parser("remove", help="отменить одну загрузку")
+    sp.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_remove)
+
+    sp = sub.add_parser("demo", help="записать демонстрационные выгрузки")
+    sp.add_argument("out_dir", metavar="OUT_DIR")
+    sp.add_argument("--patients", type=int, default=6000, metavar="N")
+    sp.add_argument("--seed", type=int, default=42, metavar="S")
+    sp.set_defaults(func=cmd_demo)
+
+    sp = sub.add_parser("profiles", help="профили сопоставления: встроенные и сохранённые")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_profiles)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except store.StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
