@@ -1,0 +1,577 @@
+"""The metric engine: typed filters in, DataFrames and small dataclasses out.
+
+Every number is computed by the SQL in `queries/` (METRICS.md is the contract):
+
+- `queries/models/*.sql` shape the canonical tables once per data change (`MODELS`, in build
+  order): visits with their first-visit flag, patients with first(p) and acquisition channel,
+  leads with their funnel evidence. They take no parameters.
+- `queries/metrics/*.sql` read only the models, one query per file, with bound named parameters.
+  DuckDB refuses a missing or an extra parameter, so each method below passes exactly the
+  parameters its file names, and drift between a file and its caller fails loudly.
+
+An `Engine` is bound to one store. It attaches the store read-only to its own in-memory DuckDB,
+builds the models there as temp tables, and detaches again: between two calls it holds no lock
+on the file, so uploads can land. Each call reads `store.data_version` (a few milliseconds) and
+rebuilds the models when it moved. `with engine.snapshot():` pins one version for a group of
+calls (a whole report), so they cannot straddle an upload.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clinic_bi import store
+from clinic_bi.paths import read_query
+
+# Build order: each model reads the canonical tables and the models listed before it.
+MODELS: tuple[str, ...] = (
+    "fct_lead_links",
+    "dim_patients",
+    "fct_service_lines",
+    "fct_visits",
+    "fct_appointments",
+    "fct_leads",
+    "fct_marketing_spend",
+    "fct_reviews",
+    "store_facts",
+)
+
+_DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class MetricsError(ValueError):
+    """A request the engine cannot answer, with a message a user can act on."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+
+Names = str | tuple[str, ...] | None
+
+
+def _as_date(value: date | datetime | str, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise MetricsError(f"{name}: ожидается дата в виде ГГГГ-ММ-ДД, получено {value!r}.")
+
+
+def _as_names(value: str | Sequence[str] | None) -> Names:
+    """A single name stays a str; several become a tuple (hashable, for caches); none is None."""
+    if value is None or isinstance(value, str):
+        return value or None
+    names = tuple(dict.fromkeys(str(v) for v in value))
+    return names or None
+
+
+def _name_list(value: Names) -> list[str] | None:
+    """The bound form: a list for `list_contains`, or null for "all"."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _minus_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked for. doctor, department and branch take one name, several (any
+    sequence; kept as a tuple) or None for all. Dates may be given as `YYYY-MM-DD` strings."""
+
+    date_from: date
+    date_to: date
+    doctor: Names = None
+    department: Names = None
+    branch: Names = None
+    return_window: int = 180
+    funnel_window: int = 90
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "date_from", _as_date(self.date_from, "date_from"))
+        set_(self, "date_to", _as_date(self.date_to, "date_to"))
+        for name in ("doctor", "department", "branch"):
+            set_(self, name, _as_names(getattr(self, name)))
+        if self.date_from > self.date_to:
+            raise MetricsError(f"Начало периода {self.date_from} позже его конца {self.date_to}.")
+        for name in ("return_window", "funnel_window"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise MetricsError(f"{name}: ожидается целое число дней >= 0, получено {value!r}.")
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def previous_period(self) -> Filters:
+        """The period of equal length that ends the day before this one starts."""
+        return replace(
+            self,
+            date_from=self.date_from - timedelta(days=self.days),
+            date_to=self.date_from - timedelta(days=1),
+        )
+
+    def year_earlier(self) -> Filters:
+        """The same calendar days a year earlier (29 February becomes the 28th)."""
+        return replace(
+            self, date_from=_minus_year(self.date_from), date_to=_minus_year(self.date_to)
+        )
+
+
+def _period_params(f: Filters) -> dict[str, Any]:
+    return {"date_from": f.date_from, "date_to": f.date_to}
+
+
+def _narrowing_params(f: Filters) -> dict[str, Any]:
+    return {
+        "doctor": _name_list(f.doctor),
+        "department": _name_list(f.department),
+        "branch": _name_list(f.branch),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """Facts about the whole store that do not move with the period (model store_facts)."""
+
+    data_end: date | None
+    services_rows: int
+    leads_rows: int
+    appointments_rows: int
+    contracts_rows: int
+    marketing_spend_rows: int
+    reviews_rows: int
+    patients_rows: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """queries/metrics/summary.sql. Ratios are None when their denominator is 0."""
+
+    data_end: date | None
+    revenue: float
+    visits: int
+    patients: int
+    avg_check: float | None
+    revenue_per_patient: float | None
+    visits_per_patient: float | None
+    new_patients: int
+    first_visits: int
+    returning_visits: int
+    returning_share: float | None
+    return_cohort: int
+    returned: int
+    not_yet_observable: int
+    return_rate: float | None
+    ltv_cohort: int
+    ltv: float | None
+    ltv_12m_cohort: int
+    ltv_12m: float | None
+
+
+@dataclass(frozen=True)
+class FunnelSteps:
+    leads: int
+    booked: int
+    visited: int
+    contracted: int
+    booking_rate: float | None
+    show_rate: float | None
+    contract_rate: float | None
+    overall_rate: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class Funnel:
+    """queries/metrics/funnel.sql: all leads of the period, then per channel and per operator
+    (DataFrames with the FunnelSteps columns after `channel` / `operator`)."""
+
+    total: FunnelSteps
+    by_channel: pd.DataFrame
+    by_operator: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ShowUpCounts:
+    attended: int
+    no_show: int
+    cancelled: int
+    planned: int
+    show_up_rate: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class ShowUp:
+    """queries/metrics/show_up.sql: overall, per doctor, per ISO weekday (1 = Monday)."""
+
+    total: ShowUpCounts
+    by_doctor: pd.DataFrame
+    by_weekday: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    reviews: int
+    avg_rating: float | None
+    negative_share: float | None
+    timed_appointments: int
+    avg_wait_min: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class Quality:
+    """queries/metrics/quality.sql: overall and per doctor."""
+
+    total: QualityFigures
+    by_doctor: pd.DataFrame
+
+
+# The headline figures the comparison repeats for the other two periods, with how to show them.
+HEADLINE_FIGURES: tuple[tuple[str, str], ...] = (
+    ("revenue", "money"),
+    ("visits", "count"),
+    ("patients", "count"),
+    ("avg_check", "money"),
+    ("revenue_per_patient", "money"),
+    ("visits_per_patient", "number"),
+    ("new_patients", "count"),
+    ("first_visits", "count"),
+    ("returning_visits", "count"),
+    ("returning_share", "ratio"),
+    ("return_rate", "ratio"),
+    ("ltv", "money"),
+    ("ltv_12m", "money"),
+    ("leads", "count"),
+    ("overall_rate", "ratio"),
+    ("show_up_rate", "ratio"),
+    ("avg_rating", "number"),
+    ("avg_wait_min", "number"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Every headline figure for the period, the previous period of equal length and the same
+    days a year earlier. `table` columns: metric, kind (money / count / ratio / number), current,
+    previous, change, change_rel, year_earlier, change_year, change_year_rel. `change` is
+    current - other (for a ratio: in fractions, i.e. percentage points / 100); `change_rel` is
+    change / |other|, None when the other figure is 0 or None."""
+
+    current: Filters
+    previous: Filters
+    year_earlier: Filters
+    table: pd.DataFrame
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine
+
+
+@cache
+def _model_sql(name: str) -> str:
+    return read_query("models", f"{name}.sql")
+
+
+@cache
+def _metric_sql(name: str) -> str:
+    return read_query("metrics", f"{name}.sql")
+
+
+def _plain(value: Any) -> Any:
+    """Money leaves DECIMAL here, at the output edge."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _dataclass_from(cls: type, row: dict[str, Any]) -> Any:
+    """Build a result dataclass from a query row; the column names must match its fields."""
+    names = [f.name for f in fields(cls)]
+    return cls(**{name: _plain(row[name]) for name in names})
+
+
+def _dataclass_from_frame(cls: type, frame: pd.DataFrame) -> Any:
+    row = frame.iloc[0]
+    values = {}
+    for f in fields(cls):
+        value = row[f.name]
+        if pd.isna(value):
+            values[f.name] = None
+        elif f.type == "int":
+            values[f.name] = int(value)
+        else:
+            values[f.name] = float(value)
+    return cls(**values)
+
+
+def _part(frame: pd.DataFrame, breakdown: str, keep: Sequence[str]) -> pd.DataFrame:
+    part = frame.loc[frame["breakdown"] == breakdown, list(keep)]
+    return part.reset_index(drop=True)
+
+
+class Engine:
+    """The metrics of one store. `Engine(path)` for a store file; `Engine(connection=con)` to
+    work inside a connection the caller already holds on the store (the web app's, when it keeps
+    one open: DuckDB refuses to attach a file that the same process holds open)."""
+
+    def __init__(
+        self,
+        store_path: Path | str | None = None,
+        *,
+        connection: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
+        if (store_path is None) == (connection is None):
+            raise TypeError("Engine needs exactly one of store_path or connection")
+        self.store_path = Path(store_path) if store_path is not None else None
+        if connection is not None:
+            # A cursor of the caller's connection: the canonical tables are its default tables
+            # and the models become temp tables of this cursor only.
+            self._con = connection.cursor()
+        else:
+            self._con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
+        self._lock = threading.RLock()
+        self._version: int | None = None
+        self._facts: StoreFacts | None = None
+        self._pinned = 0
+        self.builds = 0
+        self.last_build_seconds: float | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _store_attached(self) -> Iterator[None]:
+        if self.store_path is None:
+            yield
+            return
+        if not self.store_path.exists():
+            raise store.StoreError(
+                f"Хранилище {self.store_path} не найдено: сначала загрузите данные (ingest)."
+            )
+        try:
+            self._con.execute("attach $path as store (read_only)", {"path": str(self.store_path)})
+        except duckdb.Error as exc:
+            raise store.StoreError(
+                f"Не удалось открыть хранилище {self.store_path}: {exc}"
+            ) from exc
+        try:
+            self._con.execute("use store")
+            yield
+        finally:
+            self._con.execute("use memory")
+            self._con.execute("detach store")
+
+    def refresh(self) -> bool:
+        """Rebuild the models if the store's data_version moved; True when it rebuilt."""
+        with self._lock, self._store_attached():
+            try:
+                version = store.data_version(self._con)
+            except duckdb.CatalogException as exc:
+                raise store.StoreError(
+                    f"Файл {self.store_path} не похож на хранилище clinic_bi: {exc}"
+                ) from exc
+            if version == self._version:
+                return False
+            started = perf_counter()
+            for name in MODELS:
+                self._con.execute(_model_sql(name))
+            row = self._con.execute("select * from store_facts").fetchone()
+            columns = [d[0] for d in self._con.description]
+            self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
+            self._version = version
+            self.builds += 1
+            self.last_build_seconds = perf_counter() - started
+            return True
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Engine]:
+        """Pin one data version for every call inside the block (and keep other threads out)."""
+        with self._lock:
+            self.refresh()
+            self._pinned += 1
+            try:
+                yield self
+            finally:
+                self._pinned -= 1
+
+    def _fresh(self) -> None:
+        if not self._pinned:
+            self.refresh()
+
+    @property
+    def data_version(self) -> int | None:
+        return self._version
+
+    def facts(self) -> StoreFacts:
+        with self._lock:
+            self._fresh()
+            assert self._facts is not None
+            return self._facts
+
+    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run `queries/metrics/<name>.sql` with exactly these named parameters."""
+        with self._lock:
+            self._fresh()
+            return self._con.execute(_metric_sql(name), params).df()
+
+    def _record(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._fresh()
+            row = self._con.execute(_metric_sql(name), params).fetchone()
+            columns = [d[0] for d in self._con.description]
+        return dict(zip(columns, row, strict=True))
+
+    # -- metric families ------------------------------------------------------------------
+
+    def summary(self, f: Filters) -> Summary:
+        params = {
+            **_period_params(f),
+            **_narrowing_params(f),
+            "return_window": f.return_window,
+        }
+        return _dataclass_from(Summary, self._record("summary", params))
+
+    def doctors(self, f: Filters) -> pd.DataFrame:
+        """Per doctor: visits, patients, new_patients, revenue, share, avg_check,
+        revenue_per_patient, return_cohort, returned, not_yet_observable, return_rate,
+        ltv_cohort, ltv, main_department."""
+        params = {**_period_params(f), **_narrowing_params(f), "return_window": f.return_window}
+        return self.query("doctors", params)
+
+    def departments(self, f: Filters) -> pd.DataFrame:
+        """Per department: the doctors() columns, with the department return rate and LTV."""
+        params = {**_period_params(f), **_narrowing_params(f), "return_window": f.return_window}
+        return self.query("departments", params)
+
+    def services(self, f: Filters) -> pd.DataFrame:
+        """Per service: quantity, revenue, share, abc, avg_price, patients, revenue_per_hour."""
+        return self.query("services", {**_period_params(f), **_narrowing_params(f)})
+
+    def monthly(self, f: Filters) -> pd.DataFrame:
+        """Per calendar month: revenue, visits, patients, new_patients, avg_check, and the
+        first-vs-returning mix (first_visits, returning_visits, returning_share)."""
+        return self.query("monthly", {**_period_params(f), **_narrowing_params(f)})
+
+    def ltv_cohorts(self, f: Filters) -> pd.DataFrame:
+        """Cohort curves, long form: cohort_month, patients, month_offset, revenue_per_patient
+        (NaN where the month m+k is not over by data_end)."""
+        return self.query("ltv_cohorts", {**_period_params(f), **_narrowing_params(f)})
+
+    def funnel(self, f: Filters) -> Funnel:
+        frame = self.query("funnel", {**_period_params(f), "funnel_window": f.funnel_window})
+        steps = [fl.name for fl in fields(FunnelSteps)]
+        return Funnel(
+            total=_dataclass_from_frame(FunnelSteps, frame[frame["breakdown"] == "all"]),
+            by_channel=_part(frame, "channel", ["channel", *steps]),
+            by_operator=_part(frame, "operator", ["operator", *steps]),
+        )
+
+    def marketing(self, f: Filters) -> pd.DataFrame:
+        """Per channel: spend, leads, new_patients, cac, cpl, revenue (of the new patients, to
+        date), romi, ltv_12m, ltv_to_cac."""
+        return self.query("marketing", {**_period_params(f), **_narrowing_params(f)})
+
+    def show_up(self, f: Filters) -> ShowUp:
+        frame = self.query("show_up", {**_period_params(f), **_narrowing_params(f)})
+        counts = [fl.name for fl in fields(ShowUpCounts)]
+        return ShowUp(
+            total=_dataclass_from_frame(ShowUpCounts, frame[frame["breakdown"] == "all"]),
+            by_doctor=_part(frame, "doctor", ["doctor", *counts]),
+            by_weekday=_part(frame, "weekday", ["weekday", *counts]).astype({"weekday": "int64"}),
+        )
+
+    def quality(self, f: Filters) -> Quality:
+        frame = self.query("quality", {**_period_params(f), **_narrowing_params(f)})
+        figures = [fl.name for fl in fields(QualityFigures)]
+        return Quality(
+            total=_dataclass_from_frame(QualityFigures, frame[frame["breakdown"] == "all"]),
+            by_doctor=_part(frame, "doctor", ["doctor", *figures]),
+        )
+
+    def headline(self, f: Filters) -> dict[str, Any]:
+        """The headline figures of one period (HEADLINE_FIGURES), by name."""
+        summary = self.summary(f)
+        funnel = self.funnel(f).total
+        show_up = self.show_up(f).total
+        quality = self.quality(f).total
+        sources = (summary, funnel, show_up, quality)
+        out = {}
+        for name, _kind in HEADLINE_FIGURES:
+            source = next(s for s in sources if hasattr(s, name))
+            out[name] = getattr(source, name)
+        return out
+
+    def comparison(self, f: Filters) -> Comparison:
+        """METRICS.md "Breakdowns" (Comparison): the headline figures for P, the previous period
+        of equal length and the same period a year earlier, with the change."""
+        previous, year_ago = f.previous_period(), f.year_earlier()
+        with self.snapshot():
+            now = self.headline(f)
+            before = self.headline(previous)
+            last_year = self.headline(year_ago)
+        rows = []
+        for name, kind in HEADLINE_FIGURES:
+            current = now[name]
+            row = {"metric": name, "kind": kind, "current": current}
+            for label, other in (("", before[name]), ("_year", last_year[name])):
+                key = "previous" if not label else "year_earlier"
+                row[key] = other
+                change = None if current is None or other is None else current - other
+                row[f"change{label}"] = change
+                row[f"change{label}_rel"] = (
+                    None if change is None or not other else change / abs(other)
+                )
+            rows.append(row)
+        numbers = ("current", "previous", "change", "change_rel", "year_earlier", "change_year")
+        table = pd.DataFrame(rows).astype(
+            {column: "float64" for column in (*numbers, "change_year_rel")}
+        )
+        return Comparison(current=f, previous=previous, year_earlier=year_ago, table=table)
+
+
+@contextmanager
+def open_engine(source: Engine | Path | str) -> Iterator[Engine]:
+    """An Engine for a store path (closed afterwards), or the caller's own Engine as it is."""
+    if isinstance(source, Engine):
+        yield source
+        return
+    engine = Engine(source)
+    try:
+        yield engine
+    finally:
+        engine.close()

@@ -1,0 +1,92 @@
+-- Metric ltv_cohorts: cumulative revenue per patient of each acquisition-month cohort.
+-- Grain: one row per (cohort_month, month_offset), offsets 0 .. the month of data_end.
+-- Parameters: $date_from, $date_to (period P: which first visits form cohorts); $doctor,
+-- $department, $branch (a list of names, or null for all).
+-- METRICS.md "LTV" (Cohort curve).
+--
+-- Cohort m = new patients of P (first(p) in P, a (filtered) line on first(p)) whose first(p) is in
+-- month m. Cell (m, k) = their (filtered) revenue from first(p) to the end of month m+k, divided
+-- by the cohort size; null when month m+k ends after data_end (not fully observed yet).
+with
+
+facts as (
+    select data_end from store_facts
+),
+
+filtered_visits as (
+    select *
+    from fct_visits
+    where ($doctor is null or list_contains($doctor, doctor))
+        and ($department is null or list_contains($department, department))
+        and ($branch is null or list_contains($branch, branch))
+),
+
+cohort_patients as (
+    select
+        patient_id,
+        cast(date_trunc('month', first_visit_date) as date) as cohort_month,
+    from filtered_visits
+    where first_visit_date between $date_from and $date_to
+    group by patient_id, first_visit_date
+    having bool_or(is_first_visit)
+),
+
+cohort_sizes as (
+    select
+        cohort_month,
+        count(*) as patients,
+    from cohort_patients
+    group by cohort_month
+),
+
+cells as (
+    select
+        cohort_sizes.cohort_month,
+        cohort_sizes.patients,
+        unnest(
+            range(0, date_diff('month', cohort_sizes.cohort_month, facts.data_end) + 1)
+        ) as month_offset,
+    from cohort_sizes
+    cross join facts
+),
+
+revenue_by_offset as (
+    select
+        cohort_patients.cohort_month,
+        date_diff(
+            'month', cohort_patients.cohort_month, filtered_visits.visit_month
+        ) as month_offset,
+        sum(filtered_visits.revenue) as revenue,
+    from cohort_patients
+    inner join filtered_visits using (patient_id)
+    group by all
+),
+
+cumulative as (
+    select
+        cells.cohort_month,
+        cells.patients,
+        cells.month_offset,
+        sum(coalesce(revenue_by_offset.revenue, 0)) over (
+            partition by cells.cohort_month order by cells.month_offset
+        ) as cumulative_revenue,
+    from cells
+    left join revenue_by_offset using (cohort_month, month_offset)
+),
+
+final as (
+    select
+        cumulative.cohort_month,
+        cumulative.patients,
+        cumulative.month_offset,
+        case
+            when last_day(cumulative.cohort_month + to_months(cumulative.month_offset))
+                <= facts.data_end
+                then cumulative.cumulative_revenue / cumulative.patients
+        end as revenue_per_patient,
+    from cumulative
+    cross join facts
+    order by cumulative.cohort_month, cumulative.month_offset
+)
+
+select * from final

@@ -1,0 +1,105 @@
+-- Metric summary: the headline figures of a period.
+-- Grain: one row.
+-- Parameters: $date_from, $date_to (period P, days inclusive); $doctor, $department, $branch
+-- (a list of names, or null for all); $return_window (H, days).
+-- METRICS.md "Revenue and activity", "First and returning visits", "Return rate" (clinic),
+-- "LTV" (ltv, ltv_12m).
+--
+-- The filters narrow the visits; first(p) comes from the whole history (fct_visits carries it).
+-- New patients = first(p) in P and a (filtered) line on first(p). Reading: that set is also the
+-- cohort of the return rate and of LTV ("the clinic's new patients seen by D on their first day"),
+-- so return_cohort + not_yet_observable = new_patients. A patient whose first(p) comes from the
+-- patients list and who has no line that day is in none of them.
+with
+
+facts as (
+    select data_end from store_facts
+),
+
+filtered_visits as (
+    select *
+    from fct_visits
+    where ($doctor is null or list_contains($doctor, doctor))
+        and ($department is null or list_contains($department, department))
+        and ($branch is null or list_contains($branch, branch))
+),
+
+visits_in_period as (
+    select *
+    from filtered_visits
+    where visit_date between $date_from and $date_to
+),
+
+activity as (
+    select
+        coalesce(sum(revenue), 0) as revenue,
+        count(distinct visit_key) as visits,
+        count(distinct patient_id) as patients,
+        count(distinct visit_key) filter (where is_first_visit) as first_visits,
+        count(distinct visit_key) filter (where not is_first_visit) as returning_visits,
+    from visits_in_period
+),
+
+new_patients as (
+    select
+        patient_id,
+        first_visit_date,
+        bool_or(
+            visit_date > first_visit_date and visit_date <= first_visit_date + $return_window
+        ) as has_returned,
+        sum(revenue) as revenue_to_date,
+        sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
+    from filtered_visits
+    where first_visit_date between $date_from and $date_to
+    group by patient_id, first_visit_date
+    having bool_or(is_first_visit)
+),
+
+cohorts as (
+    select
+        count(*) as new_patients,
+        count(*) filter (
+            where first_visit_date <= facts.data_end - $return_window
+        ) as return_cohort,
+        count(*) filter (
+            where first_visit_date <= facts.data_end - $return_window and has_returned
+        ) as returned,
+        count(*) filter (
+            where first_visit_date > facts.data_end - $return_window
+        ) as not_yet_observable,
+        sum(revenue_to_date) as ltv_revenue,
+        count(*) filter (where first_visit_date <= facts.data_end - 365) as ltv_12m_cohort,
+        sum(revenue_first_year) filter (
+            where first_visit_date <= facts.data_end - 365
+        ) as ltv_12m_revenue,
+    from new_patients
+    cross join facts
+),
+
+final as (
+    select
+        facts.data_end,
+        activity.revenue,
+        activity.visits,
+        activity.patients,
+        activity.revenue / nullif(activity.visits, 0) as avg_check,
+        activity.revenue / nullif(activity.patients, 0) as revenue_per_patient,
+        activity.visits / nullif(activity.patients, 0) as visits_per_patient,
+        cohorts.new_patients,
+        activity.first_visits,
+        activity.returning_visits,
+        activity.returning_visits / nullif(activity.visits, 0) as returning_share,
+        cohorts.return_cohort,
+        cohorts.returned,
+        cohorts.not_yet_observable,
+        cohorts.returned / nullif(cohorts.return_cohort, 0) as return_rate,
+        cohorts.new_patients as ltv_cohort,
+        cohorts.ltv_revenue / nullif(cohorts.new_patients, 0) as ltv,
+        cohorts.ltv_12m_cohort,
+        cohorts.ltv_12m_revenue / nullif(cohorts.ltv_12m_cohort, 0) as ltv_12m,
+    from activity
+    cross join cohorts
+    cross join facts
+)
+
+select * from final
