@@ -70,7 +70,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "services",
         (
             Column("visit_date", "date", True),
-            Column("patient_id", "id", True),
+            Column("patient_id", "id"),
             Column("doctor", "text", True),
             Column("service", "text", True),
             Column("amount", "money"),
@@ -87,7 +87,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
             Column("_birth_date", "date"),
             *_PERSONAL,
         ),
-        one_of=(("amount", "price"),),
+        # no card number: a key is derived from the patient's name (with phone or birth date)
+        one_of=(("amount", "price"), ("patient_id", "_name", "_last_name")),
         file_hints=("услуг", "service", "procedur", "оказан", "выручк", "ident", "medesk"),
         label_ru="оказанные услуги",
     ),
@@ -175,7 +176,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
     "patients": TableSpec(
         "patients",
         (
-            Column("patient_id", "id", True),
+            Column("patient_id", "id"),
             Column("first_visit_date", "date"),
             Column("channel", "text"),
             Column("birth_date", "date"),
@@ -184,6 +185,9 @@ TABLE_SPECS: dict[str, TableSpec] = {
             Column("phone", "phone"),
             *_PERSONAL,
         ),
+        # a card number alone is no patient list: it needs something about the patient
+        one_of=(("patient_id", "_name", "_last_name"),
+                ("first_visit_date", "channel", "birth_date", "gender", "created_at", "phone")),
         file_hints=("пациент", "patient", "клиент", "client", "карт"),
         label_ru="список пациентов",
     ),
@@ -484,6 +488,13 @@ def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> 
 
     ranked = sorted(mappings, key=score, reverse=True)
     best = ranked[0]
+    # A file that fits one kind well but lacks a required column must not fall back to a kind it
+    # fits poorly (a services report without its doctor column is not a patient list).
+    closest = max(mappings, key=lambda m: score(m)[1])
+    if score(closest)[1] >= score(best)[1] + 2:
+        ranked.remove(closest)
+        ranked.insert(0, closest)
+        best = closest
     if missing_required(best):
         found = ", ".join(f"«{h}»" for h in headers if str(h).strip()) or "ни одного"
         lines = [f"Не удалось понять, что за выгрузка. Найдены столбцы: {found}."]

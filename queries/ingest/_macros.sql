@@ -89,19 +89,21 @@ create or replace temp macro parse_ts_any(t) as
         end
     );
 
+-- "28.12.25" read as the year 25 is not a date of a clinic's records: such readings are
+-- discarded so that the next spelling (two-digit year) gets its turn.
 create or replace temp macro plausible_ts(ts) as
     case when ts >= timestamp '1900-01-01' and ts < timestamp '2100-01-01' then ts end;
 
 -- The common spellings are tried on the raw text first; cleaning (spaces, time zones) and the
 -- long list of formats only for what is left.
 create or replace temp macro parse_ts(x, fmt) as
-    plausible_ts(coalesce(
-        try_strptime(cast(x as varchar), fmt),
-        try_strptime(cast(x as varchar), ['%d.%m.%Y', '%Y-%m-%d', '%d.%m.%Y %H:%M',
-                                          '%d.%m.%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S']),
-        try_strptime(ts_text(x), fmt),
-        parse_ts_any(ts_text(x))
-    ));
+    coalesce(
+        plausible_ts(try_strptime(cast(x as varchar), fmt)),
+        plausible_ts(try_strptime(cast(x as varchar), ['%d.%m.%Y', '%Y-%m-%d', '%d.%m.%Y %H:%M',
+                                                       '%d.%m.%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S'])),
+        plausible_ts(try_strptime(ts_text(x), fmt)),
+        plausible_ts(parse_ts_any(ts_text(x)))
+    );
 
 create or replace temp macro parse_date(x, fmt) as cast(parse_ts(x, fmt) as date);
 

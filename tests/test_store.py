@@ -1,0 +1,209 @@
+"""The store's promises: nothing counted twice, removal undoes exactly, a failed load changes
+nothing, rejected rows are reported, personal data never lands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from clinic_bi import loader, store
+from clinic_bi.privacy import normalize_phone, phone_hash
+
+D = Decimal
+HEADER = "Дата;№ карты;Врач;Услуга;Сумма;Номер визита\n"
+JAN = HEADER + (
+    "30.01.2025;1;A;Пломба;1000;V1\n"
+    "31.01.2025;2;A;Пломба;2000;V2\n"
+    "31.01.2025;2;A;Пломба;2000;V2\n"  # a genuine second identical line (two fillings)
+)
+# February's export repeats the last day of January, then adds February
+FEB = HEADER + (
+    "31.01.2025;2;A;Пломба;2000;V2\n"
+    "31.01.2025;2;A;Пломба;2000;V2\n"
+    "01.02.2025;3;B;Коронка;30000;V3\n"
+)
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every canonical table's rows and its history, order-independent."""
+    out = {}
+    for t in store.TABLES:
+        out[t] = sorted(map(repr, con.table(t).fetchall()))
+        out[t + "__replaced"] = sorted(map(repr, con.table(t + "__replaced").fetchall()))
+    return out
+
+
+def test_identical_lines_in_one_file_both_stay(st):
+    r = st.load("jan.csv", JAN)
+    assert (r.rows_new, r.rows_replaced) == (3, 0)
+    # 1000 + 2000 + 2000
+    assert st.one("select sum(amount) from services") == D("5000.00")
+
+
+def test_reloading_the_same_file_counts_nothing_twice(st):
+    st.load("jan.csv", JAN)
+    r = st.load("jan.csv", JAN)
+    assert (r.rows_new, r.rows_replaced) == (0, 3)
+    assert st.one("select count(*) from services") == 3
+    assert st.one("select sum(amount) from services") == D("5000.00")
+
+
+def test_overlapping_months_count_the_overlap_once(st):
+    st.load("jan.csv", JAN)
+    r = st.load("feb.csv", FEB)
+    # the two 31.01 lines are already held; the 01.02 line is new
+    assert (r.rows_new, r.rows_replaced) == (1, 2)
+    # 1000 + 2000 + 2000 + 30000
+    assert st.one("select sum(amount) from services") == D("35000.00")
+    assert st.one("select count(*) from services") == 4
+
+
+def test_removing_a_batch_restores_the_store_exactly(st):
+    st.load("jan.csv", JAN)
+    before = snapshot(st.con)
+    feb = st.load("feb.csv", FEB)
+    assert snapshot(st.con) != before
+    loader.remove_batch(st.con, feb.batch_id)
+    assert snapshot(st.con) == before
+    # rows February also brought stay (January still holds them)
+    assert st.one("select sum(amount) from services") == D("5000.00")
+
+
+def test_removing_the_earlier_batch_keeps_rows_the_later_one_also_brought(st):
+    jan = st.load("jan.csv", JAN)
+    st.load("feb.csv", FEB)
+    loader.remove_batch(st.con, jan.batch_id)
+    # V1 (only in January) goes; the 31.01 lines stay because February brought them too
+    assert st.rows("select visit_id, amount from services order by visit_id, amount") == [
+        ("V2", D("2000.00")), ("V2", D("2000.00")), ("V3", D("30000.00"))
+    ]
+
+
+def test_removing_a_correction_brings_back_the_earlier_version(st):
+    first = "ID;Дата создания;Статус\n7;01.03.2025;Новая заявка\n"
+    fixed = "ID;Дата создания;Статус\n7;01.03.2025;Записан\n"
+    st.load("l1.csv", first)
+    second = st.load("l2.csv", fixed)
+    assert st.rows("select lead_id, stage from leads") == [("7", "booked")]
+    loader.remove_batch(st.con, second.batch_id)
+    assert st.rows("select lead_id, stage from leads") == [("7", "new")]
+
+
+def test_a_failure_inside_the_transaction_leaves_the_store_unchanged(st):
+    st.load("jan.csv", JAN)
+    before = snapshot(st.con)
+    journal = st.rows("select * from batches")
+    version = store.data_version(st.con)
+    path = st.write("feb.csv", FEB)
+    with pytest.raises(RuntimeError, match="simulated"):
+        loader.ingest_file(st.con, path, st.salt, _fail_after_upsert=True)
+    assert snapshot(st.con) == before
+    assert st.rows("select * from batches") == journal
+    assert store.data_version(st.con) == version
+    # and the store still takes the file afterwards
+    assert st.load("feb.csv", FEB).rows_new == 1
+
+
+def test_unreadable_required_values_are_rejected_with_row_column_value_reason(st, tmp_path):
+    text = HEADER + (
+        "30.01.2025;1;A;Пломба;1000;V1\n"
+        "32.01.2025;2;A;Пломба;2000;V2\n"  # no such day
+        "31.01.2025;3;A;Пломба;бесплатно;V3\n"
+        "31.01.2025;;A;Пломба;500;V4\n"
+        "31.01.2025;5;A;Пломба;700;V5\n"
+    )
+    r = st.load("bad.csv", text)
+    assert (r.rows_new, r.rows_rejected) == (2, 3)
+    assert [(i.row, i.column, i.value, i.severity) for i in r.issues] == [
+        (3, "visit_date", "32.01.2025", "rejected"),
+        (4, "amount", "бесплатно", "rejected"),
+        (5, "patient_id", None, "rejected"),
+    ]
+    assert st.rows("select row_number, column_name, reason from rejects order by 1") == [
+        (3, "visit_date", "не читается как дата"),
+        (4, "amount", "не читается как сумма"),
+        (5, "patient_id", "пустое значение (обязательное поле)"),
+    ]
+    frame = r.rejected_rows
+    assert list(frame["Строка файла"]) == [3, 4, 5]
+    assert list(frame["Дата"]) == ["32.01.2025", "31.01.2025", "31.01.2025"]
+    assert frame["Причина"].iloc[1] == "amount: не читается как сумма"
+    assert st.rows("select rows_read, rows_loaded, rows_rejected from batches") == [(5, 2, 3)]
+
+
+def test_unreadable_optional_value_loads_row_with_a_warning(st):
+    text = "Дата;№ карты;Врач;Услуга;Сумма;Кол-во\n01.02.2025;1;A;S;100;две\n"
+    r = st.load("warn.csv", text)
+    assert (r.rows_new, r.rows_rejected, r.warnings) == (1, 0, 1)
+    assert st.rows("select quantity from services") == [(D("1.000"),)]
+    assert r.issues[0].severity == "warning" and r.issues[0].value == "две"
+
+
+def test_duplicate_ids_in_one_file_keep_the_last_and_report_the_rest(st):
+    text = "ID;Дата создания;Статус\n5;01.03.2025;Новая заявка\n5;02.03.2025;Записан\n"
+    r = st.load("dups.csv", text)
+    assert (r.rows_new, r.rows_rejected) == (1, 1)
+    assert st.rows("select lead_id, created_at, stage from leads") == [
+        ("5", dt.datetime(2025, 3, 2), "booked")
+    ]
+    assert "строке 3" in st.one("select reason from rejects")
+
+
+def test_missing_required_column_names_what_was_found_and_what_is_needed(st):
+    text = "Дата;№ карты;Услуга;Сумма\n01.02.2025;1;S;100\n"
+    with pytest.raises(loader.LoadError) as err:
+        st.load("nodoctor.csv", text)
+    msg = str(err.value)
+    assert "«Дата», «№ карты», «Услуга», «Сумма»" in msg
+    assert "doctor (Врач, Доктор, Специалист)" in msg
+    assert st.one("select count(*) from batches") == 0
+
+
+def test_phone_hash_in_sql_equals_python(st):
+    st.load("pat.csv", "№ карты;Телефон\n1;8 (912) 000-00-01\n2;+7 912 000 00 02\n3;12-34\n")
+    got = dict(st.rows("select patient_id, phone_hash from patients"))
+    assert got == {
+        "1": phone_hash(st.salt, "+79120000001"),
+        "2": phone_hash(st.salt, "89120000002"),
+        "3": None,
+    }
+    assert normalize_phone("8 (912) 000-00-01") == "79120000001"
+    assert normalize_phone("9120000001") == "79120000001"
+
+
+def test_no_name_phone_or_email_reaches_the_store_file(make_store, tmp_path):
+    st = make_store(tmp_path)
+    st.load("patients.csv", "№ карты;ФИО;Телефон;E-mail;Дата рождения\n"
+                            "501;Задорожная Евлампия Карповна;+7 (999) 765-43-21;"
+                            "zadorozhnaya@example.ru;01.02.1980\n")
+    st.load("leads.csv", '"ID";"Имя";"Фамилия";"Телефон";"E-mail";"Дата создания";\n'
+                         '"9";"Евлампия";"Задорожная";"89997654321";"zadorozhnaya@example.ru";'
+                         '"01.03.2025 10:00:00";\n')
+    st.load("services.csv", "Дата;ФИО пациента;Телефон;Врач;Услуга;Сумма\n"
+                            "01.03.2025;Задорожная Евлампия Карповна;89997654321;A;S;100\n")
+    st.con.execute("checkpoint")
+    st.con.close()
+    blob = b"".join(p.read_bytes() for p in tmp_path.glob("store.duckdb*")
+                    if not p.name.endswith(".salt"))
+    for secret in ("Задорожная", "Евлампия", "zadorozhnaya", "example.ru"):
+        assert secret.encode("utf-8") not in blob, secret
+    for digits in ("9997654321", "765-43-21", "79997654321"):
+        assert digits.encode() not in blob, digits
+    # ...while the link survives: the lead's hash matches the patient's
+    con = store.connect(tmp_path / "store.duckdb", read_only=True)
+    assert con.execute("select count(*) from leads l join patients p using (phone_hash)"
+                       ).fetchone()[0] == 1
+    con.close()
+
+
+def test_salt_is_created_once_and_kept(tmp_path):
+    from clinic_bi.privacy import load_or_create_salt, salt_path
+
+    db = tmp_path / "s.duckdb"
+    first = load_or_create_salt(db)
+    assert load_or_create_salt(db) == first
+    assert len(first) == 32
+    assert salt_path(db).stat().st_mode & 0o777 == 0o600
