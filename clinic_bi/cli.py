@@ -105,13 +105,26 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from clinic_bi.demo import write_demo
+    import datetime as dt
 
-    paths = write_demo(Path(args.out_dir), patients=args.patients, seed=args.seed)
+    from clinic_bi.demo import write_demo
+    from clinic_bi.paths import demo_db_path
+
+    end = dt.date.fromisoformat(args.end) if args.end else None
+    paths = write_demo(Path(args.out_dir), patients=args.patients, seed=args.seed, end=end)
     for p in paths:
         print(p)
-    print(f"Готово: {len(paths)} файлов. Загрузка: python -m clinic_bi ingest {args.out_dir}")
-    return 0
+    if not args.load:
+        print(f"Готово: {len(paths)} файлов. Загрузка: python -m clinic_bi ingest {args.out_dir}")
+        return 0
+    # The demo has its own store, so demo rows never mix with a clinic's data.
+    db = Path(args.db) if args.db else demo_db_path()
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    results = loader.ingest_paths(db, paths)
+    print_load_results(results)
+    print(f"Демо-хранилище: {db}")
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -181,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("out_dir", metavar="OUT_DIR")
     sp.add_argument("--patients", type=int, default=6000, metavar="N")
     sp.add_argument("--seed", type=int, default=42, metavar="S")
+    sp.add_argument("--end", metavar="YYYY-MM-DD",
+                    help="последний день данных (по умолчанию конец прошлого месяца)")
+    sp.add_argument("--load", action="store_true",
+                    help="сразу загрузить в демо-хранилище (~/.clinic_bi/demo.duckdb или --db)")
+    sp.add_argument("--db", help="хранилище для --load")
     sp.set_defaults(func=cmd_demo)
 
     sp = sub.add_parser("profiles", help="профили сопоставления: встроенные и сохранённые")

@@ -234,8 +234,10 @@ def ingest_file(
     try:
         raw = read_raw(con, path, data, skip_rows=profile.skip_rows if profile else None)
         mapping = choose_mapping(con, raw, profile, offered)
-    except (ReadError, MappingError) as exc:
+    except ReadError as exc:
         raise LoadError(str(exc)) from exc
+    except MappingError as exc:
+        raise LoadError(f"{path.name}: {exc}") from exc
     missing = missing_required(mapping)
     if missing:
         raise LoadError(
@@ -428,7 +430,7 @@ def ingest_paths(
             forced = given[0] if len(given) == 1 else None
             try:
                 results.append(ingest_file(con, f, salt, forced, offered=given))
-            except (LoadError, MappingError) as exc:
+            except LoadError as exc:
                 results.append(LoadResult(file=f.name, error=str(exc)))
     finally:
         con.close()

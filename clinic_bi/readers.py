@@ -10,6 +10,7 @@ the first ones that looks most like a header (most cells that are known column n
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -66,10 +67,8 @@ def sniff_kind(data: bytes) -> str:
         return "xls"
     probe = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
     if b"\x00" in probe[:200]:  # UTF-16 text: look at it decoded
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             probe = head.decode("utf-16").encode("utf-8", "replace").lower().lstrip()
-        except UnicodeDecodeError:
-            pass
     if probe.startswith((b"<!doctype html", b"<html", b"<meta", b"<table", b"<?xml", b"<head")):
         return "html"
     if b"<table" in probe[:2048]:
