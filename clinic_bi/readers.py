@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clinic_bi.mapping import header_score
 
@@ -279,6 +280,30 @@ def _cell_text(v: object) -> str | None:
     return str(v)
 
 
+def _column_text(cells: tuple) -> pa.Array:
+    """One spreadsheet column as text. A column of one type (text, numbers, dates) is converted
+    by Arrow in bulk; a mixed one cell by cell."""
+    values = [None if v == "" else v for v in cells]
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([_cell_text(v) for v in values], type=pa.string())
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return arr.cast(pa.string())
+    if pa.types.is_null(arr.type):
+        return pa.nulls(len(values), pa.string())
+    if pa.types.is_floating(arr.type):
+        # 1500.0 → "1500" (card numbers, visit ids); fractional values keep their digits
+        ints = pc.equal(arr, pc.floor(arr))
+        whole = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
+        return pc.if_else(ints, whole, pc.cast(arr, pa.string()))
+    if pa.types.is_timestamp(arr.type):
+        return pc.strftime(arr, format="%Y-%m-%d %H:%M:%S")
+    if pa.types.is_integer(arr.type) or pa.types.is_date(arr.type):
+        return pc.cast(arr, pa.string())
+    return pa.array([_cell_text(v) for v in values], type=pa.string())
+
+
 def _read_rows(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -295,10 +320,11 @@ def _read_rows(
     headers = _strip_trailing_empty([_cell_text(c) or "" for c in rows[header_idx]])
     body = rows[header_idx + 1:]
     width = max([len(headers)] + [len(r) for r in body])
+    if any(len(r) != width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
     columns: dict[str, pa.Array] = {}
-    for i in range(width):
-        columns[f"c{i}"] = pa.array([_cell_text(r[i]) if i < len(r) else None for r in body],
-                                    type=pa.string())
+    for i, cells in enumerate(zip(*body, strict=True) if body else [()] * width):
+        columns[f"c{i}"] = _column_text(cells)
     first_line = header_idx + 2
     columns["_row"] = pa.array(range(first_line, first_line + len(body)), type=pa.int32())
     table = pa.table(columns)
