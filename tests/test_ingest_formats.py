@@ -137,7 +137,7 @@ def test_bitrix_html_xls_deals(st):
         "<td>01.03.2025 09:30:00</td><td>Общая</td></tr></table></body></html>"
     )
     r = st.load("deals.xls", html)
-    assert (r.kind, r.rows_new) == ("leads", 1)
+    assert (r.kind, r.rows_new, r.profile) == ("leads", 1, "Битрикс24: сделки")
     assert "HTML" in r.fmt
     assert st.rows("select lead_id, stage, amount, operator, channel, created_at from leads") == [
         ("301", "contracted", D("150000.00"), "Оля", "ПроДокторов", dt.datetime(2025, 3, 1, 9, 30))
@@ -274,3 +274,21 @@ def test_unknown_lead_stage_loads_and_is_reported(st):
         ("1", None, "Думает"), ("2", "booked", "Записан")
     ]
     assert any("«Думает» (1)" in n for n in r.notes)
+
+
+def test_csv_with_title_rows_and_total_row(st):
+    text = (
+        "Отчёт по оказанным услугам;;;;\n"
+        "Период: 01.03.2025 - 31.03.2025;;;;\n"
+        ";;;;\n"
+        "Дата оказания;Номер карты;Специалист;Наименование услуги;Сумма со скидкой\n"
+        "01.03.2025;11;Б;Чистка;3 500,00\n"
+        "02.03.2025;12;Б;Чистка;3 500,00\n"
+        "Итого:;;;;7 000,00\n"
+    )
+    r = st.load("titled.csv", text, encoding="cp1251")
+    assert (r.rows_new, r.rows_rejected, r.rows_skipped) == (2, 0, 1)
+    assert "заголовок в строке 4" in r.fmt
+    assert st.rows("select _row, patient_id, amount from services order by _row") == [
+        (5, "11", D("3500.00")), (6, "12", D("3500.00"))
+    ]
