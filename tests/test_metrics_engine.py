@@ -1,0 +1,95 @@
+"""The Engine: models built once per data_version, no lock held on the store between calls, a
+live connection as an alternative source; and the SQL files keep the house style."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from metrics_fixtures import insert, line, make_store, period, writing
+
+from clinic_bi import store
+from clinic_bi.metrics import MODELS, Engine
+from clinic_bi.paths import QUERIES_DIR
+
+JANUARY = period("2025-01-01", "2025-01-31")
+
+
+def test_models_are_built_once_per_data_version(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    engine = Engine(path)
+    assert engine.summary(JANUARY).revenue == 100
+    engine.doctors(JANUARY)
+    engine.services(JANUARY)
+    assert engine.builds == 1  # three queries, one build
+    with writing(path) as con:  # an upload: new rows and a new data_version
+        insert(con, "services", [line("2025-01-11", "P2", "A", 250)])
+    assert engine.summary(JANUARY).revenue == 350  # 100 + 250
+    assert engine.builds == 2
+
+
+def test_the_engine_holds_no_lock_on_the_store(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    engine = Engine(path)
+    engine.summary(JANUARY)
+    con = store.connect(path)  # a writer in the same process can open the file
+    con.close()
+
+
+def test_a_snapshot_pins_one_version(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    engine = Engine(path)
+    with engine.snapshot():
+        with writing(path) as con:
+            insert(con, "services", [line("2025-01-11", "P2", "A", 250)])
+        assert engine.summary(JANUARY).revenue == 100  # still the version the block began with
+    assert engine.summary(JANUARY).revenue == 350
+
+
+def test_engine_on_a_live_connection(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    con = store.connect(path)
+    engine = Engine(connection=con)
+    assert engine.summary(JANUARY).revenue == 100
+    insert(con, "services", [line("2025-01-12", "P3", "A", 50)])
+    store.bump_data_version(con)
+    assert engine.summary(JANUARY).revenue == 150
+    # the models are temp tables of the engine's cursor: nothing is written to the store
+    names = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert not names & set(MODELS)
+    con.close()
+
+
+def test_a_missing_or_foreign_file_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(store.StoreError, match="не найдено"):
+        Engine(tmp_path / "none.duckdb").summary(JANUARY)
+    foreign = tmp_path / "other.duckdb"
+    duckdb.connect(str(foreign)).close()
+    with pytest.raises(store.StoreError):
+        Engine(foreign).summary(JANUARY)
+
+
+CANONICAL = "services|leads|appointments|contracts|marketing_spend|reviews|patients"
+SQL_FILES = sorted((QUERIES_DIR / "models").glob("*.sql")) + sorted(
+    (QUERIES_DIR / "metrics").glob("*.sql")
+)
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_sql_files_keep_the_house_style(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(ln for ln in text.splitlines() if ln.startswith("--"))
+    assert text.startswith("-- ")
+    for word in ("Grain:", "Parameters:", "METRICS.md"):
+        assert word in header, word
+    assert text.rstrip().splitlines()[-1] == "select * from final"
+    code = "\n".join(ln.split("--")[0] for ln in text.splitlines())
+    assert not re.search(r"\b(SELECT|FROM|WHERE|GROUP BY|JOIN)\b", code), "lower-case SQL"
+    if path.parent.name == "models":
+        assert "$" not in code, "models take no parameters"
+        assert path.stem in MODELS, "every model is built"
+    else:
+        # metric queries read only the models, never the canonical tables
+        assert not re.search(rf"\b(from|join)\s+({CANONICAL})\b", code)
