@@ -37,10 +37,11 @@ from clinic_bi.paths import read_query
 
 # Build order: each model reads the canonical tables and the models listed before it.
 MODELS: tuple[str, ...] = (
+    "stg_visits",
     "fct_lead_links",
     "dim_patients",
-    "fct_service_lines",
     "fct_visits",
+    "fct_service_lines",
     "fct_appointments",
     "fct_leads",
     "fct_marketing_spend",

@@ -18,7 +18,7 @@ service_patients as (
     select
         patient_id,
         min(visit_date) as first_line_date,
-    from services
+    from stg_visits
     group by patient_id
 ),
 

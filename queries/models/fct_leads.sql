@@ -61,21 +61,14 @@ patient_appointments as (
     group by lead_patients.lead_key
 ),
 
-patient_days as (
-    select distinct
-        patient_id,
-        visit_date,
-    from fct_visits
-),
-
 patient_visits as (
     select
         lead_patients.lead_key,
-        min(patient_days.visit_date - lead_patients.lead_date) as visit_after_days,
+        min(fct_visits.visit_date - lead_patients.lead_date) as visit_after_days,
     from lead_patients
-    inner join patient_days
-        on patient_days.patient_id = lead_patients.patient_id
-        and patient_days.visit_date >= lead_patients.lead_date
+    inner join fct_visits
+        on fct_visits.patient_id = lead_patients.patient_id
+        and fct_visits.visit_date >= lead_patients.lead_date
     group by lead_patients.lead_key
 ),
 
