@@ -49,6 +49,8 @@ MODELS: tuple[str, ...] = (
     "store_facts",
 )
 
+BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")
+
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
@@ -467,17 +469,34 @@ class Engine:
         }
         return _dataclass_from(Summary, self._record("summary", params))
 
+    def breakdown(self, f: Filters, dimension: str) -> pd.DataFrame:
+        """Per doctor, department or branch (`dimension`, also the name of the first column):
+        visits, patients, new_patients, revenue, share, avg_check, revenue_per_patient,
+        return_cohort, returned, not_yet_observable, return_rate, ltv_cohort, ltv, and for
+        doctors main_department."""
+        if dimension not in BREAKDOWN_DIMENSIONS:
+            raise MetricsError(f"dimension: one of {BREAKDOWN_DIMENSIONS}, not {dimension!r}")
+        params = {
+            "dimension": dimension,
+            **_period_params(f),
+            **_narrowing_params(f),
+            "return_window": f.return_window,
+        }
+        frame = self.query("breakdown", params).rename(columns={"member": dimension})
+        return frame if dimension == "doctor" else frame.drop(columns="main_department")
+
     def doctors(self, f: Filters) -> pd.DataFrame:
-        """Per doctor: visits, patients, new_patients, revenue, share, avg_check,
-        revenue_per_patient, return_cohort, returned, not_yet_observable, return_rate,
-        ltv_cohort, ltv, main_department."""
-        params = {**_period_params(f), **_narrowing_params(f), "return_window": f.return_window}
-        return self.query("doctors", params)
+        """METRICS.md "Breakdowns" (Doctors): see breakdown()."""
+        return self.breakdown(f, "doctor")
 
     def departments(self, f: Filters) -> pd.DataFrame:
-        """Per department: the doctors() columns, with the department return rate and LTV."""
-        params = {**_period_params(f), **_narrowing_params(f), "return_window": f.return_window}
-        return self.query("departments", params)
+        """METRICS.md "Breakdowns" (Departments): the doctors' figures per department, with the
+        department return rate and LTV."""
+        return self.breakdown(f, "department")
+
+    def branches(self, f: Filters) -> pd.DataFrame:
+        """The same figures per branch."""
+        return self.breakdown(f, "branch")
 
     def services(self, f: Filters) -> pd.DataFrame:
         """Per service: quantity, revenue, share, abc, avg_price, patients, revenue_per_hour."""

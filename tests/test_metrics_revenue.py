@@ -98,6 +98,11 @@ def test_doctor_and_department_shares(engine: Engine) -> None:
     departments = engine.departments(MARCH).set_index("department")
     assert departments.loc["Хирургия", "revenue"] == 1000
     assert departments.loc["Хирургия", "visits"] == 1
+    branches = engine.branches(MARCH)
+    # lines without a branch form one row (branch null): 4000 + 800 + 3000 - 3000 + 1000 = 5800
+    assert pd.isna(branches["branch"][0])
+    assert branches["revenue"].tolist() == [5800, 5500]  # then Центр: V1's 5000 + 500
+    assert branches["visits"].tolist() == [2, 1]
 
 
 def test_filters_narrow_the_lines(engine: Engine) -> None:
