@@ -50,7 +50,7 @@ MONEY = {"revenue", "avg_check", "ltv", "ltv_12m", "spend", "cac", "cpl", "avg_p
          "revenue_per_hour", "revenue_per_patient"}  # fmt: skip
 RATIOS = {"share", "return_rate", "booking_rate", "show_rate", "contract_rate", "overall_rate",
           "romi", "negative_share", "show_up_rate", "returning_share"}  # fmt: skip
-DECIMALS = {"quantity": 1, "avg_rating": 1, "visits_per_patient": 2}
+DECIMALS = {"quantity": 2, "avg_rating": 1, "visits_per_patient": 2}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ _LABELS = {
         "returning_share": "Доля повторных",
         "return_rate": "Возвращаемость",
         "return_cohort": "Когорта возврата",
-        "not_yet_observable": "Рано судить (нов. пациенты)",
+        "not_yet_observable": "Рано судить о возврате",
         "ltv": "LTV",
         "ltv_12m": "LTV 12 мес.",
         "revenue_per_patient": "Выручка на пациента",
@@ -326,6 +326,8 @@ def _show(key: str, value: Any, lang: str) -> str:
         return fmt.percent(value, lang)
     if key == "avg_wait_min":
         return fmt.number(value, lang, 1)
+    if key == "quantity" and value is not None and float(value).is_integer():
+        return fmt.number(value, lang)
     return fmt.number(value, lang, DECIMALS.get(key, 0))
 
 
