@@ -50,16 +50,22 @@ create or replace temp macro num_text(s) as
         else replace(s, ',', '')
     end;
 
+-- The fast path handles plain numbers with any spaces; only the rows it leaves NULL reach the
+-- slow path (currency words, mixed separators). The slow path sits inside a one-element lambda
+-- so that DuckDB's common-subexpression pass cannot hoist its regex out of the COALESCE and run
+-- it on every row.
 create or replace temp macro parse_money(x) as
     coalesce(
         try_cast(num_text(num_spaces(x)) as decimal(18, 2)),
-        try_cast(num_text(num_clean(x)) as decimal(18, 2))
+        list_transform([cast(x as varchar)],
+                       lambda v: try_cast(num_text(num_clean(v)) as decimal(18, 2)))[1]
     );
 
 create or replace temp macro parse_num(x) as
     coalesce(
         try_cast(num_text(num_spaces(x)) as decimal(18, 3)),
-        try_cast(num_text(num_clean(x)) as decimal(18, 3))
+        list_transform([cast(x as varchar)],
+                       lambda v: try_cast(num_text(num_clean(v)) as decimal(18, 3)))[1]
     );
 
 -- Dates and times. Day-first for dotted and slashed dates; ISO; Excel serial numbers (XLSX
@@ -101,8 +107,10 @@ create or replace temp macro parse_ts(x, fmt) as
         plausible_ts(try_strptime(cast(x as varchar), fmt)),
         plausible_ts(try_strptime(cast(x as varchar), ['%d.%m.%Y', '%Y-%m-%d', '%d.%m.%Y %H:%M',
                                                        '%d.%m.%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S'])),
-        plausible_ts(try_strptime(ts_text(x), fmt)),
-        plausible_ts(parse_ts_any(ts_text(x)))
+        list_transform([ts_text(x)], lambda t: coalesce(
+            plausible_ts(try_strptime(t, fmt)),
+            plausible_ts(parse_ts_any(t))
+        ))[1]
     );
 
 create or replace temp macro parse_date(x, fmt) as cast(parse_ts(x, fmt) as date);
