@@ -158,22 +158,59 @@ def save_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
 
 
 def choose_mapping(
-    con: duckdb.DuckDBPyConnection,
     raw: RawFile,
     profile: Profile | None,
     offered: list[Profile] | None = None,
+    remembered: list[Profile] | None = None,
 ) -> Mapping:
     """A given profile wins; else one of the offered profiles (--profile given several times),
-    a remembered one or a shipped one whose headers the file has (the one naming most columns);
-    else recognition from the headers."""
+    a remembered one (saved in the store) or a shipped one whose headers the file has (the one
+    naming most columns); else recognition from the headers."""
     if profile is not None:
         return profile.apply(raw.headers, raw.sample)
-    for group in (offered or [], saved_profiles(con) + builtin_profiles()):
+    for group in (offered or [], (remembered or []) + builtin_profiles()):
         candidates = [p for p in group if p.matches(raw.headers)]
         if candidates:
             return max(candidates, key=lambda p: len(p.columns)).apply(raw.headers, raw.sample)
     return detect(raw.headers, raw.sample, raw.path.name)
 
+
+
+@dataclass
+class Preview:
+    """What the app shows before a load: how the file was read and mapped, and its first rows."""
+
+    file: str
+    fmt: str
+    headers: list[str]
+    sample: list[list[str]]
+    rows: int
+    mapping: Mapping | None
+    missing: list[str]
+    error: str | None = None
+
+
+def preview(path: Path, remembered: list[Profile] | None = None,
+            profile: Profile | None = None) -> Preview:
+    """Read a file and decide its mapping without touching any store (an in-memory DuckDB)."""
+    path = Path(path)
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    try:
+        try:
+            raw = read_raw(con, path, path.read_bytes(),
+                           skip_rows=profile.skip_rows if profile else None)
+        except (OSError, ReadError) as exc:
+            return Preview(path.name, "", [], [], 0, None, [], error=str(exc))
+        try:
+            mapping = choose_mapping(raw, profile, None, remembered)
+        except MappingError as exc:
+            return Preview(path.name, raw.describe(), raw.headers, raw.sample, raw.rows, None, [],
+                           error=f"{path.name}: {exc}")
+        return Preview(path.name, raw.describe(), raw.headers, raw.sample, raw.rows, mapping,
+                       missing_required(mapping))
+    finally:
+        con.close()
 
 
 def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> None:
@@ -233,7 +270,7 @@ def ingest_file(
     _install_macros(con)
     try:
         raw = read_raw(con, path, data, skip_rows=profile.skip_rows if profile else None)
-        mapping = choose_mapping(con, raw, profile, offered)
+        mapping = choose_mapping(raw, profile, offered, saved_profiles(con))
     except ReadError as exc:
         raise LoadError(str(exc)) from exc
     except MappingError as exc:

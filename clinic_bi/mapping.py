@@ -527,6 +527,9 @@ class Profile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     date_format: str | None = None
     skip_rows: int | None = None
+    # True when the columns are the whole mapping (edited by hand in the app): headers it leaves
+    # out are not guessed from synonyms.
+    complete: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> Profile:
@@ -551,6 +554,7 @@ class Profile:
             values={k: dict(v) for k, v in (d.get("values") or {}).items()},
             date_format=d.get("date_format"),
             skip_rows=d.get("skip_rows"),
+            complete=bool(d.get("complete", False)),
         )
 
     @classmethod
@@ -569,10 +573,11 @@ class Profile:
             d["date_format"] = self.date_format
         if self.skip_rows is not None:
             d["skip_rows"] = self.skip_rows
+        if self.complete:
+            d["complete"] = True
         return d
 
     def matches(self, headers: list[str]) -> bool:
-        """A profile applies to a file that has every header it names."""
         present = {normalise_header(h) for h in headers}
         return bool(self.columns) and all(normalise_header(h) in present for h in self.columns)
 
@@ -594,12 +599,13 @@ class Profile:
             )
             if self.table in ("services", "appointments") and canonical == "phone":
                 columns[pos] = "_phone"
-        guessed = map_columns(self.table, headers, sample or [])
-        taken = set(columns.values())
-        for pos, canonical in guessed.columns.items():
-            if pos not in columns and canonical not in taken:
-                columns[pos] = canonical
-                taken.add(canonical)
+        if not self.complete:
+            guessed = map_columns(self.table, headers, sample or [])
+            taken = set(columns.values())
+            for pos, canonical in guessed.columns.items():
+                if pos not in columns and canonical not in taken:
+                    columns[pos] = canonical
+                    taken.add(canonical)
         ignored = [str(h) for i, h in enumerate(headers) if i not in columns and str(h).strip()]
         return Mapping(
             table=self.table,

@@ -132,3 +132,30 @@ def test_module_entry_point_runs(tmp_path):
                           cwd=ROOT)
     assert proc.returncode == 0
     assert "ещё нет" in proc.stdout
+
+
+def test_preview_reads_and_maps_without_a_store(tmp_path):
+    from clinic_bi import loader
+
+    f = tmp_path / "svc.csv"
+    f.write_text("Дата;№ карты;Врач;Услуга;Сумма;Комментарий\n01.02.2025;1;A;S;100;x\n",
+                 encoding="utf-8")
+    p = loader.preview(f)
+    assert p.error is None and p.missing == []
+    assert p.mapping.table == "services"
+    assert p.mapping.header_map() == {"Дата": "visit_date", "№ карты": "patient_id",
+                                      "Врач": "doctor", "Услуга": "service", "Сумма": "amount"}
+    assert p.mapping.ignored == ["Комментарий"]
+    assert p.sample == [["01.02.2025", "1", "A", "S", "100", "x"]]
+    assert list(tmp_path.iterdir()) == [f]  # nothing written
+
+
+def test_a_complete_profile_guesses_nothing_else(st):
+    from clinic_bi.mapping import Profile
+
+    text = "Дата;№ карты;Врач;Услуга;Сумма;Отделение\n01.02.2025;1;A;S;100;Терапия\n"
+    edited = Profile(name="вручную", table="services", complete=True, columns={
+        "Дата": "visit_date", "№ карты": "patient_id", "Врач": "doctor", "Услуга": "service",
+        "Сумма": "amount"})
+    st.load("svc.csv", text, profile=edited)
+    assert st.rows("select department from services") == [(None,)]
