@@ -292,7 +292,13 @@ def ingest_file(
     _load_value_map(con, mapping)
     params = {"salt": salt, "date_format": mapping.date_format}
     sql = read_query("ingest", table + ".sql")
-    con.execute("create or replace temp table parsed as " + sql, _bind(sql, params))
+    # A row loads when none of its issues rejects it (warnings leave it loadable).
+    con.execute(
+        "create or replace temp table parsed as select *, "
+        "len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok from ("
+        + sql + ")",
+        _bind(sql, params),
+    )
 
     counts = con.execute(
         "select count(*) filter (where _is_total), "

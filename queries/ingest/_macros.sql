@@ -166,6 +166,13 @@ create or replace temp macro derived_patient_id(name, phone, birth, salt) as
         'h:' || sha256(salt || '|' || norm_word(name) || '|' || coalesce(phone_norm(phone), cast(birth as varchar), ''))[1:16]
     end;
 
+-- The patient's key: the card number, else the derived key (the name may come whole or in parts).
+create or replace temp macro patient_key(id, name, last_name, first_name, middle_name, phone, birth, salt) as
+    coalesce(
+        clean_text(id),
+        derived_patient_id(concat_ws(' ', name, last_name, first_name, middle_name), phone, birth, salt)
+    );
+
 create or replace temp macro gender_code(x) as
     case
         when norm_word(x) in ('ж', 'жен', 'женский', 'женщина', 'f', 'female', 'w') then 'f'

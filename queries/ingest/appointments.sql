@@ -11,11 +11,8 @@ with typed as (
         parse_ts(s.scheduled_at, $date_format) as scheduled_at,
         vm.canonical as status,
         clean_text(s.status) as status_raw,
-        coalesce(
-            clean_text(s.patient_id),
-            derived_patient_id(concat_ws(' ', s._name, s._last_name, s._first_name, s._middle_name),
-                               s._phone, null, $salt)
-        ) as patient_id,
+        patient_key(s.patient_id, s._name, s._last_name, s._first_name, s._middle_name,
+                    s._phone, null, $salt) as patient_id,
         clean_name(s.doctor) as doctor,
         clean_text(s.department) as department,
         parse_ts(s.created_at, $date_format) as created_at,
@@ -53,7 +50,6 @@ final as (
             optional_issue('started_at', started_at_raw, started_at, 'дата и время'),
             optional_issue('wait_min', wait_min_raw, wait_min, 'число минут'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         appointment_id,
         scheduled_at,
         status,

@@ -8,11 +8,8 @@ with typed as (
         clean_text(contract_id) as contract_id,
         parse_date(signed_at, $date_format) as signed_at,
         parse_money(amount) as amount,
-        coalesce(
-            clean_text(patient_id),
-            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
-                               null, null, $salt)
-        ) as patient_id,
+        patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
+                    null, null, $salt) as patient_id,
         clean_text(lead_id) as lead_id,
         clean_name(doctor) as doctor,
         clean_text(department) as department,
@@ -34,7 +31,6 @@ final as (
             required_issue('amount', amount_raw, amount, 'сумма'),
             optional_issue('prepaid', prepaid_raw, prepaid, 'сумма'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         contract_id,
         signed_at,
         amount,

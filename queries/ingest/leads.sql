@@ -33,7 +33,6 @@ final as (
             required_issue('created_at', created_at_raw, created_at, 'дата'),
             optional_issue('amount', amount_raw, amount, 'сумма'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         lead_id,
         created_at,
         channel,

@@ -24,7 +24,6 @@ final as (
             required_issue('channel', channel_raw, channel, 'канал'),
             required_issue('date', date_raw, coalesce(day, month_start), 'дата или месяц'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         coalesce(day, month_start) as date,
         channel,
         amount,

@@ -6,11 +6,8 @@ with typed as (
     select
         _row,
         is_total_text(_first_cells) as _is_total,
-        coalesce(
-            clean_text(patient_id),
-            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
-                               phone, parse_date(birth_date, $date_format), $salt)
-        ) as patient_id,
+        patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
+                    phone, parse_date(birth_date, $date_format), $salt) as patient_id,
         parse_date(first_visit_date, $date_format) as first_visit_date,
         clean_name(channel) as channel,
         parse_date(birth_date, $date_format) as birth_date,
@@ -36,7 +33,6 @@ final as (
             optional_issue('gender', gender_raw, gender, 'пол (М/Ж)'),
             optional_issue('created_at', created_at_raw, created_at, 'дата'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         patient_id,
         first_visit_date,
         channel,

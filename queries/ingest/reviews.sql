@@ -10,11 +10,8 @@ with typed as (
             as rating,
         parse_date(date, $date_format) as date,
         clean_name(doctor) as doctor,
-        coalesce(
-            clean_text(patient_id),
-            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
-                               null, null, $salt)
-        ) as patient_id,
+        patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
+                    null, null, $salt) as patient_id,
         clean_text(source) as source,
         clean_text(text) as text,
         rating as rating_raw,
@@ -30,7 +27,6 @@ final as (
             required_issue('rating', rating_raw, rating, 'оценка от 0 до 10'),
             required_issue('date', date_raw, date, 'дата'),
         ], lambda x: x is not null) as _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         date,
         rating,
         cast(case when max(rating) over () > 5 then 10 else 5 end as smallint) as rating_scale,

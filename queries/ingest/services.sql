@@ -7,11 +7,8 @@ with typed as (
         _row,
         is_total_text(_first_cells) as _is_total,
         parse_date(visit_date, $date_format) as visit_date,
-        coalesce(
-            clean_text(patient_id),
-            derived_patient_id(concat_ws(' ', _name, _last_name, _first_name, _middle_name),
-                               _phone, parse_date(_birth_date, $date_format), $salt)
-        ) as patient_id,
+        patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
+                    _phone, parse_date(_birth_date, $date_format), $salt) as patient_id,
         clean_name(doctor) as doctor,
         clean_text(service) as service,
         parse_money(amount) as amount_given,
@@ -78,7 +75,6 @@ final as (
         _row,
         _is_total,
         _issues,
-        len(list_filter(_issues, lambda x: x.severity = 'rejected')) = 0 as _ok,
         visit_date,
         patient_id,
         doctor,
