@@ -46,14 +46,40 @@ period_total as (
     select sum(revenue) as total_revenue from visits_in_period
 ),
 
+member_visits as (
+    -- one row per (member, visit): counting rows is cheaper than count(distinct ...)
+    select
+        member,
+        visit_key,
+        sum(revenue) as revenue,
+    from visits_in_period
+    group by member, visit_key
+),
+
+member_period_patients as (
+    select
+        member,
+        patient_id,
+        bool_or(is_first_visit) as is_new_patient,
+    from visits_in_period
+    group by member, patient_id
+),
+
 member_activity as (
     select
         member,
         sum(revenue) as revenue,
-        count(distinct visit_key) as visits,
-        count(distinct patient_id) as patients,
-        count(distinct patient_id) filter (where is_first_visit) as new_patients,
-    from visits_in_period
+        count(*) as visits,
+    from member_visits
+    group by member
+),
+
+member_patient_counts as (
+    select
+        member,
+        count(*) as patients,
+        count(*) filter (where is_new_patient) as new_patients,
+    from member_period_patients
     group by member
 ),
 
@@ -68,25 +94,32 @@ member_departments as (
     group by member, department
 ),
 
-member_patient_days as (
+member_firsts as (
+    -- firstM(p), kept for the pairs whose first visit with M falls in P
     select
         member,
         patient_id,
-        visit_date,
-        sum(revenue) as revenue,
+        min(visit_date) as first_date,
     from filtered_visits
-    group by member, patient_id, visit_date
+    group by member, patient_id
+    having min(visit_date) between $date_from and $date_to
 ),
 
 member_patients as (
-    -- days are distinct here, so the two smallest are firstM(p) and the next day p came back
+    -- the next day p came back to M, and p's revenue with M to date
     select
-        member,
-        patient_id,
-        min(visit_date, 2) as first_two_days,
-        sum(revenue) as revenue_with_member,
-    from member_patient_days
-    group by member, patient_id
+        member_firsts.member,
+        member_firsts.patient_id,
+        member_firsts.first_date,
+        min(filtered_visits.visit_date) filter (
+            where filtered_visits.visit_date > member_firsts.first_date
+        ) as next_date,
+        sum(filtered_visits.revenue) as revenue_with_member,
+    from member_firsts
+    inner join filtered_visits
+        on filtered_visits.member is not distinct from member_firsts.member
+        and filtered_visits.patient_id = member_firsts.patient_id
+    group by member_firsts.member, member_firsts.patient_id, member_firsts.first_date
 ),
 
 member_cohorts as (
@@ -95,18 +128,17 @@ member_cohorts as (
         count(*) as ltv_cohort,
         sum(revenue_with_member) as ltv_revenue,
         count(*) filter (
-            where first_two_days[1] <= facts.data_end - $return_window
+            where first_date <= facts.data_end - $return_window
         ) as return_cohort,
         count(*) filter (
-            where first_two_days[1] <= facts.data_end - $return_window
-                and first_two_days[2] <= first_two_days[1] + $return_window
+            where first_date <= facts.data_end - $return_window
+                and next_date <= first_date + $return_window
         ) as returned,
         count(*) filter (
-            where first_two_days[1] > facts.data_end - $return_window
+            where first_date > facts.data_end - $return_window
         ) as not_yet_observable,
     from member_patients
     cross join facts
-    where first_two_days[1] between $date_from and $date_to
     group by member
 ),
 
@@ -114,12 +146,12 @@ final as (
     select
         member_activity.member,
         member_activity.visits,
-        member_activity.patients,
-        member_activity.new_patients,
+        member_patient_counts.patients,
+        member_patient_counts.new_patients,
         member_activity.revenue,
         member_activity.revenue / nullif(period_total.total_revenue, 0) as share,
         member_activity.revenue / nullif(member_activity.visits, 0) as avg_check,
-        member_activity.revenue / nullif(member_activity.patients, 0) as revenue_per_patient,
+        member_activity.revenue / nullif(member_patient_counts.patients, 0) as revenue_per_patient,
         coalesce(member_cohorts.return_cohort, 0) as return_cohort,
         coalesce(member_cohorts.returned, 0) as returned,
         coalesce(member_cohorts.not_yet_observable, 0) as not_yet_observable,
@@ -129,6 +161,8 @@ final as (
         member_departments.department as main_department,
     from member_activity
     cross join period_total
+    inner join member_patient_counts
+        on member_patient_counts.member is not distinct from member_activity.member
     left join member_cohorts
         on member_cohorts.member is not distinct from member_activity.member
     left join member_departments

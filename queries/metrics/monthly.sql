@@ -18,17 +18,57 @@ visits_in_period as (
         and ($branch is null or list_contains($branch, branch))
 ),
 
+month_visits as (
+    -- one row per (month, visit): counting rows is cheaper than count(distinct ...)
+    select
+        visit_month,
+        visit_key,
+        bool_or(is_first_visit) as is_first_visit,
+        sum(revenue) as revenue,
+    from visits_in_period
+    group by visit_month, visit_key
+),
+
+month_patients as (
+    select
+        visit_month,
+        patient_id,
+        bool_or(is_first_visit) as is_new_patient,
+    from visits_in_period
+    group by visit_month, patient_id
+),
+
+visits_per_month as (
+    select
+        visit_month,
+        sum(revenue) as revenue,
+        count(*) as visits,
+        count(*) filter (where is_first_visit) as first_visits,
+        count(*) filter (where not is_first_visit) as returning_visits,
+    from month_visits
+    group by visit_month
+),
+
+patients_per_month as (
+    select
+        visit_month,
+        count(*) as patients,
+        count(*) filter (where is_new_patient) as new_patients,
+    from month_patients
+    group by visit_month
+),
+
 per_month as (
     select
         visit_month as month,
-        sum(revenue) as revenue,
-        count(distinct visit_key) as visits,
-        count(distinct patient_id) as patients,
-        count(distinct patient_id) filter (where is_first_visit) as new_patients,
-        count(distinct visit_key) filter (where is_first_visit) as first_visits,
-        count(distinct visit_key) filter (where not is_first_visit) as returning_visits,
-    from visits_in_period
-    group by visit_month
+        visits_per_month.revenue,
+        visits_per_month.visits,
+        patients_per_month.patients,
+        patients_per_month.new_patients,
+        visits_per_month.first_visits,
+        visits_per_month.returning_visits,
+    from visits_per_month
+    inner join patients_per_month using (visit_month)
 ),
 
 final as (

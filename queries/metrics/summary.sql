@@ -30,14 +30,25 @@ visits_in_period as (
     where visit_date between $date_from and $date_to
 ),
 
+period_visits as (
+    -- one row per visit (a visit whose lines span two departments is one visit); counting rows
+    -- of a grouped table is cheaper than count(distinct ...)
+    select
+        visit_key,
+        bool_or(is_first_visit) as is_first_visit,
+        sum(revenue) as revenue,
+    from visits_in_period
+    group by visit_key
+),
+
 activity as (
     select
         coalesce(sum(revenue), 0) as revenue,
-        count(distinct visit_key) as visits,
-        count(distinct patient_id) as patients,
-        count(distinct visit_key) filter (where is_first_visit) as first_visits,
-        count(distinct visit_key) filter (where not is_first_visit) as returning_visits,
-    from visits_in_period
+        count(*) as visits,
+        (select count(distinct patient_id) from visits_in_period) as patients,
+        count(*) filter (where is_first_visit) as first_visits,
+        count(*) filter (where not is_first_visit) as returning_visits,
+    from period_visits
 ),
 
 new_patients as (
