@@ -19,6 +19,7 @@ calls (a whole report), so they cannot straddle an upload.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -50,6 +51,8 @@ MODELS: tuple[str, ...] = (
 )
 
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")
+
+_RESULTS_KEPT = 256
 
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -333,6 +336,10 @@ def _dataclass_from_frame(cls: type, frame: pd.DataFrame) -> Any:
     return cls(**values)
 
 
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _part(frame: pd.DataFrame, breakdown: str, keep: Sequence[str]) -> pd.DataFrame:
     part = frame.loc[frame["breakdown"] == breakdown, list(keep)]
     return part.reset_index(drop=True)
@@ -362,6 +369,9 @@ class Engine:
         self._version: int | None = None
         self._facts: StoreFacts | None = None
         self._pinned = 0
+        # Results of metric queries for the current data version, by (query, parameters): a
+        # report's comparison and a page re-drawn with the same filters do not query twice.
+        self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
         self.builds = 0
         self.last_build_seconds: float | None = None
 
@@ -411,6 +421,8 @@ class Engine:
             if version == self._version:
                 return False
             started = perf_counter()
+            self._version = None  # a build that fails half-way is retried on the next call
+            self._results.clear()
             for name in MODELS:
                 self._con.execute(_model_sql(name))
             row = self._con.execute("select * from store_facts").fetchone()
@@ -446,18 +458,34 @@ class Engine:
             assert self._facts is not None
             return self._facts
 
-    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
-        """Run `queries/metrics/<name>.sql` with exactly these named parameters."""
+    def _run(self, name: str, params: dict[str, Any], shape: str) -> Any:
+        """Run `queries/metrics/<name>.sql` with exactly these named parameters, as a DataFrame
+        (shape "frame") or the first row as a dict of Python values (shape "row"), remembering
+        the result for this data version."""
+        key = (name, shape, *((k, _frozen(v)) for k, v in sorted(params.items())))
         with self._lock:
             self._fresh()
-            return self._con.execute(_metric_sql(name), params).df()
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+            result = self._con.execute(_metric_sql(name), params)
+            if shape == "frame":
+                value: Any = result.df()
+            else:
+                row = result.fetchone()
+                value = dict(zip([d[0] for d in result.description], row, strict=True))
+            self._results[key] = value
+            if len(self._results) > _RESULTS_KEPT:
+                self._results.popitem(last=False)
+            return value
+
+    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run `queries/metrics/<name>.sql` with exactly these named parameters (a copy of the
+        remembered result: callers may change it)."""
+        return self._run(name, params, "frame").copy()
 
     def _record(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            self._fresh()
-            row = self._con.execute(_metric_sql(name), params).fetchone()
-            columns = [d[0] for d in self._con.description]
-        return dict(zip(columns, row, strict=True))
+        return dict(self._run(name, params, "row"))
 
     # -- metric families ------------------------------------------------------------------
 
