@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from clinic_bi import store
 from clinic_bi.mapping import (
@@ -313,20 +314,20 @@ def ingest_file(
         "select _row as row_number, i.column_name, i.value, i.reason, i.severity "
         "from (select _row, unnest(_issues) as i from parsed where not _is_total)"
     )
+    if raw.read_issues:
+        _add_issues(con, [(i.row, None, i.text, i.reason, "rejected") for i in raw.read_issues])
+        result.rows_rejected += len(raw.read_issues)
+        result.rows_read += len(raw.read_issues)
     key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED else "keys_by_hash.sql")
     con.execute("create or replace temp table incoming as " + key_sql)
     if table in ID_KEYED:
         dups = con.execute(read_query("ingest", "duplicate_ids.sql")).fetchall()
         if dups:
             id_col = next(c.name for c in TABLE_SPECS[table].columns if c.required)
-            frame = pd.DataFrame(
-                [(r, id_col, v, f"тот же номер, что в строке {k}: загружена строка {k}",
-                  "rejected") for r, v, k in dups],
-                columns=["row_number", "column_name", "value", "reason", "severity"],
-            )
-            con.register("dup_issues", frame)
-            con.execute("insert into issues select * from dup_issues")
-            con.unregister("dup_issues")
+            _add_issues(con, [
+                (r, id_col, v, f"тот же номер, что в строке {k}: загружена строка {k}", "rejected")
+                for r, v, k in dups
+            ])
             result.rows_rejected += len(dups)
 
     result.notes.extend(_unmapped_words(con, table))
@@ -354,10 +355,27 @@ def ingest_file(
     return result
 
 
+def _add_issues(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    cols = list(zip(*rows, strict=True))
+    frame = pa.table({
+        "row_number": pa.array(cols[0], pa.int32()),
+        "column_name": pa.array(cols[1], pa.string()),
+        "value": pa.array(cols[2], pa.string()),
+        "reason": pa.array(cols[3], pa.string()),
+        "severity": pa.array(cols[4], pa.string()),
+    })
+    con.register("more_issues", frame)
+    try:
+        con.execute("insert into issues select * from more_issues")
+    finally:
+        con.unregister("more_issues")
+
+
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for view in ("staged", "raw"):
         con.execute("drop view if exists " + view)
-    for t in ("raw_table", "parsed", "incoming", "issues", "value_map"):
+    for t in ("raw_table", "raw_numbered", "row_shifts", "parsed", "incoming", "issues",
+              "value_map"):
         con.execute("drop table if exists " + t)
 
 
@@ -452,7 +470,16 @@ def _rejected_rows(con: duckdb.DuckDBPyConnection, raw: RawFile) -> pd.DataFrame
     names = {f"c{i}": (h or f"столбец {i + 1}") for i, h in enumerate(raw.headers)}
     frame = frame.rename(columns={**names, "_row": "Строка файла", "reasons": "Причина"})
     extra = [c for c in frame.columns if c.startswith("c") and c[1:].isdigit()]
-    return frame.drop(columns=extra)
+    frame = frame.drop(columns=extra)
+    if raw.read_issues:
+        # lines the reader could not split into fields: the line as it stood in the file
+        unread = pd.DataFrame({
+            "Строка файла": [i.row for i in raw.read_issues],
+            "Причина": [i.reason for i in raw.read_issues],
+            "Исходная строка": [i.text for i in raw.read_issues],
+        })
+        frame = pd.concat([frame, unread], ignore_index=True).sort_values("Строка файла")
+    return frame.reset_index(drop=True)
 
 
 def ingest_paths(

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,20 @@ SNIFF_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 40
 SAMPLE_ROWS = 50
 DELIMITERS = (";", ",", "\t", "|")
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class ReadError(Exception):
     """The file cannot be read at all; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class ReadIssue:
+    """A line the CSV reader itself could not take (the row is reported, not loaded)."""
+
+    row: int
+    reason: str
+    text: str
 
 
 @dataclass
@@ -48,6 +59,7 @@ class RawFile:
     delimiter: str | None = None
     header_line: int = 1  # 1-based line (or sheet row) of the header
     notes: list[str] = field(default_factory=list)
+    read_issues: list[ReadIssue] = field(default_factory=list)
 
     def describe(self) -> str:
         parts = [self.fmt]
@@ -89,6 +101,10 @@ def detect_encoding(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         # A cut in the middle of a multi-byte character at the very end is still UTF-8.
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+        # Russian text in UTF-8 before the first bad byte: a UTF-8 file damaged further on (its
+        # bad lines are reported by the reader). Windows-1251 Cyrillic fails at its first letter.
+        if any(b >= 0x80 for b in data[: exc.start]):
             return "utf-8"
         return "cp1251"
 
@@ -174,7 +190,10 @@ def _read_csv(
     if header_idx >= len(rows):
         raise ReadError(f"{path.name}: не найдена строка заголовка.")
     headers = _strip_trailing_empty(rows[header_idx])
-    width = max([len(rows[header_idx])] + [len(r) for r in rows[header_idx + 1:]])
+    # Fields per line: the header's, or the usual count of the data lines when that is larger (a
+    # delimiter after the last field). A line with more fields than that is reported, not cut.
+    counts = Counter(len(r) for r in rows[header_idx + 1:] if r)
+    width = max(len(rows[header_idx]), counts.most_common(1)[0][0] if counts else 0)
     sample = [r for r in rows[header_idx + 1: header_idx + 1 + SAMPLE_ROWS]]
     # The header's physical line: csv rows can span lines only inside quotes, which headers and
     # title rows do not do.
@@ -188,31 +207,75 @@ def _read_csv(
             csv_path = Path(tmp) / "decoded.csv"
             csv_path.write_text(text, encoding="utf-8")
         try:
+            # strict: a line with more fields than the header, an unterminated quote or broken
+            # UTF-8 is not silently cut or mis-read; it goes to the rejects table and is reported.
             con.execute(
                 "create or replace temp table raw_table as "
                 "select * from read_csv($path, delim = $delim, header = false, skip = $skip, "
                 "all_varchar = true, null_padding = true, auto_detect = false, "
-                "columns = $columns, quote = '\"', escape = '\"', strict_mode = false, "
-                "encoding = 'utf-8')",
+                "columns = $columns, quote = '\"', escape = '\"', strict_mode = true, "
+                "encoding = 'utf-8', max_line_size = $max_line, store_rejects = true, "
+                "rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')",
                 {
                     "path": str(csv_path),
                     "delim": delimiter,
                     "skip": header_line,
                     "columns": columns,
+                    "max_line": MAX_LINE_BYTES,
                 },
             )
         except duckdb.Error as exc:
             raise ReadError(f"{path.name}: не удалось разобрать CSV ({exc}).") from exc
-    # `raw`: the table with `_row`, the file's line number (rowid keeps the file's order).
+    read_issues = _csv_reject_issues(con)
+    first_line = header_line + 1
     rel = con.table("raw_table")
-    row = (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(header_line + 1))
-    rel.project(duckdb.StarExpression(), row.cast(duckdb.sqltype("INTEGER")).alias("_row")) \
-        .create_view("raw", replace=True)
+    if not read_issues:
+        # `raw`: the rows with `_row`, the file's line number (rowid keeps the file's order).
+        row = duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(first_line)
+        rel.project(duckdb.StarExpression(), row.cast(duckdb.sqltype("INTEGER")).alias("_row")) \
+            .create_view("raw", replace=True)
+    else:
+        # Lines the reader rejected are missing from raw_table: every row after one moves down.
+        lines = sorted({i.row for i in read_issues})
+        shifts = [line - k for k, line in enumerate(lines)]
+        con.execute("create or replace temp table row_shifts as "
+                    "select unnest($s) as threshold", {"s": shifts})
+        con.execute(
+            "create or replace temp table raw_numbered as "
+            "select t.*, cast(t.rowid + $first + (select count(*) from row_shifts s "
+            "where s.threshold <= t.rowid + $first) as integer) as _row from raw_table as t",
+            {"first": first_line},
+        )
+        con.execute("create or replace temp view raw as select * from raw_numbered")
     n = rel.count("*").fetchall()[0][0]
     label = {"utf-8-sig": "UTF-8 с BOM", "utf-8": "UTF-8", "cp1251": "Windows-1251",
              "utf-16": "UTF-16"}[encoding]
     return RawFile(path=path, headers=headers, sample=sample, rows=n, fmt="CSV",
-                   encoding=label, delimiter=delimiter, header_line=header_line)
+                   encoding=label, delimiter=delimiter, header_line=header_line,
+                   read_issues=read_issues)
+
+
+_READER_REASONS = {
+    "TOO MANY COLUMNS": "в строке больше полей, чем столбцов в заголовке: лишний разделитель "
+                        "или кавычка; строка не загружена",
+    "UNQUOTED VALUE": "незакрытая или лишняя кавычка: проверьте строку в исходной системе",
+    "INVALID ENCODING": "повреждённые символы (файл не в одной кодировке): пересохраните "
+                        "выгрузку в UTF-8 или Windows-1251",
+    "LINE SIZE OVER MAXIMUM": "строка длиннее допустимого (16 МБ)",
+}
+
+
+def _csv_reject_issues(con: duckdb.DuckDBPyConnection) -> list[ReadIssue]:
+    rows = con.execute(
+        "select line, min(error_type), min(csv_line) from csv_rejects group by line order by line"
+    ).fetchall()
+    con.execute("drop table if exists csv_rejects")
+    con.execute("drop table if exists csv_reject_scans")
+    return [
+        ReadIssue(int(line), _READER_REASONS.get(kind, f"строка не читается ({kind})"),
+                  (text or "")[:200])
+        for line, kind, text in rows
+    ]
 
 
 # --- spreadsheets and HTML tables ------------------------------------------------------------
