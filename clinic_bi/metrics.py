@@ -458,6 +458,11 @@ class Engine:
             assert self._facts is not None
             return self._facts
 
+    def forget_results(self) -> None:
+        """Drop the remembered query results (the models stay): for benchmarks and tests."""
+        with self._lock:
+            self._results.clear()
+
     def _run(self, name: str, params: dict[str, Any], shape: str) -> Any:
         """Run `queries/metrics/<name>.sql` with exactly these named parameters, as a DataFrame
         (shape "frame") or the first row as a dict of Python values (shape "row"), remembering
