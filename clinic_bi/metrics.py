@@ -576,6 +576,12 @@ class Engine:
             by_doctor=_part(frame, "doctor", ["doctor", *figures]),
         )
 
+    def model_checks(self) -> pd.DataFrame:
+        """Contract checks on the models (queries/metrics/model_checks.sql): model, check_name,
+        severity ('error' = a broken promise of the engine, 'warning' = doubtful data),
+        failing_rows. All zero on clean data; the data-quality panel shows the warnings."""
+        return self.query("model_checks", {})
+
     def headline(self, f: Filters) -> dict[str, Any]:
         """The headline figures of one period (HEADLINE_FIGURES), by name."""
         summary = self.summary(f)

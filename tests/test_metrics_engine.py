@@ -93,3 +93,30 @@ def test_sql_files_keep_the_house_style(path: Path) -> None:
     else:
         # metric queries read only the models, never the canonical tables
         assert not re.search(rf"\b(from|join)\s+({CANONICAL})\b", code)
+
+
+def test_model_contract_checks(tmp_path: Path) -> None:
+    path = make_store(
+        tmp_path,
+        services=[
+            line("2025-01-10", "P1", "A", 100, visit_id="V1"),
+            line("2025-01-10", "P1", "A", 50, visit_id="V1"),
+            # V2 is used for two patients: doubtful data, a warning
+            line("2025-01-11", "P2", "A", 100, visit_id="V2"),
+            line("2025-01-11", "P3", "A", 100, visit_id="V2"),
+        ],
+        leads=[
+            {"lead_id": "L1", "created_at": "2025-01-01 10:00", "stage": "booked"},
+            {"lead_id": "L2", "created_at": "2025-01-01 11:00", "stage_raw": "Думает"},
+        ],
+        reviews=[{"date": "2025-01-12", "rating": 7, "rating_scale": 5}],  # above its scale
+    )
+    checks = Engine(path).model_checks()
+    errors = checks[checks["severity"] == "error"]
+    assert errors["failing_rows"].sum() == 0, errors
+    warnings = checks[checks["severity"] == "warning"].set_index("check_name")["failing_rows"]
+    assert warnings.to_dict() == {
+        "a visit_id belongs to one patient and one day": 1,  # V2
+        "the CRM stage mapped to a canonical stage": 1,  # L2's "Думает"
+        "rating within 0 .. rating_scale": 1,  # 7 of 5
+    }

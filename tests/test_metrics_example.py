@@ -105,3 +105,9 @@ def test_cli_reports_bad_arguments_and_a_missing_store(
     assert run_report(namespace(tmp_path / "s.duckdb", date_from="01.07.2025")) == 2
     assert run_report(namespace(tmp_path / "none.duckdb")) == 1
     assert "не найдено" in capsys.readouterr().err
+
+
+def test_the_example_passes_every_model_check(example_store: Path) -> None:
+    with Engine(example_store) as engine:
+        checks = engine.model_checks()
+    assert checks["failing_rows"].tolist() == [0] * len(checks)
