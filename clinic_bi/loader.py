@@ -30,10 +30,11 @@ from clinic_bi.mapping import (
     builtin_profiles,
     detect,
     missing_required,
+    normalise_header,
 )
 from clinic_bi.paths import read_query
 from clinic_bi.privacy import load_or_create_salt
-from clinic_bi.readers import RawFile, ReadError, read_raw
+from clinic_bi.readers import RawFile, ReadError, read_file_bytes, read_raw
 from clinic_bi.values import value_map_rows
 
 # The column that dates a row of each table (journal's period, coverage).
@@ -199,7 +200,7 @@ def preview(path: Path, remembered: list[Profile] | None = None,
                                              "autoload_known_extensions": False})
     try:
         try:
-            raw = read_raw(con, path, path.read_bytes(),
+            raw = read_raw(con, path, read_file_bytes(path),
                            skip_rows=profile.skip_rows if profile else None)
         except (OSError, ReadError) as exc:
             return Preview(path.name, "", [], [], 0, None, [], error=str(exc))
@@ -258,20 +259,20 @@ def ingest_file(
     profile: Profile | None = None,
     offered: list[Profile] | None = None,
     keep_rejected: bool = True,
+    today: date | None = None,
     _fail_after_upsert: bool = False,
 ) -> LoadResult:
     """Load one file in one transaction. Raises LoadError (nothing written) when the file cannot
     be loaded at all; rows that cannot be read are reported in the result, not raised."""
     path = Path(path)
     result = LoadResult(file=path.name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"{path.name}: не удалось открыть файл ({exc.strerror}).") from exc
     _install_macros(con)
     try:
+        data = read_file_bytes(path)
         raw = read_raw(con, path, data, skip_rows=profile.skip_rows if profile else None)
         mapping = choose_mapping(raw, profile, offered, saved_profiles(con))
+    except OSError as exc:
+        raise LoadError(f"{path.name}: не удалось открыть файл ({exc.strerror}).") from exc
     except ReadError as exc:
         raise LoadError(str(exc)) from exc
     except MappingError as exc:
@@ -286,12 +287,13 @@ def ingest_file(
     result.kind, result.fmt, result.profile = table, raw.describe(), mapping.profile
     result.mapping = mapping.header_map()
     result.ignored_columns = mapping.ignored
+    result.notes.extend(_duplicate_headers(raw.headers, mapping))
     if raw.rows == 0:
         raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
 
     _stage(con, raw, mapping)
     _load_value_map(con, mapping)
-    params = {"salt": salt, "date_format": mapping.date_format}
+    params = {"salt": salt, "date_format": mapping.date_format, "today": today or date.today()}
     sql = read_query("ingest", table + ".sql")
     # A row loads when none of its issues rejects it (warnings leave it loadable).
     con.execute(
@@ -440,6 +442,25 @@ def _as_date(v: object) -> date | None:
     if isinstance(v, datetime):
         return v.date()
     return v if isinstance(v, date) else None
+
+
+def _duplicate_headers(headers: list[str], mapping: Mapping) -> list[str]:
+    """A header that appears twice: say which of the two columns was used."""
+    notes = []
+    seen: dict[str, int] = {}
+    for pos, h in enumerate(headers):
+        key = normalise_header(h)
+        if not key:
+            continue
+        if key in seen:
+            first = seen[key]
+            used = first if first in mapping.columns else (pos if pos in mapping.columns else None)
+            which = f"использован столбец № {used + 1}" if used is not None else "не использован"
+            notes.append(f"Столбец «{h.strip()}» встречается в заголовке дважды (№ {first + 1} и "
+                         f"№ {pos + 1}): {which}. Проверьте выгрузку.")
+        else:
+            seen[key] = pos
+    return notes
 
 
 def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

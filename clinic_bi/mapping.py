@@ -429,23 +429,23 @@ def map_columns(table: str, headers: list[str], sample: list[list[str]]) -> Mapp
         if n in _AMBIGUOUS_PATIENT and "patient_id" in synonyms:
             col_values = [row[pos] if pos < len(row) else "" for row in sample]
             col = "_name" if _looks_like_names(col_values) else "patient_id"
-            candidates.setdefault(col, []).append((2, 0, pos))
+            candidates.setdefault(col, []).append((2, 0, -pos))
             continue
         col, strength = _match(n, synonyms)
         if col is None:
             continue
         rank = synonyms[col].index(n) if n in synonyms[col] else 99
-        candidates.setdefault(col, []).append((strength, -rank, pos))
+        candidates.setdefault(col, []).append((strength, -rank, -pos))
     columns: dict[int, str] = {}
     ignored: list[str] = []
     used: set[int] = set()
     for col, cands in candidates.items():
         cands.sort(reverse=True)
-        winner = cands[0]
-        if winner[2] in used:
+        pos = -cands[0][2]  # the strongest match; between equals, the leftmost column
+        if pos in used:
             continue
-        columns[winner[2]] = col
-        used.add(winner[2])
+        columns[pos] = col
+        used.add(pos)
     for pos, h in enumerate(headers):
         if pos not in columns and str(h or "").strip():
             ignored.append(str(h))

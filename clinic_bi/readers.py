@@ -14,7 +14,9 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import tempfile
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,30 @@ HEADER_SEARCH_ROWS = 40
 SAMPLE_ROWS = 50
 DELIMITERS = (";", ",", "\t", "|")
 MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_COLUMNS = 500  # no clinic export comes near; thousands mean a wrong delimiter or junk
+
+
+def upload_limit_bytes() -> int:
+    """The largest file accepted: $CLINIC_BI_MAX_UPLOAD_MB, default 200 MB."""
+    return int(float(os.environ.get("CLINIC_BI_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def unzipped_limit_bytes() -> int:
+    """The most an XLSX may declare it expands to: $CLINIC_BI_MAX_UNZIPPED_MB, default 1 GB."""
+    return int(float(os.environ.get("CLINIC_BI_MAX_UNZIPPED_MB", "1024")) * 1024 * 1024)
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing one over the upload limit before reading it."""
+    size = path.stat().st_size
+    limit = upload_limit_bytes()
+    if size > limit:
+        raise ReadError(
+            f"{path.name}: файл весит {size / 1024 / 1024:.0f} МБ, больше предела "
+            f"{limit / 1024 / 1024:.0f} МБ. Выгрузите отчёт по месяцам или поднимите предел "
+            "(переменная CLINIC_BI_MAX_UPLOAD_MB)."
+        )
+    return path.read_bytes()
 
 
 class ReadError(Exception):
@@ -179,7 +205,8 @@ def _read_csv(
     else:
         text = data.decode(encoding, errors="strict" if encoding == "utf-16" else "replace")
         head = text[: SNIFF_BYTES]
-    if "\x00" in head:
+    controls = sum(1 for ch in head[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\x00" in head or controls > len(head[:65536]) // 100:
         raise ReadError(
             f"{path.name}: это не текстовый файл (внутри двоичные данные). "
             "Сохраните отчёт как CSV или XLSX."
@@ -198,6 +225,7 @@ def _read_csv(
     # The header's physical line: csv rows can span lines only inside quotes, which headers and
     # title rows do not do.
     header_line = header_idx + 1
+    _check_width(path, width)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     with tempfile.TemporaryDirectory(prefix="clinic_bi_") as tmp:
         if text is None:
@@ -281,8 +309,38 @@ def _csv_reject_issues(con: duckdb.DuckDBPyConnection) -> list[ReadIssue]:
 # --- spreadsheets and HTML tables ------------------------------------------------------------
 
 
+def _check_width(path: Path, width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise ReadError(
+            f"{path.name}: в таблице {width} столбцов — это не похоже на выгрузку (обычно их "
+            "10–30). Проверьте, что файл сохранён как таблица с одним разделителем."
+        )
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    """Refuse a workbook by the size it declares before anything is expanded (zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            declared = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ReadError(
+            f"{path.name}: файл Excel повреждён или обрезан ({exc}). Выгрузите отчёт заново "
+            "или откройте его в Excel и сохраните как XLSX."
+        ) from exc
+    limit = unzipped_limit_bytes()
+    if declared > limit:
+        raise ReadError(
+            f"{path.name}: внутри книги Excel {declared / 1024**3:.1f} ГБ данных (предел "
+            f"{limit / 1024**3:.1f} ГБ) — файл не открыт. Если это настоящая выгрузка, разделите "
+            "её по месяцам (или поднимите предел: CLINIC_BI_MAX_UNZIPPED_MB)."
+        )
+
+
 def _workbook_rows(path: Path, data: bytes) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
+
+    if data.startswith(b"PK"):
+        _check_zip(path, data)
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -382,6 +440,7 @@ def _read_rows(
         raise ReadError(f"{path.name}: не найдена строка заголовка.")
     headers = _strip_trailing_empty([_cell_text(c) or "" for c in rows[header_idx]])
     body = rows[header_idx + 1:]
+    _check_width(path, len(headers))
     width = max([len(headers)] + [len(r) for r in body])
     if any(len(r) != width for r in body):
         body = [list(r) + [None] * (width - len(r)) for r in body]

@@ -197,6 +197,16 @@ create or replace temp macro optional_issue(col, raw, parsed, what) as
         {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what || '; оставлено пустым', 'severity': 'warning'}
     end;
 
+-- A date after today in a record of something that already happened (a service, a lead, a
+-- contract, a review, spend) is a typo or a month/day mix-up: the row is rejected. Schedules
+-- may look ahead and are not checked.
+create or replace temp macro future_issue(col, raw, d, today) as
+    case when cast(d as date) > today then
+        {'column_name': col, 'value': left(cast(raw as varchar), 200),
+         'reason': 'дата в будущем (позже ' || strftime(today, '%d.%m.%Y') || '): проверьте год и порядок дня и месяца',
+         'severity': 'rejected'}
+    end;
+
 -- Rows that are not data: blank rows, and total rows ("Итого", "Всего") of MIS reports,
 -- recognised by their first filled cell (`_first_cells`). They are counted as skipped, not loaded or rejected.
 create or replace temp macro is_total_text(first_cell) as

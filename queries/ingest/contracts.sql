@@ -1,5 +1,5 @@
 -- Parse a staged contracts / treatment plans export into the store's types.
--- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`.
+-- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`.
 -- DATA.md "contracts".
 with typed as (
     select
@@ -28,6 +28,7 @@ final as (
         list_filter([
             required_issue('contract_id', contract_id_raw, contract_id, 'номер договора'),
             required_issue('signed_at', signed_at_raw, signed_at, 'дата'),
+            future_issue('signed_at', signed_at_raw, signed_at, $today),
             required_issue('amount', amount_raw, amount, 'сумма'),
             optional_issue('prepaid', prepaid_raw, prepaid, 'сумма'),
         ], lambda x: x is not null) as _issues,

@@ -1,5 +1,5 @@
 -- Parse a staged leads / deals export (Bitrix24 and the like) into the store's types.
--- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`, `value_map`.
+-- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`, `value_map`.
 -- DATA.md "leads": the CRM stage word maps to new/booked/visited/contracted/lost through the
 -- value map (defaults + the profile's own words); an unknown word keeps stage NULL and is
 -- reported, the row still loads. The phone is kept only as a salted hash.
@@ -31,6 +31,7 @@ final as (
         list_filter([
             required_issue('lead_id', lead_id_raw, lead_id, 'номер лида'),
             required_issue('created_at', created_at_raw, created_at, 'дата'),
+            future_issue('created_at', created_at_raw, created_at, $today),
             optional_issue('amount', amount_raw, amount, 'сумма'),
         ], lambda x: x is not null) as _issues,
         lead_id,

@@ -1,5 +1,6 @@
 -- Parse a staged ad-spend export into the store's types.
--- Grain: one row per data row. Parameters: $date_format. Reads `staged`. DATA.md "marketing_spend": a row carries a day (`date`) or a
+-- Grain: one row per data row. Parameters: $date_format, $today. Reads `staged`.
+-- DATA.md "marketing_spend": a row carries a day (`date`) or a
 -- month (`month`: "2025-03", "03.2025", "март 2025"); a monthly row is dated on the 1st.
 with typed as (
     select
@@ -23,6 +24,7 @@ final as (
             required_issue('amount', amount_raw, amount, 'сумма'),
             required_issue('channel', channel_raw, channel, 'канал'),
             required_issue('date', date_raw, coalesce(day, month_start), 'дата или месяц'),
+            future_issue('date', date_raw, coalesce(day, month_start), $today),
         ], lambda x: x is not null) as _issues,
         coalesce(day, month_start) as date,
         channel,

@@ -1,5 +1,5 @@
 -- Parse a staged reviews export into the store's types.
--- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`.
+-- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`.
 -- DATA.md "reviews". The rating scale is the file's: 10 when any rating exceeds 5, else 5
 -- (METRICS.md: negative is ≤ 3 of 5, ≤ 6 of 10). A rating outside 0–10 is unreadable.
 with typed as (
@@ -26,6 +26,7 @@ final as (
         list_filter([
             required_issue('rating', rating_raw, rating, 'оценка от 0 до 10'),
             required_issue('date', date_raw, date, 'дата'),
+            future_issue('date', date_raw, date, $today),
         ], lambda x: x is not null) as _issues,
         date,
         rating,

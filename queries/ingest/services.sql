@@ -1,5 +1,5 @@
 -- Parse a staged services export (one row per service line) into the store's types.
--- Grain: one row per data row of the file. Parameters: $salt, $date_format.
+-- Grain: one row per data row of the file. Parameters: $salt, $date_format, $today.
 -- Reads `staged` (every column of TABLE_SPECS['services'] as text, absent ones NULL, plus _row
 -- and _first_cells). DATA.md "services"; amount = price × quantity − discount when absent.
 with typed as (
@@ -51,13 +51,14 @@ checked as (
         -- the issue list is built only for rows with a problem (cheap test first: this file
         -- runs on millions of lines, most of them clean)
         case when visit_date is null or patient_id is null or doctor is null or service is null
-                  or amount is null
+                  or amount is null or visit_date > $today or (quantity_given < 0 and amount > 0)
                   or (quantity_given is null and quantity_raw is not null)
                   or (discount is null and discount_raw is not null)
                   or (paid is null and paid_raw is not null)
                   or (duration_min is null and duration_raw is not null)
         then list_filter([
             required_issue('visit_date', visit_date_raw, visit_date, 'дата'),
+            future_issue('visit_date', visit_date_raw, visit_date, $today),
             required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
             required_issue('doctor', doctor_raw, doctor, 'врач'),
             required_issue('service', service_raw, service, 'услуга'),
@@ -66,6 +67,11 @@ checked as (
             optional_issue('discount', discount_raw, discount, 'сумма'),
             optional_issue('paid', paid_raw, paid, 'сумма'),
             optional_issue('duration_min', duration_raw, duration_min, 'число минут'),
+            case when quantity_given < 0 and amount > 0 then
+                {'column_name': 'quantity', 'value': quantity_raw,
+                 'reason': 'отрицательное количество при положительной сумме: строка загружена как есть, проверьте её в МИС',
+                 'severity': 'warning'}
+            end,
         ], lambda x: x is not null) else [] end as _issues,
     from computed
 ),
