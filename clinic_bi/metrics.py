@@ -18,6 +18,7 @@ calls (a whole report), so they cannot straddle an upload.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -311,33 +312,31 @@ def _metric_sql(name: str) -> str:
     return read_query("metrics", f"{name}.sql")
 
 
-def _plain(value: Any) -> Any:
-    """Money leaves DECIMAL here, at the output edge."""
-    return float(value) if isinstance(value, Decimal) else value
+def plain_value(value: Any) -> Any:
+    """A plain Python value: money leaves DECIMAL here, at the output edge; numpy scalars become
+    int / float; NaN (a null ratio in a DataFrame) becomes None."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
-def _dataclass_from(cls: type, row: dict[str, Any]) -> Any:
-    """Build a result dataclass from a query row; the column names must match its fields."""
-    names = [f.name for f in fields(cls)]
-    return cls(**{name: _plain(row[name]) for name in names})
-
-
-def _dataclass_from_frame(cls: type, frame: pd.DataFrame) -> Any:
-    row = frame.iloc[0]
-    values = {}
-    for f in fields(cls):
-        value = row[f.name]
-        if pd.isna(value):
-            values[f.name] = None
-        elif f.type == "int":
-            values[f.name] = int(value)
-        else:
-            values[f.name] = float(value)
-    return cls(**values)
+def _dataclass_from(cls: type, row: Any) -> Any:
+    """Build a result dataclass from a query row (a dict or a DataFrame row); the column names
+    must match its fields."""
+    return cls(**{f.name: plain_value(row[f.name]) for f in fields(cls)})
 
 
 def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _total_row(frame: pd.DataFrame) -> pd.Series:
+    """The grouping-sets row of all (breakdown = 'all'): always there, even over no rows."""
+    return frame.loc[frame["breakdown"] == "all"].iloc[0]
 
 
 def _part(frame: pd.DataFrame, breakdown: str, keep: Sequence[str]) -> pd.DataFrame:
@@ -371,7 +370,7 @@ class Engine:
         self._pinned = 0
         # Results of metric queries for the current data version, by (query, parameters): a
         # report's comparison and a page re-drawn with the same filters do not query twice.
-        self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
+        self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.builds = 0
         self.last_build_seconds: float | None = None
 
@@ -549,7 +548,7 @@ class Engine:
         frame = self.query("funnel", {**_period_params(f), "funnel_window": f.funnel_window})
         steps = [fl.name for fl in fields(FunnelSteps)]
         return Funnel(
-            total=_dataclass_from_frame(FunnelSteps, frame[frame["breakdown"] == "all"]),
+            total=_dataclass_from(FunnelSteps, _total_row(frame)),
             by_channel=_part(frame, "channel", ["channel", *steps]),
             by_operator=_part(frame, "operator", ["operator", *steps]),
         )
@@ -563,7 +562,7 @@ class Engine:
         frame = self.query("show_up", {**_period_params(f), **_narrowing_params(f)})
         counts = [fl.name for fl in fields(ShowUpCounts)]
         return ShowUp(
-            total=_dataclass_from_frame(ShowUpCounts, frame[frame["breakdown"] == "all"]),
+            total=_dataclass_from(ShowUpCounts, _total_row(frame)),
             by_doctor=_part(frame, "doctor", ["doctor", *counts]),
             by_weekday=_part(frame, "weekday", ["weekday", *counts]).astype({"weekday": "int64"}),
         )
@@ -572,7 +571,7 @@ class Engine:
         frame = self.query("quality", {**_period_params(f), **_narrowing_params(f)})
         figures = [fl.name for fl in fields(QualityFigures)]
         return Quality(
-            total=_dataclass_from_frame(QualityFigures, frame[frame["breakdown"] == "all"]),
+            total=_dataclass_from(QualityFigures, _total_row(frame)),
             by_doctor=_part(frame, "doctor", ["doctor", *figures]),
         )
 
@@ -607,12 +606,15 @@ class Engine:
         for name, kind in HEADLINE_FIGURES:
             current = now[name]
             row = {"metric": name, "kind": kind, "current": current}
-            for label, other in (("", before[name]), ("_year", last_year[name])):
-                key = "previous" if not label else "year_earlier"
-                row[key] = other
+            for column, suffix, figures in (
+                ("previous", "", before),
+                ("year_earlier", "_year", last_year),
+            ):
+                other = figures[name]
                 change = None if current is None or other is None else current - other
-                row[f"change{label}"] = change
-                row[f"change{label}_rel"] = (
+                row[column] = other
+                row[f"change{suffix}"] = change
+                row[f"change{suffix}_rel"] = (
                     None if change is None or not other else change / abs(other)
                 )
             rows.append(row)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from clinic_bi import fmt
-from clinic_bi.metrics import Engine, Filters, MetricsError, open_engine
+from clinic_bi.metrics import Engine, Filters, MetricsError, open_engine, plain_value
 from clinic_bi.paths import default_db_path
 from clinic_bi.store import StoreError
 
@@ -58,18 +56,13 @@ DECIMALS = {"quantity": 2, "avg_rating": 1, "visits_per_patient": 2}
 
 
 def _json_value(value: Any) -> Any:
-    """NaN and None -> null; DECIMAL and numpy floats -> float; numpy ints -> int; days ->
-    'YYYY-MM-DD'."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
+    """What JSON can hold: plain numbers (null for a NaN ratio) and days as 'YYYY-MM-DD'."""
+    value = plain_value(value)
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    number = float(value)
-    return None if math.isnan(number) else number
+    return value
 
 
 def _record(source: Any, keys: Sequence[str]) -> dict[str, Any]:
@@ -359,6 +352,15 @@ def _pairs(record: dict[str, Any], keys: Sequence[str], labels: dict[str, str],
     return [f"  {labels[k].ljust(width)}  {shown[k].rjust(value_width)}" for k in keys]
 
 
+def _change(change: Any, relative: Any, kind: str, lang: str) -> str:
+    """A ratio's change in percentage points; any other figure's change in per cent."""
+    if change is None:
+        return fmt.DASH
+    if kind == "ratio":
+        return fmt.number(change * 100, lang, 1) + (" п.п." if lang == "ru" else " pp")
+    return fmt.percent(relative, lang)
+
+
 def _comparison_lines(comparison: dict[str, Any], labels: dict[str, str], lang: str) -> list[str]:
     prev, year = comparison["previous_period"], comparison["year_earlier_period"]
     out = [
@@ -371,20 +373,14 @@ def _comparison_lines(comparison: dict[str, Any], labels: dict[str, str], lang: 
         if key not in labels:
             continue
 
-        def change(value: Any, relative: Any, key: str = key, kind: str = figure["kind"]) -> str:
-            if value is None:
-                return fmt.DASH
-            if kind == "ratio":  # a change of a ratio is shown in percentage points
-                return fmt.number(value * 100, lang, 1) + (" п.п." if lang == "ru" else " pp")
-            return fmt.percent(relative, lang) if relative is not None else fmt.DASH
-
+        kind = figure["kind"]
         rows.append({
             "metric": labels[key],
             "current": _show(key, figure["current"], lang),
             "previous": _show(key, figure["previous"], lang),
-            "change": change(figure["change"], figure["change_rel"]),
+            "change": _change(figure["change"], figure["change_rel"], kind, lang),
             "year_earlier": _show(key, figure["year_earlier"], lang),
-            "change_year": change(figure["change_year"], figure["change_year_rel"]),
+            "change_year": _change(figure["change_year"], figure["change_year_rel"], kind, lang),
         })  # fmt: skip
     keys = ("metric", "current", "previous", "change", "year_earlier", "change_year")
     names = {**labels, "change_year": labels["change"]}
