@@ -43,6 +43,7 @@ MODELS: tuple[str, ...] = (
     "fct_lead_links",
     "dim_patients",
     "fct_visits",
+    "new_patients",
     "fct_service_lines",
     "fct_appointments",
     "fct_leads",
@@ -424,8 +425,9 @@ class Engine:
             self._results.clear()
             for name in MODELS:
                 self._con.execute(_model_sql(name))
-            row = self._con.execute("select * from store_facts").fetchone()
-            columns = [d[0] for d in self._con.description]
+            result = self._con.execute("select * from store_facts")
+            row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
+            columns = [d[0] for d in result.description]
             self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
             self._version = version
             self.builds += 1
@@ -476,7 +478,7 @@ class Engine:
             if shape == "frame":
                 value: Any = result.df()
             else:
-                row = result.fetchone()
+                row = result.fetchall()[0]
                 value = dict(zip([d[0] for d in result.description], row, strict=True))
             self._results[key] = value
             if len(self._results) > _RESULTS_KEPT:

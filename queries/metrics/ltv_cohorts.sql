@@ -25,10 +25,7 @@ cohort_patients as (
     select
         patient_id,
         cast(date_trunc('month', first_visit_date) as date) as cohort_month,
-    from filtered_visits
-    where first_visit_date between $date_from and $date_to
-    group by patient_id, first_visit_date
-    having bool_or(is_first_visit)
+    from new_patients($date_from, $date_to, $doctor, $department, $branch)
 ),
 
 cohort_sizes as (

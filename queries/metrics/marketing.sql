@@ -38,20 +38,8 @@ leads_in_period as (
 ),
 
 new_patients as (
-    select
-        fct_visits.patient_id,
-        fct_visits.first_visit_date,
-        sum(fct_visits.revenue) as revenue_to_date,
-        sum(fct_visits.revenue) filter (
-            where fct_visits.visit_date < fct_visits.first_visit_date + 365
-        ) as revenue_first_year,
-    from fct_visits
-    where fct_visits.first_visit_date between $date_from and $date_to
-        and ($doctor is null or list_contains($doctor, fct_visits.doctor))
-        and ($department is null or list_contains($department, fct_visits.department))
-        and ($branch is null or list_contains($branch, fct_visits.branch))
-    group by fct_visits.patient_id, fct_visits.first_visit_date
-    having bool_or(fct_visits.is_first_visit)
+    select *
+    from new_patients($date_from, $date_to, $doctor, $department, $branch)
 ),
 
 acquired as (

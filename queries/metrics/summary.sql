@@ -6,10 +6,8 @@
 -- "LTV" (ltv, ltv_12m).
 --
 -- The filters narrow the visits; first(p) comes from the whole history (fct_visits carries it).
--- New patients = first(p) in P and a (filtered) line on first(p). Reading: that set is also the
--- cohort of the return rate and of LTV ("the clinic's new patients seen by D on their first day"),
--- so return_cohort + not_yet_observable = new_patients. A patient whose first(p) comes from the
--- patients list and who has no line that day is in none of them.
+-- The new patients (models/new_patients.sql) are also the cohort of the return rate and of LTV,
+-- so return_cohort + not_yet_observable = new_patients.
 with
 
 facts as (
@@ -52,18 +50,8 @@ activity as (
 ),
 
 new_patients as (
-    select
-        patient_id,
-        first_visit_date,
-        bool_or(
-            visit_date > first_visit_date and visit_date <= first_visit_date + $return_window
-        ) as has_returned,
-        sum(revenue) as revenue_to_date,
-        sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
-    from filtered_visits
-    where first_visit_date between $date_from and $date_to
-    group by patient_id, first_visit_date
-    having bool_or(is_first_visit)
+    select *
+    from new_patients($date_from, $date_to, $doctor, $department, $branch)
 ),
 
 cohorts as (
@@ -73,7 +61,8 @@ cohorts as (
             where first_visit_date <= facts.data_end - $return_window
         ) as return_cohort,
         count(*) filter (
-            where first_visit_date <= facts.data_end - $return_window and has_returned
+            where first_visit_date <= facts.data_end - $return_window
+                and next_visit_date <= first_visit_date + $return_window
         ) as returned,
         count(*) filter (
             where first_visit_date > facts.data_end - $return_window

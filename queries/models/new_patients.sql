@@ -1,0 +1,39 @@
+-- Model new_patients: a table macro, the one definition of "the new patients of a period".
+-- Grain: one row per patient p with first(p) in [period_from, period_to] who has a (filtered)
+-- visit on first(p).
+-- Parameters: none at build time (the models take none); when called, the macro takes
+-- period_from, period_to, doctor_names, department_names, branch_names (lists, or null for all),
+-- which metric queries pass on from their bound $date_from, $date_to, $doctor, $department,
+-- $branch.
+-- METRICS.md "First and returning visits" (new_patients), "Return rate" and "LTV" (their cohort),
+-- "Marketing" (new_patients(c, P)), and the filter rule: the filters narrow the visits, first(p)
+-- comes from the whole history (fct_visits carries it).
+--
+-- Per patient: next_visit_date (the first later (filtered) visit: "returned within H" is
+-- next_visit_date <= first_visit_date + H), revenue_to_date (all (filtered) revenue from first(p)
+-- to data_end), revenue_first_year (first(p) <= visit_date < first(p) + 365 days).
+-- Reading: the return and LTV cohorts are these patients ("the clinic's new patients seen by D on
+-- their first day"), so a patient whose first(p) comes from the patients list and who has no line
+-- that day is in none of them.
+create or replace temp macro new_patients(
+    period_from, period_to, doctor_names, department_names, branch_names
+) as table
+with
+
+final as (
+    select
+        patient_id,
+        first_visit_date,
+        min(visit_date) filter (where visit_date > first_visit_date) as next_visit_date,
+        sum(revenue) as revenue_to_date,
+        sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
+    from fct_visits
+    where first_visit_date between period_from and period_to
+        and (doctor_names is null or list_contains(doctor_names, doctor))
+        and (department_names is null or list_contains(department_names, department))
+        and (branch_names is null or list_contains(branch_names, branch))
+    group by patient_id, first_visit_date
+    having bool_or(is_first_visit)
+)
+
+select * from final
