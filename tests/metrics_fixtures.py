@@ -52,7 +52,9 @@ def writing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    relation = con.table(table)
+    # a cursor of its own: DuckDB 2.0 refuses relation work on a connection whose last execute()
+    # result was not read to the end
+    relation = con.cursor().table(table)
     columns = relation.columns
     for number, given in enumerate(rows, start=1):
         row = {**_DEFAULTS.get(table, {}), **given}
