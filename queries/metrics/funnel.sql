@@ -28,14 +28,14 @@ evidence as (
         operator,
         stage_step >= 1
             or has_appointment
-            or coalesce(booked_after_days <= $funnel_window, false) as has_booking,
+            or coalesce(booked_after_days <= $funnel_window, false) as shows_booking,
         stage_step >= 2
             or has_attended
             or coalesce(attended_after_days <= $funnel_window, false)
-            or coalesce(visit_after_days <= $funnel_window, false) as has_visit,
+            or coalesce(visit_after_days <= $funnel_window, false) as shows_visit,
         stage_step >= 3
             or has_contract
-            or coalesce(contract_after_days <= $funnel_window, false) as has_contract,
+            or coalesce(contract_after_days <= $funnel_window, false) as shows_contract,
     from leads_in_period
 ),
 
@@ -43,9 +43,9 @@ steps as (
     select
         channel,
         operator,
-        has_contract as is_contracted,
-        has_visit or has_contract as is_visited,
-        has_booking or has_visit or has_contract as is_booked,
+        shows_contract as is_contracted,
+        shows_visit or shows_contract as is_visited,
+        shows_booking or shows_visit or shows_contract as is_booked,
     from evidence
 ),
 
