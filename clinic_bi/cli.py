@@ -17,6 +17,10 @@ from clinic_bi.mapping import MappingError, Profile, builtin_profiles
 from clinic_bi.paths import default_db_path
 
 
+def _say_waiting(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_db_path()
 
@@ -36,7 +40,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not files:
         print("В указанных папках нет файлов CSV/XLSX/XLS.", file=sys.stderr)
         return 2
-    results = loader.ingest_paths(_db(args), files, profiles)
+    results = loader.ingest_paths(_db(args), files, profiles, on_wait=_say_waiting)
     if args.rejects:
         out = Path(args.rejects)
         out.mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return 2
         r = loaded[0]
         profile = Profile(name=args.save_profile, table=r.kind or "", columns=r.mapping)
-        con = store.connect(_db(args))
+        con = store.connect(_db(args), on_wait=_say_waiting)
         try:
             loader.save_profile(con, profile)
         finally:
@@ -92,7 +96,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"Хранилища {db} нет.", file=sys.stderr)
         return 2
-    con = store.connect(db)
+    con = store.connect(db, on_wait=_say_waiting)
     try:
         kind = loader.remove_batch(con, args.batch_id)
     except loader.LoadError as exc:

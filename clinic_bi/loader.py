@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -399,6 +402,10 @@ def _write(
             con.execute(stmt, _bind(stmt, {"batch_id": batch_id}))
         if fail_after_upsert:  # tests: a failure in the middle of the transaction
             raise RuntimeError("simulated failure during load")
+        pause = os.environ.get("CLINIC_BI_TEST_PAUSE_IN_TRANSACTION")
+        if pause:  # crash tests: a window in which the process is killed mid-transaction
+            print("clinic_bi: inside the load transaction", file=sys.stderr, flush=True)
+            time.sleep(float(pause))
         loaded = con.execute("select count(*) from incoming").fetchone()[0]
         result.batch_id = batch_id
         result.rows_replaced = replaced
@@ -507,13 +514,14 @@ def ingest_paths(
     db_path: Path,
     paths: Iterable[Path],
     profiles: list[Profile] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[LoadResult]:
     """Load files (folders are walked) one transaction each. A file that fails is reported in
     its result; the others still load."""
     files = expand_paths(paths)
     salt = load_or_create_salt(db_path)
     results: list[LoadResult] = []
-    con = store.connect(db_path)
+    con = store.connect(db_path, on_wait=on_wait)
     try:
         for f in files:
             # One --profile applies to every file; several are offered to each file by headers.
