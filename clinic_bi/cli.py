@@ -145,6 +145,36 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from clinic_bi.backup import BackupError, backup
+
+    db = _db(args)
+    if not db.exists():
+        print(f"Хранилища {db} нет: копировать нечего.", file=sys.stderr)
+        return 2
+    try:
+        manifest = backup(db, Path(args.dir))
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    rows = sum(manifest["rows"][t] for t in store.TABLES)
+    print(f"Резервная копия записана в {args.dir}: {rows} строк данных, "
+          f"{manifest['rows']['batches']} загрузок в журнале.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from clinic_bi.backup import BackupError, restore
+
+    try:
+        manifest = restore(Path(args.dir), _db(args), force=args.force)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Хранилище {_db(args)} восстановлено из копии от {manifest['created_at']}.")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from clinic_bi.report import run_report
 
@@ -204,6 +234,17 @@ def build_parser() -> argparse.ArgumentParser:
                     help="сразу загрузить в демо-хранилище (~/.clinic_bi/demo.duckdb или --db)")
     sp.add_argument("--db", help="хранилище для --load")
     sp.set_defaults(func=cmd_demo)
+
+    sp = sub.add_parser("backup", help="резервная копия хранилища (Parquet) в папку DIR")
+    sp.add_argument("dir", metavar="DIR")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_backup)
+
+    sp = sub.add_parser("restore", help="восстановить хранилище из резервной копии DIR")
+    sp.add_argument("dir", metavar="DIR")
+    db_arg(sp)
+    sp.add_argument("--force", action="store_true", help="заменить непустое хранилище")
+    sp.set_defaults(func=cmd_restore)
 
     sp = sub.add_parser("profiles", help="профили сопоставления: встроенные и сохранённые")
     db_arg(sp)

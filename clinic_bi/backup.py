@@ -1,0 +1,128 @@
+"""Backup and restore: every table of the store as Parquet, with a manifest and the salt.
+
+A backup holds what the store holds — no names or phones, only their salted hashes — plus the
+salt itself, so that a restored store still links new uploads to old patients. Keep a backup as
+carefully as the store.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from clinic_bi import __version__, store
+from clinic_bi.privacy import salt_path
+
+MANIFEST = "manifest.json"
+SALT_FILE = "salt.txt"
+# Everything the store holds: canonical tables, their history, the journal and settings.
+BACKUP_TABLES: tuple[str, ...] = (
+    *store.TABLES,
+    *(t + "__replaced" for t in store.TABLES),
+    "batches",
+    "rejects",
+    "profiles",
+    "meta",
+)
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored, with what to do."""
+
+
+def backup(db_path: Path, out_dir: Path) -> dict:
+    """Write the store to `out_dir` (created; must be empty). Returns the manifest."""
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise BackupError(f"Папка {out_dir} не пуста: укажите новую папку для копии.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = store.connect(db_path, read_only=True)
+    try:
+        counts = {}
+        for table in BACKUP_TABLES:
+            rel = con.table(table)
+            rel.write_parquet(str(out_dir / f"{table}.parquet"))
+            counts[table] = rel.count("*").fetchall()[0][0]
+        manifest = {
+            "clinic_bi": __version__,
+            "schema_version": store.SCHEMA_VERSION,
+            "data_version": store.data_version(con),
+            "created_at": datetime.now().isoformat(timespec="seconds"),
+            "source": str(db_path),
+            "rows": counts,
+        }
+    finally:
+        con.close()
+    salt = salt_path(db_path)
+    if salt.exists():
+        shutil.copyfile(salt, out_dir / SALT_FILE)
+        (out_dir / SALT_FILE).chmod(0o600)
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                    encoding="utf-8")
+    return manifest
+
+
+def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
+    """Replace the store's contents with a backup, in one transaction."""
+    in_dir, db_path = Path(in_dir), Path(db_path)
+    manifest_path = in_dir / MANIFEST
+    if not manifest_path.exists():
+        raise BackupError(f"В папке {in_dir} нет {MANIFEST}: это не резервная копия clinic_bi.")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("schema_version") != store.SCHEMA_VERSION:
+        raise BackupError(
+            f"Копия сделана для схемы {manifest.get('schema_version')}, а эта версия clinic_bi "
+            f"работает со схемой {store.SCHEMA_VERSION}: восстановите её той версией, что её "
+            "сделала."
+        )
+    missing = [t for t in BACKUP_TABLES if not (in_dir / f"{t}.parquet").exists()]
+    if missing:
+        raise BackupError(f"Копия в {in_dir} неполна: нет {', '.join(missing)}.")
+    con = store.connect(db_path)
+    try:
+        held = con.execute("select count(*) from batches").fetchall()[0][0]
+        if held and not force:
+            raise BackupError(
+                f"Хранилище {db_path} не пусто ({held} загрузок). Восстановление заменит всё его "
+                "содержимое: добавьте --force, если это и нужно."
+            )
+        con.execute("begin transaction")
+        try:
+            before = store.data_version(con)
+            for table in BACKUP_TABLES:
+                _replace_rows(con, table, in_dir / f"{table}.parquet")
+            # The version must move past anything a running app has cached for this file.
+            con.execute("update meta set value = $v where key = 'data_version'",
+                        {"v": str(max(before, store.data_version(con)) + 1)})
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        # Batch numbers go on after the restored ones.
+        top = con.execute("select coalesce(max(batch_id), 0) from batches").fetchall()[0][0]
+        con.execute("select max(nextval('batch_id_seq')) from range($n)", {"n": int(top)})
+    finally:
+        con.close()
+    salt = in_dir / SALT_FILE
+    if salt.exists():
+        target = salt_path(db_path)
+        shutil.copyfile(salt, target)
+        target.chmod(0o600)
+    return manifest
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, parquet: Path) -> None:
+    """Empty `table` and fill it from its Parquet file (columns matched by name)."""
+    if table not in BACKUP_TABLES:
+        raise ValueError(table)
+    statements = (
+        # the table name is one of BACKUP_TABLES (checked above), never user input
+        "delete from " + table,
+        "insert into " + table + " by name select * from read_parquet($path)",
+    )
+    con.execute(statements[0])
+    con.execute(statements[1], {"path": str(parquet)})
