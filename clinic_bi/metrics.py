@@ -50,6 +50,7 @@ MODELS: tuple[str, ...] = (
     "fct_marketing_spend",
     "fct_reviews",
     "store_facts",
+    "store_coverage",
 )
 
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")
@@ -546,6 +547,12 @@ class Engine:
         (NaN where the month m+k is not over by data_end)."""
         return self.query("ltv_cohorts", {**_period_params(f), **_narrowing_params(f)})
 
+    def retention_cohorts(self, f: Filters) -> pd.DataFrame:
+        """Retention heatmap, long form: cohort_month, patients, month_offset (1, 2, ...),
+        retention = the share of the cohort with a visit in month m+k (NaN where that month is
+        not over by data_end)."""
+        return self.query("retention_cohorts", {**_period_params(f), **_narrowing_params(f)})
+
     def funnel(self, f: Filters) -> Funnel:
         frame = self.query("funnel", {**_period_params(f), "funnel_window": f.funnel_window})
         steps = [fl.name for fl in fields(FunnelSteps)]
@@ -559,6 +566,11 @@ class Engine:
         """Per channel: spend, leads, new_patients, cac, cpl, revenue (of the new patients, to
         date), romi, ltv_12m, ltv_to_cac."""
         return self.query("marketing", {**_period_params(f), **_narrowing_params(f)})
+
+    def marketing_by_month(self, f: Filters) -> pd.DataFrame:
+        """Per calendar month and channel: spend, leads, new_patients, cac, cpl; the rows with
+        channel None are all channels together."""
+        return self.query("marketing_by_month", {**_period_params(f), **_narrowing_params(f)})
 
     def show_up(self, f: Filters) -> ShowUp:
         frame = self.query("show_up", {**_period_params(f), **_narrowing_params(f)})
@@ -576,6 +588,11 @@ class Engine:
             total=_dataclass_from(QualityFigures, _total_row(frame)),
             by_doctor=_part(frame, "doctor", ["doctor", *figures]),
         )
+
+    def coverage(self) -> pd.DataFrame:
+        """Rows per calendar month of each canonical table (model store_coverage): table_name,
+        month, rows; the months an export is missing are the gaps."""
+        return self.query("coverage", {})
 
     def model_checks(self) -> pd.DataFrame:
         """Contract checks on the models (queries/metrics/model_checks.sql): model, check_name,

@@ -111,3 +111,20 @@ def test_the_example_passes_every_model_check(example_store: Path) -> None:
     with Engine(example_store) as engine:
         checks = engine.model_checks()
     assert checks["failing_rows"].tolist() == [0] * len(checks)
+
+
+def test_coverage_of_the_example(example_store: Path) -> None:
+    with Engine(example_store) as engine:
+        coverage = engine.coverage()
+    months = {
+        table: dict(zip(rows["month"].dt.strftime("%Y-%m"), rows["rows"], strict=True))
+        for table, rows in coverage.groupby("table_name")
+    }
+    # services.csv: Jan V1 x2 + V2, Feb V4 + V5, Mar V3, Aug V6 x2, Sep V8 + V9, Dec V10
+    assert months["services"] == {
+        "2025-01": 3, "2025-02": 2, "2025-03": 1, "2025-08": 2, "2025-09": 2, "2025-12": 1,
+    }  # fmt: skip
+    assert months["leads"] == {"2025-01": 1, "2025-02": 2, "2025-03": 1, "2025-08": 1}
+    assert months["marketing_spend"] == {"2025-01": 2, "2025-02": 1, "2025-07": 1}
+    assert months["patients"] == {"2023-05": 1}  # only P3 has a first_visit_date
+    assert months["contracts"] == {"2025-09": 1}

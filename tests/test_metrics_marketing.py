@@ -133,3 +133,27 @@ def test_ltv_to_cac_uses_the_channel_ltv_12m(tmp_path: Path) -> None:
     assert m.loc["Яндекс", "romi"] == pytest.approx(500 / 15000)
     # Сайт: no spend (cac 0: no ratio), P3 not a year old: no ltv_12m
     assert pd.isna(m.loc["Сайт", "ltv_12m"]) and pd.isna(m.loc["Сайт", "ltv_to_cac"])
+
+
+def test_marketing_by_month(engine: Engine) -> None:
+    rows = engine.marketing_by_month(Q1)
+    keys = [(m.strftime("%m"), c if isinstance(c, str) else None) for m, c in
+            zip(rows["month"], rows["channel"], strict=True)]  # fmt: skip
+    assert keys == [
+        ("01", None), ("01", "Яндекс"),
+        ("02", None), ("02", "ВК"), ("02", "Сайт"), ("02", "Яндекс"),
+        ("03", None), ("03", "unknown"), ("03", "Сайт"),
+    ]  # fmt: skip
+    figures = rows[["spend", "leads", "new_patients"]].values.tolist()
+    # January: Яндекс 30000, leads L_b and L_c, P1 (first 01-20) -> CAC 30000, CPL 15000
+    assert figures[0] == figures[1] == [30000, 2, 1]
+    assert rows["cac"][0] == 30000 and rows["cpl"][0] == 15000
+    # February: Яндекс 30000 + ВК 5000, no lead, P2 (Сайт, 02-10): total CAC 35000 / 1
+    assert figures[2] == [35000, 0, 1] and rows["cac"][2] == 35000 and pd.isna(rows["cpl"][2])
+    assert pd.isna(rows["cac"][3])  # ВК: spend without new patients
+    assert rows["cac"][4] == 0  # Сайт: a new patient without spend this month
+    # March: Сайт 10000 and L_d; P3 (unknown, 03-15)
+    assert figures[6] == [10000, 1, 1] and figures[7] == [0, 0, 1] and figures[8] == [10000, 1, 0]
+    # the months add up to the period's figures
+    totals = rows[rows["channel"].isna()]
+    assert totals["spend"].sum() == engine.marketing(Q1)["spend"].sum() == 75000

@@ -211,3 +211,24 @@ def test_ltv_12m(tmp_path: Path) -> None:
     # 12 months: P1 and P2 (first <= 2023-07-01); P3 (12-01) not a year old yet
     # (P1 1000 + 2000 + 4000 + P2 500) / 2 = 3750
     assert (s.ltv_12m_cohort, s.ltv_12m) == (2, 3750)
+
+
+def test_retention_cohorts(engine: Engine) -> None:
+    grid = engine.retention_cohorts(Q1)
+    cells = {
+        (row.cohort_month.strftime("%Y-%m"), row.month_offset): row.retention
+        for row in grid.itertuples()
+    }
+    # January (P1, alone): seen again in February (+1, doctor D) and August (+7); December (+11)
+    # ends after data_end 12-20: empty
+    jan = [cells[("2024-01", k)] for k in range(1, 11)]
+    assert jan == [1.0, 0, 0, 0, 0, 0, 1.0, 0, 0, 0]
+    assert pd.isna(cells[("2024-01", 11)])
+    # February (P2): back in September (+7); March (P4): never back
+    assert [cells[("2024-02", k)] for k in range(1, 10)] == [0] * 6 + [1.0] + [0] * 2
+    assert [cells[("2024-03", k)] for k in range(1, 9)] == [0] * 8
+    assert len(cells) == 11 + 10 + 9  # offsets from 1 up to December
+    # under doctor A, P1's February visit (to D) is not a visit to A
+    a = engine.retention_cohorts(period("2024-01-01", "2024-03-31", doctor="A"))
+    a_jan = a[a["cohort_month"] == pd.Timestamp("2024-01-01")].set_index("month_offset")
+    assert (a_jan.loc[1, "retention"], a_jan.loc[7, "retention"]) == (0.0, 1.0)
