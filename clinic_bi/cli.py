@@ -13,6 +13,7 @@ from pathlib import Path
 
 from clinic_bi import loader, store
 from clinic_bi.console import print_batches, print_load_results
+from clinic_bi.exports import write_csv
 from clinic_bi.mapping import MappingError, Profile, builtin_profiles
 from clinic_bi.paths import default_db_path
 
@@ -47,7 +48,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for r in results:
             if r.rejected_rows is not None and len(r.rejected_rows):
                 target = out / (Path(r.file).stem + ".rejected.csv")
-                r.rejected_rows.to_csv(target, index=False, encoding="utf-8-sig")
+                write_csv(r.rejected_rows, target)
     if args.save_profile:
         loaded = [r for r in results if r.ok]
         if len(loaded) != 1:
