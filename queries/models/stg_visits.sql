@@ -17,6 +17,7 @@ final as (
         department,
         branch,
         sum(amount) as revenue,
+        count(*) as lines,
     from services
     group by all
 )

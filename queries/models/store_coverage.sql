@@ -10,26 +10,27 @@ create or replace temp table store_coverage as
 with
 
 dated_rows as (
-    select 'services' as table_name, cast(visit_date as date) as row_date from services
+    -- the large tables are counted from their models (in memory, and services already grouped)
+    select 'services' as table_name, visit_date as row_date, lines as row_count from stg_visits
     union all
-    select 'leads', cast(created_at as date) from leads
+    select 'leads', lead_date, 1 from fct_leads
     union all
-    select 'appointments', cast(scheduled_at as date) from appointments
+    select 'appointments', scheduled_date, 1 from fct_appointments
     union all
-    select 'contracts', signed_at from contracts
+    select 'contracts', signed_at, 1 from contracts
     union all
-    select 'marketing_spend', date from marketing_spend
+    select 'marketing_spend', spend_date, 1 from fct_marketing_spend
     union all
-    select 'reviews', date from reviews
+    select 'reviews', review_date, 1 from fct_reviews
     union all
-    select 'patients', first_visit_date from patients
+    select 'patients', first_visit_date, 1 from patients
 ),
 
 final as (
     select
         table_name,
         cast(date_trunc('month', row_date) as date) as month,
-        count(*) as rows,
+        cast(sum(row_count) as bigint) as rows,
     from dated_rows
     where row_date is not null
     group by table_name, month
