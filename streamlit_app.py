@@ -1,49 +1,46 @@
-"""Clinic BI web app. This first version shows what the store holds; the dashboards arrive with
-the UI issue. Run: streamlit run streamlit_app.py"""
+"""Clinic BI web app — Обзор (the home page), or the welcome screen on an empty store.
+
+Run: streamlit run streamlit_app.py. The other pages are pages/*.py (folder discovery; the
+navigation is drawn by clinic_bi/ui/state.py). Every figure comes from clinic_bi.metrics.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from clinic_bi import loader, store
-from clinic_bi.mapping import TABLE_SPECS
-from clinic_bi.paths import default_db_path, demo_db_path
+from clinic_bi import charts
+from clinic_bi.ui import state, view
+from clinic_bi.ui.welcome import welcome
 
-st.set_page_config(page_title="Clinic BI", page_icon="🦷", layout="wide")
+page = state.setup("overview")
+lang = page.lang
 
+if page.info is None or page.info.is_empty:
+    welcome(page)
+    st.stop()
 
-def store_summary(db: Path) -> tuple[dict[str, int], object] | None:
-    if not db.exists():
-        return None
-    try:
-        con = store.connect(db, read_only=True)
-    except store.StoreError as exc:
-        st.error(str(exc))
-        return None
-    try:
-        return store.row_counts(con), loader.list_batches(con)
-    finally:
-        con.close()
+st.title(page.t("overview_title"))
+state.period_caption(page)
+page.require("services")
 
+comparison = page.metric("comparison")
+if not comparison.table.set_index("metric").loc["visits", "current"]:
+    st.info(page.t("empty_period"))
+    st.stop()
 
-st.title("Clinic BI")
-st.caption("Аналитика клиники по её собственным выгрузкам: МИС, CRM, расписание, реклама.")
+view.kpi_cards(comparison, lang)
+view.chart(charts.revenue_trend(page.metric("monthly"), lang))
 
-choice = st.radio("Данные", ["Клиника", "Демо"], horizontal=True)
-db = default_db_path() if choice == "Клиника" else demo_db_path()
-summary = store_summary(db)
-if summary is None:
-    st.info(
-        f"Хранилище {db} пока пусто. Загрузите выгрузки командой "
-        "`python -m clinic_bi ingest ПАПКА` или откройте демо: "
-        "`python -m clinic_bi demo demo_exports --load`."
-    )
-else:
-    counts, batches = summary
-    cols = st.columns(len(counts))
-    for col, (table, n) in zip(cols, counts.items(), strict=True):
-        col.metric(TABLE_SPECS[table].label_ru, f"{n:,}".replace(",", " "))
-    st.subheader("Журнал загрузок")
-    st.dataframe(batches, width="stretch", hide_index=True)
+left, right = st.columns(2, gap="large")
+with left:
+    departments = page.metric("departments")
+    view.chart(charts.bars(departments, "department", "revenue", lang,
+                           page.t("by_department_title"), extra=["share", "patients"],
+                           sums=["revenue", "share"]))  # fmt: skip
+with right:
+    doctors = page.metric("doctors")
+    view.chart(charts.bars(doctors, "doctor", "revenue", lang, page.t("top_doctors_title"),
+                           extra=["share", "visits", "avg_check"],
+                           sums=["revenue", "share"]))  # fmt: skip
+view.table(doctors, ["doctor", "revenue", "share", "visits", "patients", "avg_check"], lang,
+           "top_doctors", "overview_doctors", height=min(38 + 35 * len(doctors), 420))  # fmt: skip

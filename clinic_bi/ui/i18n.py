@@ -1,0 +1,494 @@
+"""Every word the app shows, in Russian (the default) and English.
+
+`t("key", lang)` for a phrase, `label(column, lang)` for a figure's name (table headers, axis
+titles, tooltips), `show(column, value, lang)` to format a value the way fmt.py does (money as
+`32,9 млн ₽`, ratios as percentages). A key missing in one language is a test failure
+(tests/test_charts.py), never an English word on a Russian page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic_bi import fmt
+
+LANGS = ("ru", "en")
+
+# -- figures: how each column is named and shown ------------------------------------------------
+
+MONEY = {
+    "revenue", "avg_check", "revenue_per_patient", "ltv", "ltv_12m", "spend", "cac", "cpl",
+    "avg_price", "revenue_per_hour", "amount", "ltv_cohort_revenue", "revenue_with_doctor",
+}  # fmt: skip
+RATIOS = {
+    "share", "return_rate", "returning_share", "booking_rate", "show_rate", "contract_rate",
+    "overall_rate", "romi", "negative_share", "show_up_rate", "retention", "cumulative_share",
+    "patients_share", "revenue_share", "no_show_rate",
+}  # fmt: skip
+DECIMALS = {"quantity": 1, "avg_rating": 2, "visits_per_patient": 2, "ltv_to_cac": 1}
+MINUTES = {"avg_wait_min"}
+
+LABELS: dict[str, tuple[str, str]] = {
+    "revenue": ("Выручка", "Revenue"),
+    "visits": ("Визиты", "Visits"),
+    "patients": ("Пациенты", "Patients"),
+    "new_patients": ("Новые пациенты", "New patients"),
+    "avg_check": ("Средний чек", "Average check"),
+    "revenue_per_patient": ("Выручка на пациента", "Revenue per patient"),
+    "visits_per_patient": ("Визитов на пациента", "Visits per patient"),
+    "return_rate": ("Возвращаемость", "Return rate"),
+    "return_cohort": ("Когорта возврата", "Return cohort"),
+    "returned": ("Вернулись", "Returned"),
+    "not_yet_observable": ("Рано судить", "Too early to tell"),
+    "ltv": ("LTV", "LTV"),
+    "ltv_cohort": ("Когорта LTV", "LTV cohort"),
+    "ltv_12m": ("LTV 12 мес.", "LTV 12 mo"),
+    "share": ("Доля выручки", "Revenue share"),
+    "main_department": ("Основное направление", "Main department"),
+    "doctor": ("Врач", "Doctor"),
+    "department": ("Направление", "Department"),
+    "branch": ("Филиал", "Branch"),
+    "service": ("Услуга", "Service"),
+    "quantity": ("Количество", "Quantity"),
+    "abc": ("ABC", "ABC"),
+    "avg_price": ("Средняя цена", "Average price"),
+    "revenue_per_hour": ("Выручка в час", "Revenue per hour"),
+    "month": ("Месяц", "Month"),
+    "first_visits": ("Первичные визиты", "First visits"),
+    "returning_visits": ("Повторные визиты", "Returning visits"),
+    "returning_share": ("Доля повторных", "Returning share"),
+    "leads": ("Заявки", "Leads"),
+    "booked": ("Записались", "Booked"),
+    "visited": ("Пришли", "Visited"),
+    "contracted": ("Договор", "Contract"),
+    "booking_rate": ("Конверсия в запись", "Booking rate"),
+    "show_rate": ("Доходимость", "Show rate"),
+    "contract_rate": ("Конверсия в договор", "Contract rate"),
+    "overall_rate": ("Заявка → договор", "Lead → contract"),
+    "channel": ("Канал", "Channel"),
+    "operator": ("Оператор", "Operator"),
+    "spend": ("Расходы", "Spend"),
+    "cac": ("CAC", "CAC"),
+    "cpl": ("CPL", "CPL"),
+    "romi": ("ROMI", "ROMI"),
+    "ltv_to_cac": ("LTV / CAC", "LTV / CAC"),
+    "attended": ("Пришли", "Attended"),
+    "no_show": ("Не пришли", "No-shows"),
+    "cancelled": ("Отменены", "Cancelled"),
+    "planned": ("Запланированы", "Planned"),
+    "show_up_rate": ("Явка", "Show-up rate"),
+    "no_show_rate": ("Доля неявок", "No-show rate"),
+    "weekday": ("День недели", "Weekday"),
+    "reviews": ("Отзывы", "Reviews"),
+    "avg_rating": ("Средняя оценка", "Average rating"),
+    "negative_share": ("Доля негативных", "Negative share"),
+    "timed_appointments": ("Приёмы со временем", "Timed appointments"),
+    "avg_wait_min": ("Ожидание", "Waiting time"),
+    "cohort_month": ("Когорта (месяц первого визита)", "Cohort (month of first visit)"),
+    "month_offset": ("Месяцев после первого визита", "Months after the first visit"),
+    "retention": ("Вернулись в этом месяце", "Came back that month"),
+    "cohort_patients": ("Пациентов в когорте", "Patients in the cohort"),
+    "cumulative_share": ("Накопленная доля", "Cumulative share"),
+    "patients_share": ("Доля пациентов", "Share of patients"),
+    "revenue_share": ("Доля выручки", "Share of revenue"),
+    "rows": ("Строк", "Rows"),
+    "table": ("Таблица", "Table"),
+    "kind_of_visit": ("Вид визита", "Kind of visit"),
+    # the upload journal
+    "batch_id": ("№", "#"),
+    "loaded_at": ("Загружено", "Loaded at"),
+    "file_name": ("Файл", "File"),
+    "kind": ("Что внутри", "Kind"),
+    "rows_loaded": ("Загружено строк", "Rows loaded"),
+    "rows_new": ("Новых", "New"),
+    "rows_replaced": ("Заменено", "Replaced"),
+    "rows_rejected": ("Отклонено", "Rejected"),
+    "rows_skipped": ("Пропущено (итоги)", "Skipped (totals)"),
+    "period_from": ("Период с", "Period from"),
+    "period_to": ("по", "to"),
+    "profile": ("Профиль", "Profile"),
+    "rows_read": ("Строк в файле", "Rows in file"),
+    "error": ("Ошибка", "Error"),
+    "status": ("Итог", "Result"),
+    "months": ("Месяцев", "Months"),
+    "gaps": ("Пропущенные месяцы", "Missing months"),
+    "first_month": ("Первый месяц", "First month"),
+    "last_month": ("Последний месяц", "Last month"),
+}
+
+
+def label(column: str, lang: str) -> str:
+    pair = LABELS.get(column)
+    if pair is None:
+        return column
+    return pair[0] if lang == "ru" else pair[1]
+
+
+def show(column: str, value: Any, lang: str) -> str:
+    """A figure as text, by what its column holds."""
+    if column in MONEY:
+        return fmt.money(value, lang)
+    if column in RATIOS:
+        return fmt.percent(value, lang)
+    if column in MINUTES:
+        return fmt.minutes(value, lang)
+    if column in DECIMALS:
+        return fmt.number(value, lang, DECIMALS[column])
+    return fmt.number(value, lang)
+
+
+# -- the canonical fields a file column can be mapped onto (the mapping editor) -----------------
+
+FIELDS: dict[str, tuple[str, str]] = {
+    "visit_date": ("Дата визита", "Visit date"),
+    "patient_id": ("№ карты пациента", "Patient card number"),
+    "doctor": ("Врач", "Doctor"),
+    "service": ("Услуга", "Service"),
+    "amount": ("Сумма", "Amount"),
+    "department": ("Направление / отделение", "Department"),
+    "visit_id": ("№ визита", "Visit number"),
+    "service_code": ("Код услуги", "Service code"),
+    "quantity": ("Количество", "Quantity"),
+    "price": ("Цена", "Price"),
+    "discount": ("Скидка", "Discount"),
+    "paid": ("Оплачено", "Paid"),
+    "branch": ("Филиал", "Branch"),
+    "duration_min": ("Длительность, мин", "Duration, min"),
+    "lead_id": ("№ лида / сделки", "Lead / deal number"),
+    "created_at": ("Дата создания", "Created at"),
+    "channel": ("Канал / источник", "Channel / source"),
+    "operator": ("Ответственный (оператор)", "Operator"),
+    "stage": ("Стадия CRM", "CRM stage"),
+    "phone": ("Телефон (хранится только хэш)", "Phone (only a hash is kept)"),
+    "appointment_id": ("№ записи", "Appointment number"),
+    "scheduled_at": ("Дата и время приёма", "Appointment time"),
+    "status": ("Статус записи", "Appointment status"),
+    "started_at": ("Фактическое начало приёма", "Actual start"),
+    "wait_min": ("Ожидание, мин", "Waiting, min"),
+    "contract_id": ("№ договора", "Contract number"),
+    "signed_at": ("Дата подписания", "Signed on"),
+    "prepaid": ("Предоплата", "Prepaid"),
+    "date": ("Дата", "Date"),
+    "month": ("Месяц", "Month"),
+    "rating": ("Оценка", "Rating"),
+    "source": ("Площадка отзыва", "Review site"),
+    "text": ("Текст отзыва", "Review text"),
+    "first_visit_date": ("Дата первого визита", "First visit date"),
+    "birth_date": ("Дата рождения", "Birth date"),
+    "gender": ("Пол", "Gender"),
+    "_phone": ("Телефон пациента (только для ключа)", "Patient phone (for the key only)"),
+    "_birth_date": ("Дата рождения (только для ключа)", "Birth date (for the key only)"),
+    "_name": ("ФИО пациента (не хранится)", "Patient name (not stored)"),
+    "_first_name": ("Имя (не хранится)", "First name (not stored)"),
+    "_last_name": ("Фамилия (не хранится)", "Last name (not stored)"),
+    "_middle_name": ("Отчество (не хранится)", "Middle name (not stored)"),
+    "_email": ("E-mail (не хранится)", "E-mail (not stored)"),
+    "_title": ("Название (не хранится)", "Title (not stored)"),
+    "_currency": ("Валюта (не хранится)", "Currency (not stored)"),
+    "_pipeline": ("Воронка CRM (не хранится)", "CRM pipeline (not stored)"),
+}
+
+
+def field_label(name: str, lang: str) -> str:
+    pair = FIELDS.get(name)
+    return name if pair is None else pair[0 if lang == "ru" else 1]
+
+
+# -- table names (the kinds of export) ---------------------------------------------------------
+
+TABLES: dict[str, tuple[str, str]] = {
+    "services": ("Оказанные услуги", "Services rendered"),
+    "leads": ("Лиды / сделки CRM", "CRM leads / deals"),
+    "appointments": ("Расписание (записи)", "Schedule (appointments)"),
+    "contracts": ("Договоры / планы лечения", "Contracts / treatment plans"),
+    "marketing_spend": ("Расходы на рекламу", "Ad spend"),
+    "reviews": ("Отзывы", "Reviews"),
+    "patients": ("Список пациентов", "Patient list"),
+}
+
+# Which export brings each table (the "upload this" notice).
+EXPORTS: dict[str, tuple[str, str]] = {
+    "services": (
+        "отчёт об оказанных услугах из МИС (IDENT, Medesk, 1С:Медицина …)",
+        "the services-rendered report of your medical system (IDENT, Medesk, 1C …)",
+    ),
+    "leads": (
+        "выгрузку лидов или сделок из CRM (Битрикс24 …)",
+        "the leads or deals export of your CRM (Bitrix24 …)",
+    ),
+    "appointments": (
+        "выгрузку расписания (записи на приём со статусами)",
+        "the schedule export (appointments with their status)",
+    ),
+    "contracts": ("выгрузку договоров или планов лечения", "the contracts / treatment plans"),
+    "marketing_spend": (
+        "таблицу расходов на рекламу по каналам и месяцам",
+        "the ad spend per channel and month",
+    ),
+    "reviews": ("выгрузку отзывов с оценками", "the reviews export with ratings"),
+    "patients": ("список пациентов из МИС", "the patient list of your medical system"),
+}
+
+
+def table_label(table: str, lang: str) -> str:
+    pair = TABLES.get(table)
+    return table if pair is None else pair[0 if lang == "ru" else 1]
+
+
+# -- values that come from the data but have a name in the app ----------------------------------
+
+VALUES: dict[str, tuple[str, str]] = {
+    "unknown": ("не указан", "not given"),
+    "other": ("прочие", "others"),
+    "first": ("первичные", "first"),
+    "returning": ("повторные", "returning"),
+    "none": ("без указания", "not given"),
+}
+
+
+def value(key: str, lang: str) -> str:
+    pair = VALUES[key]
+    return pair[0] if lang == "ru" else pair[1]
+
+
+# -- phrases ------------------------------------------------------------------------------------
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "app_title": ("Clinic BI", "Clinic BI"),
+    "app_caption": (
+        "Аналитика клиники по её собственным выгрузкам",
+        "Clinic analytics from the exports you already have",
+    ),
+    # navigation
+    "nav_overview": ("Обзор", "Overview"),
+    "nav_doctors": ("Врачи", "Doctors"),
+    "nav_departments": ("Направления", "Departments"),
+    "nav_services": ("Услуги", "Services"),
+    "nav_retention": ("Возвращаемость", "Retention"),
+    "nav_funnel": ("Воронка", "Funnel"),
+    "nav_marketing": ("Маркетинг", "Marketing"),
+    "nav_quality": ("Качество", "Quality"),
+    "nav_data": ("Данные", "Data"),
+    # sidebar
+    "filters": ("Фильтры", "Filters"),
+    "period": ("Период", "Period"),
+    "dates": ("Даты", "Dates"),
+    "preset_this_month": ("Этот месяц", "This month"),
+    "preset_last_month": ("Прошлый месяц", "Last month"),
+    "preset_this_quarter": ("Этот квартал", "This quarter"),
+    "preset_this_year": ("Этот год", "This year"),
+    "preset_last_12m": ("Последние 12 месяцев", "Last 12 months"),
+    "preset_custom": ("Свои даты", "Custom dates"),
+    "doctors_filter": ("Врачи", "Doctors"),
+    "departments_filter": ("Направления", "Departments"),
+    "branches_filter": ("Филиалы", "Branches"),
+    "all": ("все", "all"),
+    "settings": ("Настройки", "Settings"),
+    "return_window": ("Окно возврата, дней", "Return window, days"),
+    "return_window_help": (
+        "Пациент считается вернувшимся, если пришёл снова в течение этого срока после "
+        "первого визита.",
+        "A patient has returned when they come again within this many days of the first visit.",
+    ),
+    "funnel_window": ("Окно воронки, дней", "Funnel window, days"),
+    "language": ("Язык", "Language"),
+    "source": ("Данные", "Data"),
+    "source_clinic": ("Моя клиника", "My clinic"),
+    "source_demo": ("Демо-клиника", "Demo clinic"),
+    "demo_banner": (
+        "Вы смотрите демо-данные. Ваши выгрузки хранятся отдельно.",
+        "You are looking at demo data. Your own exports are kept apart.",
+    ),
+    "period_caption": ("{start} — {end} · данные по {data_end}", "{start} — {end} · data to {data_end}"),
+    "filtered_by": ("Фильтр: {what}", "Filter: {what}"),
+    # welcome
+    "welcome_title": ("Добро пожаловать в Clinic BI", "Welcome to Clinic BI"),
+    "welcome_text": (
+        "Здесь будет видно, сколько зарабатывает клиника, какие врачи и направления приносят "
+        "выручку, возвращаются ли пациенты и окупается ли реклама — по тем выгрузкам, что у вас "
+        "уже есть: отчёт МИС об услугах, лиды из CRM, расписание, расходы на рекламу.",
+        "See what the clinic earns, which doctors and departments bring the revenue, whether "
+        "patients come back and whether advertising pays — from the exports you already have: "
+        "the medical system's services report, CRM leads, the schedule, the ad spend.",
+    ),
+    "welcome_upload_title": ("Загрузить свои выгрузки", "Upload your exports"),
+    "welcome_upload_text": (
+        "Перетащите файлы CSV или Excel: приложение само поймёт, что в них, и покажет, как "
+        "прочитало столбцы.",
+        "Drop CSV or Excel files: the app recognises what they hold and shows how it read the "
+        "columns.",
+    ),
+    "welcome_upload_button": ("Перейти к загрузке", "Go to upload"),
+    "welcome_demo_title": ("Открыть демо", "Open the demo"),
+    "welcome_demo_text": (
+        "Стоматология «Улыбка» за три года: можно посмотреть все страницы, ничего не "
+        "загружая. Демо хранится отдельно и не смешивается с вашими данными.",
+        "A dental clinic over three years: see every page without uploading anything. The demo "
+        "has its own store and never mixes with your data.",
+    ),
+    "welcome_demo_button": ("Открыть демо", "Open the demo"),
+    "building_demo": ("Готовлю демо-клинику (несколько секунд)…", "Building the demo clinic…"),
+    # notices
+    "needs_data": (
+        "Для этой страницы нужны данные «{table}». Загрузите {export} на странице «Данные».",
+        "This page needs “{table}”. Upload {export} on the Data page.",
+    ),
+    "go_to_data": ("Загрузить данные", "Upload data"),
+    "empty_period": (
+        "За выбранный период с этими фильтрами нет ни одного визита. Выберите другой период или "
+        "снимите фильтры.",
+        "No visits in the chosen period with these filters. Pick another period or clear the "
+        "filters.",
+    ),
+    "empty_section": ("Нет данных за период.", "No data for the period."),
+    "store_error": ("Не удалось прочитать хранилище: {error}", "Could not read the store: {error}"),
+    "download_csv": ("CSV", "CSV"),
+    "download_xlsx": ("Excel", "Excel"),
+    "vs_previous": ("к пред. периоду", "vs previous period"),
+    "vs_year": ("к прошлому году", "vs last year"),
+    "kpi_help": (
+        "Пред. период ({prev}): {prev_value}. Год назад ({year}): {year_value}.",
+        "Previous period ({prev}): {prev_value}. A year earlier ({year}): {year_value}.",
+    ),
+    "top_shown": ("Показаны {n} крупнейших, остальные — «прочие».", "Top {n} shown; the rest as “others”."),
+    # overview
+    "overview_title": ("Обзор", "Overview"),
+    "trend_title": ("Выручка по месяцам", "Revenue by month"),
+    "by_department_title": ("Выручка по направлениям", "Revenue by department"),
+    "top_doctors_title": ("Врачи с наибольшей выручкой", "Top doctors by revenue"),
+    # doctors
+    "doctors_title": ("Врачи", "Doctors"),
+    "doctors_table": ("Показатели врачей", "Doctors' figures"),
+    "scatter_title": ("Загрузка и средний чек", "Load and average check"),
+    "q_busy_low": ("плотная запись, низкий чек", "busy schedule, low check"),
+    "q_free_high": ("свободная запись, высокий чек", "free schedule, high check"),
+    "q_busy_high": ("плотная запись, высокий чек", "busy schedule, high check"),
+    "q_free_low": ("свободная запись, низкий чек", "free schedule, low check"),
+    "load_axis": ("Визиты за период (загрузка)", "Visits in the period (load)"),
+    "doctor_return_title": ("Возвращаемость к врачу и по клинике", "Return rate per doctor vs the clinic"),
+    "clinic_level": ("клиника: {value}", "clinic: {value}"),
+    "doctor_card": ("Карточка врача", "Doctor card"),
+    "pick_doctor": ("Врач", "Doctor"),
+    "doctor_vs_clinic": ("Врач", "Doctor"),
+    "clinic": ("Клиника", "Clinic"),
+    "doctor_services": ("Услуги врача", "The doctor's services"),
+    "doctor_trend": ("Выручка врача по месяцам", "The doctor's revenue by month"),
+    # departments
+    "departments_title": ("Направления", "Departments"),
+    "traffic_vs_money": ("Кто приводит пациентов, а кто приносит деньги", "Who brings patients, who brings money"),
+    "dept_check_title": ("Средний чек по направлениям", "Average check per department"),
+    "dept_return_title": ("Возвращаемость по направлениям", "Return rate per department"),
+    "departments_table": ("Показатели направлений", "Departments' figures"),
+    # services
+    "services_title": ("Услуги", "Services"),
+    "top_services_title": ("Выручка по услугам", "Revenue per service"),
+    "pareto_title": ("ABC-анализ: накопленная доля выручки", "ABC / Pareto: cumulative revenue share"),
+    "pareto_x": ("Услуги по убыванию выручки", "Services, largest revenue first"),
+    "hour_title": ("Объём и выручка в час", "Volume and revenue per hour"),
+    "hour_caption": (
+        "Внизу справа — услуги, которые занимают время врача и приносят мало.",
+        "Bottom right: services that take the doctor's time and bring little.",
+    ),
+    "no_duration": (
+        "В отчёте об услугах нет длительности, поэтому выручку в час не посчитать.",
+        "The services report has no durations, so revenue per hour cannot be computed.",
+    ),
+    "price_table": ("Прайс: услуги за период", "Price list: services of the period"),
+    "search": ("Поиск услуги", "Search a service"),
+    "abc_counts": ("A: {a} услуг · B: {b} · C: {c}", "A: {a} services · B: {b} · C: {c}"),
+    # retention
+    "retention_title": ("Возвращаемость", "Retention"),
+    "first_vs_returning": ("Первичные и повторные визиты", "First and returning visits"),
+    "heatmap_title": ("Когорты: доля вернувшихся по месяцам", "Cohorts: share coming back each month"),
+    "ltv_curves_title": ("LTV когорт: накопленная выручка на пациента", "Cohort LTV: cumulative revenue per patient"),
+    "return_by_doctor": ("Возвращаемость по врачам", "Return rate per doctor"),
+    "return_by_department": ("Возвращаемость по направлениям", "Return rate per department"),
+    "retention_note": (
+        "Окно возврата — {h} дн. (меняется в «Настройках» слева). Пациенты, пришедшие впервые "
+        "позже {day}, ещё не успели вернуться и в расчёт не входят.",
+        "Return window: {h} days (change it under Settings on the left). Patients first seen "
+        "after {day} have not had the time to come back and are left out.",
+    ),
+    # funnel
+    "funnel_title": ("Воронка", "Funnel"),
+    "funnel_steps_title": ("Заявка → запись → визит → договор", "Lead → booking → visit → contract"),
+    "funnel_by_channel": ("По каналам", "By channel"),
+    "funnel_by_operator": ("По операторам", "By operator"),
+    "noshow_weekday": ("Неявки по дням недели", "No-shows by weekday"),
+    "noshow_doctor": ("Неявки по врачам", "No-shows by doctor"),
+    "step": ("Шаг", "Step"),
+    "count": ("Количество", "Count"),
+    # marketing
+    "marketing_title": ("Маркетинг", "Marketing"),
+    "marketing_table": ("Каналы", "Channels"),
+    "cac_title": ("Стоимость нового пациента (CAC) по каналам", "Cost per new patient (CAC) by channel"),
+    "spend_vs_new": ("Расходы и новые пациенты по месяцам", "Spend and new patients by month"),
+    # quality
+    "quality_title": ("Качество", "Quality"),
+    "rating_title": ("Оценки по врачам", "Ratings per doctor"),
+    "negative_title": ("Доля негативных отзывов", "Share of negative reviews"),
+    "wait_title": ("Ожидание приёма по врачам", "Waiting time per doctor"),
+    "repeat_title": ("Повторные визиты: визитов на пациента", "Repeat visits: visits per patient"),
+    "no_reviews": ("Отзывов за период нет.", "No reviews in the period."),
+    "no_waits": (
+        "В расписании нет фактического времени начала приёма — ожидание не посчитать.",
+        "The schedule has no actual start times, so waiting time cannot be computed.",
+    ),
+    # data page
+    "data_title": ("Данные", "Data"),
+    "upload_label": (
+        "Перетащите сюда выгрузки (можно несколько файлов сразу)",
+        "Drop your exports here (several files at once)",
+    ),
+    "upload_into_clinic": (
+        "Файлы загружаются в хранилище вашей клиники, не в демо.",
+        "Files go into your clinic's store, never into the demo.",
+    ),
+    "detected_kind": ("Что внутри", "Kind"),
+    "file_format": ("Формат", "Format"),
+    "rows_in_file": ("строк", "rows"),
+    "mapping": ("Сопоставление столбцов", "Column mapping"),
+    "file_column": ("Столбец файла", "File column"),
+    "example": ("Пример", "Example"),
+    "canonical_column": ("Поле", "Field"),
+    "ignore_column": ("— не загружать —", "— skip —"),
+    "first_rows": ("Первые строки файла", "First rows of the file"),
+    "missing_required": ("Не хватает обязательных полей: {cols}", "Required fields missing: {cols}"),
+    "profile_name": ("Название профиля", "Profile name"),
+    "save_profile": ("Сохранить как профиль", "Save as profile"),
+    "profile_saved": (
+        "Профиль «{name}» сохранён: следующая такая выгрузка загрузится без вопросов.",
+        "Profile “{name}” saved: the next export like this loads without questions.",
+    ),
+    "load_button": ("Загрузить {n} файл(ов)", "Load {n} file(s)"),
+    "loading_file": ("Загружаю {name} ({i} из {n})…", "Loading {name} ({i} of {n})…"),
+    "load_done": ("Готово.", "Done."),
+    "results": ("Результат загрузки", "Load result"),
+    "result_ok": ("загружен", "loaded"),
+    "result_failed": ("не загружен", "not loaded"),
+    "rejected_download": ("Отклонённые строки: {name}", "Rejected rows: {name}"),
+    "journal": ("Журнал загрузок", "Upload journal"),
+    "journal_empty": ("Пока ничего не загружено.", "Nothing loaded yet."),
+    "remove_pick": ("Загрузка", "Upload"),
+    "remove_button": ("Удалить эту загрузку", "Remove this upload"),
+    "removed": (
+        "Загрузка {batch} удалена: данные — как до неё.",
+        "Upload {batch} removed: the data are as before it.",
+    ),
+    "coverage": ("Покрытие: какие месяцы есть в данных", "Coverage: which months the data hold"),
+    "coverage_gaps": ("Пропуски: {gaps}", "Gaps: {gaps}"),
+    "no_gaps": ("Пропусков нет.", "No gaps."),
+    "coverage_missing": ("пропуск", "missing"),
+    "coverage_present": ("есть", "present"),
+    "demo_data_note": (
+        "Сейчас открыта демо-клиника; ниже — журнал и покрытие вашего собственного хранилища.",
+        "The demo clinic is open; below are the journal and coverage of your own store.",
+    ),
+    "preview_error": ("Файл не прочитан: {error}", "The file could not be read: {error}"),
+}
+
+
+def t(key: str, lang: str, **kwargs: Any) -> str:
+    ru, en = PHRASES[key]
+    text = ru if lang == "ru" else en
+    return text.format(**kwargs) if kwargs else text

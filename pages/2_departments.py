@@ -1,0 +1,40 @@
+"""Направления: who brings the patients and who brings the money; check and return rate."""
+
+import streamlit as st
+
+from clinic_bi import charts, fmt
+from clinic_bi.ui import state, view
+
+DEPARTMENT_COLUMNS = [
+    "department", "visits", "patients", "new_patients", "revenue", "share", "avg_check",
+    "revenue_per_patient", "return_rate", "ltv",
+]  # fmt: skip
+
+page = state.setup("departments")
+lang = page.lang
+st.title(page.t("departments_title"))
+page.require("services")
+state.period_caption(page)
+
+summary = page.metric("summary")
+if not summary.visits:
+    st.info(page.t("empty_period"))
+    st.stop()
+departments = page.metric("departments")
+
+view.chart(charts.traffic_vs_money(departments, lang))
+left, right = st.columns(2, gap="large")
+with left:
+    view.chart(charts.bars(
+        departments, "department", "avg_check", lang, page.t("dept_check_title"),
+        extra=["visits"], reference=summary.avg_check,
+        reference_text=page.t("clinic_level", value=fmt.money(summary.avg_check, lang)),
+    ))  # fmt: skip
+with right:
+    view.chart(charts.bars(
+        departments, "department", "return_rate", lang, page.t("dept_return_title"),
+        extra=["return_cohort", "returned"], reference=summary.return_rate,
+        reference_text=page.t("clinic_level", value=fmt.percent(summary.return_rate, lang)),
+    ))  # fmt: skip
+view.section(page.t("departments_table"))
+view.table(departments, DEPARTMENT_COLUMNS, lang, "departments", "departments_table")

@@ -1,0 +1,28 @@
+"""Маркетинг: spend, leads, new patients, CAC, CPL, ROMI, LTV/CAC per channel; by month."""
+
+import streamlit as st
+
+from clinic_bi import charts
+from clinic_bi.ui import data, state, view
+
+CHANNEL_COLUMNS = ["channel", "spend", "leads", "new_patients", "cac", "cpl", "revenue", "romi",
+                   "ltv_12m", "ltv_to_cac"]  # fmt: skip
+
+page = state.setup("marketing")
+lang = page.lang
+st.title(page.t("marketing_title"))
+page.require("marketing_spend")
+state.period_caption(page)
+
+channels = page.metric("marketing")
+if channels.empty:
+    st.info(page.t("empty_section"))
+    st.stop()
+view.section(page.t("marketing_table"))
+view.table(channels, CHANNEL_COLUMNS, lang, "marketing", "marketing")
+left, right = st.columns(2, gap="large")
+with left:
+    view.chart(charts.bars(channels, "channel", "cac", lang, page.t("cac_title"),
+                           extra=["spend", "new_patients", "ltv_to_cac"]))  # fmt: skip
+with right:
+    view.chart(charts.spend_vs_new(data.marketing_by_month(page.info, page.filters), lang))

@@ -1,0 +1,61 @@
+"""Качество: ratings and negative share per doctor, waiting time, repeat visits."""
+
+import streamlit as st
+
+from clinic_bi import charts, fmt
+from clinic_bi.ui import state, view
+from clinic_bi.ui.extra import visits_per_patient
+
+page = state.setup("quality")
+lang = page.lang
+st.title(page.t("quality_title"))
+page.require("reviews", "appointments", "services")
+state.period_caption(page)
+
+quality = page.metric("quality")
+total = quality.total
+view.vs_clinic_cards([
+    ("avg_rating", total.avg_rating, None), ("reviews", total.reviews, None),
+    ("negative_share", total.negative_share, None), ("avg_wait_min", total.avg_wait_min, None),
+], lang)  # fmt: skip
+
+by_doctor = quality.by_doctor
+left, right = st.columns(2, gap="large")
+with left:
+    if total.reviews:
+        view.chart(charts.bars(by_doctor, "doctor", "avg_rating", lang, page.t("rating_title"),
+                               extra=["reviews", "negative_share"], n=20))  # fmt: skip
+    elif page.has("reviews"):
+        st.info(page.t("no_reviews"))
+    else:
+        state.needs_data(page, "reviews")
+with right:
+    if total.reviews:
+        view.chart(charts.bars(by_doctor, "doctor", "negative_share", lang,
+                               page.t("negative_title"), extra=["reviews"], n=20, color=charts.ACCENT,
+                               reference=total.negative_share,
+                               reference_text=page.t("clinic_level", value=fmt.percent(
+                                   total.negative_share, lang))))  # fmt: skip
+left, right = st.columns(2, gap="large")
+with left:
+    if total.avg_wait_min is not None:
+        view.chart(charts.bars(by_doctor, "doctor", "avg_wait_min", lang, page.t("wait_title"),
+                               extra=["timed_appointments"], n=20, color="#457b9d",
+                               reference=total.avg_wait_min,
+                               reference_text=page.t("clinic_level", value=fmt.minutes(
+                                   total.avg_wait_min, lang))))  # fmt: skip
+    elif page.has("appointments"):
+        st.info(page.t("no_waits"))
+    else:
+        state.needs_data(page, "appointments")
+with right:
+    if page.has("services"):
+        summary = page.metric("summary")
+        repeat = visits_per_patient(page.metric("doctors"))
+        view.chart(charts.bars(repeat, "doctor", "visits_per_patient", lang,
+                               page.t("repeat_title"), extra=["visits", "patients"], n=20,
+                               reference=summary.visits_per_patient,
+                               reference_text=page.t("clinic_level", value=fmt.number(
+                                   summary.visits_per_patient, lang, 2))))  # fmt: skip
+view.table(by_doctor, ["doctor", "reviews", "avg_rating", "negative_share", "timed_appointments",
+                       "avg_wait_min"], lang, "quality", "quality")  # fmt: skip
