@@ -19,6 +19,7 @@ calls (a whole report), so they cannot straddle an upload.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from time import perf_counter
+from time import monotonic, perf_counter, sleep
 from typing import Any
 
 import duckdb
@@ -62,6 +63,10 @@ _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensi
 
 class MetricsError(ValueError):
     """A request the engine cannot answer, with a message a user can act on."""
+
+
+class _StoreBusy(Exception):
+    """Another process is writing to the store; the models already built are still valid."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,17 +354,25 @@ def _part(frame: pd.DataFrame, breakdown: str, keep: Sequence[str]) -> pd.DataFr
 class Engine:
     """The metrics of one store. `Engine(path)` for a store file; `Engine(connection=con)` to
     work inside a connection the caller already holds on the store (the web app's, when it keeps
-    one open: DuckDB refuses to attach a file that the same process holds open)."""
+    one open: DuckDB refuses to attach a file that the same process holds open).
+
+    While another process writes to the store (a load), a first build waits up to
+    `lock_wait_seconds` ($CLINIC_BI_LOCK_WAIT, default 120, as store.connect); once models are
+    built, they keep being served until the store can be read again."""
 
     def __init__(
         self,
         store_path: Path | str | None = None,
         *,
         connection: duckdb.DuckDBPyConnection | None = None,
+        lock_wait_seconds: float | None = None,
     ) -> None:
         if (store_path is None) == (connection is None):
             raise TypeError("Engine needs exactly one of store_path or connection")
         self.store_path = Path(store_path) if store_path is not None else None
+        if lock_wait_seconds is None:
+            lock_wait_seconds = float(os.environ.get("CLINIC_BI_LOCK_WAIT", "120"))
+        self.lock_wait_seconds = lock_wait_seconds
         if connection is not None:
             # A cursor of the caller's connection: the canonical tables are its default tables
             # and the models become temp tables of this cursor only.
@@ -388,6 +401,44 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _attach(self) -> None:
+        """Attach the store read-only. While another process writes to it (a load in progress)
+        DuckDB refuses: with models already built the engine keeps serving them (_StoreBusy);
+        without, it waits up to lock_wait_seconds, as store.connect does."""
+        assert self.store_path is not None
+        deadline = monotonic() + self.lock_wait_seconds
+        while True:
+            try:
+                self._con.execute(
+                    "attach $path as store (read_only)", {"path": str(self.store_path)}
+                )
+                return
+            except duckdb.ResourceInUseException as exc:
+                # this process holds the file open with another configuration
+                if self._version is not None:
+                    raise _StoreBusy from exc
+                raise store.StoreError(
+                    f"Хранилище {self.store_path} уже открыто в этом процессе: передайте это "
+                    f"соединение, Engine(connection=...). ({exc})"
+                ) from exc
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise store.StoreError(
+                        f"Не удалось открыть хранилище {self.store_path}: {exc}"
+                    ) from exc
+                if self._version is not None:
+                    raise _StoreBusy from exc
+                if monotonic() >= deadline:
+                    raise store.StoreError(
+                        f"Хранилище {self.store_path} занято другим процессом (идёт загрузка?) "
+                        f"дольше {self.lock_wait_seconds:.0f} с. Повторите позже."
+                    ) from exc
+                sleep(0.2)
+            except duckdb.Error as exc:
+                raise store.StoreError(
+                    f"Не удалось открыть хранилище {self.store_path}: {exc}"
+                ) from exc
+
     @contextmanager
     def _store_attached(self) -> Iterator[None]:
         if self.store_path is None:
@@ -397,12 +448,7 @@ class Engine:
             raise store.StoreError(
                 f"Хранилище {self.store_path} не найдено: сначала загрузите данные (ingest)."
             )
-        try:
-            self._con.execute("attach $path as store (read_only)", {"path": str(self.store_path)})
-        except duckdb.Error as exc:
-            raise store.StoreError(
-                f"Не удалось открыть хранилище {self.store_path}: {exc}"
-            ) from exc
+        self._attach()
         try:
             self._con.execute("use store")
             yield
@@ -411,29 +457,37 @@ class Engine:
             self._con.execute("detach store")
 
     def refresh(self) -> bool:
-        """Rebuild the models if the store's data_version moved; True when it rebuilt."""
-        with self._lock, self._store_attached():
+        """Rebuild the models if the store's data_version moved; True when it rebuilt. While a
+        load in another process holds the store, the models already built keep being served."""
+        with self._lock:
             try:
-                version = store.data_version(self._con)
-            except duckdb.CatalogException as exc:
-                raise store.StoreError(
-                    f"Файл {self.store_path} не похож на хранилище clinic_bi: {exc}"
-                ) from exc
-            if version == self._version:
+                with self._store_attached():
+                    return self._rebuild_if_moved()
+            except _StoreBusy:
                 return False
-            started = perf_counter()
-            self._version = None  # a build that fails half-way is retried on the next call
-            self._results.clear()
-            for name in MODELS:
-                self._con.execute(_model_sql(name))
-            result = self._con.execute("select * from store_facts")
-            row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
-            columns = [d[0] for d in result.description]
-            self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
-            self._version = version
-            self.builds += 1
-            self.last_build_seconds = perf_counter() - started
-            return True
+
+    def _rebuild_if_moved(self) -> bool:
+        try:
+            version = store.data_version(self._con)
+        except duckdb.CatalogException as exc:
+            raise store.StoreError(
+                f"Файл {self.store_path} не похож на хранилище clinic_bi: {exc}"
+            ) from exc
+        if version == self._version:
+            return False
+        started = perf_counter()
+        self._version = None  # a build that fails half-way is retried on the next call
+        self._results.clear()
+        for name in MODELS:
+            self._con.execute(_model_sql(name))
+        result = self._con.execute("select * from store_facts")
+        row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
+        columns = [d[0] for d in result.description]
+        self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
+        self._version = version
+        self.builds += 1
+        self.last_build_seconds = perf_counter() - started
+        return True
 
     @contextmanager
     def snapshot(self) -> Iterator[Engine]:

@@ -4,6 +4,8 @@ live connection as an alternative source; and the SQL files keep the house style
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -120,3 +122,41 @@ def test_model_contract_checks(tmp_path: Path) -> None:
         "the CRM stage mapped to a canonical stage": 1,  # L2's "Думает"
         "rating within 0 .. rating_scale": 1,  # 7 of 5
     }
+
+
+def test_while_another_process_writes_the_built_models_are_served(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    engine = Engine(path)
+    assert engine.summary(JANUARY).revenue == 100
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITE_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        engine.forget_results()
+        assert engine.summary(JANUARY).revenue == 100  # the version already built
+        assert engine.builds == 1
+        with pytest.raises(store.StoreError, match="занято"):
+            Engine(path, lock_wait_seconds=0.3).summary(JANUARY)  # nothing built to serve
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD_WRITE_LOCK = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_store_this_process_holds_open_asks_for_the_connection(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    con = store.connect(path)
+    try:
+        with pytest.raises(store.StoreError, match="connection"):
+            Engine(path).summary(JANUARY)
+        assert Engine(connection=con).summary(JANUARY).revenue == 100
+    finally:
+        con.close()
