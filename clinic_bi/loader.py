@@ -323,8 +323,6 @@ def ingest_file(
         _add_issues(con, [(i.row, None, i.text, i.reason, "rejected") for i in raw.read_issues])
         result.rows_rejected += len(raw.read_issues)
         result.rows_read += len(raw.read_issues)
-    key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED else "keys_by_hash.sql")
-    con.execute("create or replace temp table incoming as " + key_sql)
     if table in ID_KEYED:
         dups = con.execute(read_query("ingest", "duplicate_ids.sql")).fetchall()
         if dups:
@@ -336,16 +334,6 @@ def ingest_file(
             result.rows_rejected += len(dups)
 
     result.notes.extend(_unmapped_words(con, table))
-    date_col = MAIN_DATE[table]
-    period = (
-        con.table("incoming")
-        .aggregate([
-            duckdb.FunctionExpression("min", duckdb.ColumnExpression(date_col)),
-            duckdb.FunctionExpression("max", duckdb.ColumnExpression(date_col)),
-        ])
-        .fetchall()[0]
-    )
-    result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
     result.issues = [
         Issue(*r)
         for r in con.execute(
@@ -379,8 +367,7 @@ def _add_issues(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for view in ("staged", "raw"):
         con.execute("drop view if exists " + view)
-    for t in ("raw_table", "raw_numbered", "row_shifts", "parsed", "incoming", "issues",
-              "value_map"):
+    for t in ("raw_table", "raw_numbered", "row_shifts", "parsed", "issues", "value_map"):
         con.execute("drop table if exists " + t)
 
 
@@ -396,17 +383,35 @@ def _write(
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('batch_id_seq')").fetchone()[0]
-        statements = _table_sql("upsert.sql", table)
-        replaced = con.execute(statements[0]).fetchone()[0]
-        for stmt in statements[1:]:
-            con.execute(stmt, _bind(stmt, {"batch_id": batch_id}))
+        # The keyed rows go straight from the parsed file into the table (no temp copy of a
+        # million rows); then earlier versions of the same keys step aside.
+        key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED
+                             else "keys_by_hash.sql")
+        loaded = con.execute(
+            _table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
+            {"batch_id": batch_id},
+        ).fetchone()[0]
+        move, delete = _table_sql("upsert.sql", table)
+        replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
+        if replaced:
+            con.execute(delete, {"batch_id": batch_id})
+        date_col = MAIN_DATE[table]
+        period = (
+            con.table(table)
+            .filter(duckdb.ColumnExpression("_batch_id") == duckdb.ConstantExpression(batch_id))
+            .aggregate([
+                duckdb.FunctionExpression("min", duckdb.ColumnExpression(date_col)),
+                duckdb.FunctionExpression("max", duckdb.ColumnExpression(date_col)),
+            ])
+            .fetchall()[0]
+        )
+        result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
         if fail_after_upsert:  # tests: a failure in the middle of the transaction
             raise RuntimeError("simulated failure during load")
         pause = os.environ.get("CLINIC_BI_TEST_PAUSE_IN_TRANSACTION")
         if pause:  # crash tests: a window in which the process is killed mid-transaction
             print("clinic_bi: inside the load transaction", file=sys.stderr, flush=True)
             time.sleep(float(pause))
-        loaded = con.execute("select count(*) from incoming").fetchone()[0]
         result.batch_id = batch_id
         result.rows_replaced = replaced
         result.rows_new = loaded - replaced
@@ -474,8 +479,8 @@ def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     if table != "leads":
         return []
     rows = con.execute(
-        "select stage_raw, count(*) from incoming where stage is null and stage_raw is not null "
-        "group by 1 order by 2 desc limit 10"
+        "select stage_raw, count(*) from parsed where _ok and not _is_total and stage is null "
+        "and stage_raw is not null group by 1 order by 2 desc limit 10"
     ).fetchall()
     if not rows:
         return []

@@ -1,11 +1,13 @@
--- Write one upload's rows (temp table `incoming`, keyed) into canonical table {table}.
--- A key the store already holds is replaced; its earlier version moves to {table}__replaced so
--- that removing this upload can restore it. Parameters: $batch_id. Runs inside the load's
+-- Write one upload's rows into canonical table {table}. The loader puts the keyed rows in
+-- first (`insert into {table} ... from (<keys query>)`, no temp copy); then an earlier version
+-- of any key this upload also brought moves to {table}__replaced, so that removing this upload
+-- can restore it, and leaves the table. Parameters: $batch_id. Runs inside the load's
 -- transaction; {table} is one of clinic_bi.store.TABLES (never user input).
 insert into {table}__replaced
-select * from {table} where _key in (select _key from incoming);
+select * from {table}
+where _batch_id <> $batch_id
+    and _key in (select _key from {table} where _batch_id = $batch_id);
 
-delete from {table} where _key in (select _key from incoming);
-
-insert into {table} by name
-select *, $batch_id as _batch_id from incoming;
+delete from {table}
+where _batch_id <> $batch_id
+    and _key in (select _key from {table} where _batch_id = $batch_id);
