@@ -20,6 +20,8 @@ from clinic_bi.ui.i18n import MONEY, RATIOS, label, show, t, table_label, value
 
 TOP_N = 10
 BAR_STEP = 26  # pixels per bar in horizontal bar charts
+# Streamlit draws charts with autosize "fit": a chart's height includes its title and axes.
+OVERHEAD = 105
 PALETTE = ["#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8ab17d", "#f4a261", "#6d597a",
            "#457b9d", "#b56576", "#a8dadc", "#adb5bd"]  # fmt: skip
 ABC_COLORS = {"A": "#2a9d8f", "B": "#e9c46a", "C": "#e76f51"}
@@ -83,7 +85,8 @@ def axis_for(column: str, lang: str, **kwargs) -> alt.Axis:
 
 def month_axis(lang: str, **kwargs) -> alt.Axis:
     kwargs.setdefault("title", label("month", lang))
-    return alt.Axis(labelExpr=month_expr(lang), labelAngle=0, labelOverlap=True, **kwargs)
+    return alt.Axis(labelExpr=month_expr(lang), labelAngle=0, labelOverlap=True, labelSeparation=10,
+                    **kwargs)
 
 
 # -- data helpers -------------------------------------------------------------------------------
@@ -155,7 +158,7 @@ def bars(
     data = data[data[measure].notna()]
     data = with_text(data, [measure, *extra], lang)
     order = list(data[category])
-    height = max(BAR_STEP * len(data), 60)
+    height = BAR_STEP * max(len(data), 2) + OVERHEAD + (18 if subtitle else 0)
     y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     base = alt.Chart(data).encode(y=y)
     bar = base.mark_bar(color=color, cornerRadiusEnd=3).encode(
@@ -194,7 +197,7 @@ def revenue_trend(monthly: pd.DataFrame, lang: str) -> alt.Chart:
             tooltip=[alt.Tooltip("month_text:N", title=label("month", lang)),
                      *_tooltip(["revenue", "visits", "avg_check", "new_patients"], lang)],
         )  # fmt: skip
-        .properties(title=_title(t("trend_title", lang)), height=280, width="container")
+        .properties(title=_title(t("trend_title", lang)), height=330, width="container")
     )
 
 
@@ -209,12 +212,13 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
     data["short"] = [str(d).split(" ")[0] for d in data["doctor"]]
     mean_visits = float(data["visits"].mean()) if len(data) else 0.0
     check = clinic_check if clinic_check is not None else float(data["avg_check"].mean())
-    x_max = float(data["visits"].max()) * 1.12 if len(data) else 1.0
-    y_max = float(data["avg_check"].max()) * 1.15 if len(data) else 1.0
-    y_min = float(data["avg_check"].min()) * 0.85 if len(data) else 0.0
+    # room above and below the points for the quadrant names, so they never sit on a point
+    x_max = float(data["visits"].max()) * 1.1 if len(data) else 1.0
+    y_top = max(float(data["avg_check"].max()) if len(data) else 1.0, check) * 1.3
+    y_min = -0.08 * y_top
     x = alt.X("visits:Q", scale=alt.Scale(domain=[0, x_max], nice=False),
               axis=axis_for("visits", lang, title=t("load_axis", lang)))  # fmt: skip
-    y = alt.Y("avg_check:Q", scale=alt.Scale(domain=[min(y_min, check * 0.9), y_max], nice=False),
+    y = alt.Y("avg_check:Q", scale=alt.Scale(domain=[y_min, y_top], nice=False),
               axis=axis_for("avg_check", lang))  # fmt: skip
     points = alt.Chart(data).mark_circle(opacity=0.85, color=MAIN).encode(
         x=x, y=y,
@@ -230,11 +234,11 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
     corners = pd.DataFrame(
         {
             "x": [x_max * 0.98, 0.02 * x_max, x_max * 0.98, 0.02 * x_max],
-            "y": [y_min * 1.01, y_max * 0.99, y_max * 0.99, y_min * 1.01],
+            "y": [y_min * 0.9, y_top * 0.99, y_top * 0.99, y_min * 0.9],
             "text": [t("q_busy_low", lang), t("q_free_high", lang), t("q_busy_high", lang),
                      t("q_free_low", lang)],  # fmt: skip
             "align": ["right", "left", "right", "left"],
-            "base": ["bottom", "top", "top", "bottom"],
+            "base": ["middle", "top", "top", "middle"],
             "color": [ACCENT, ACCENT, "#777", "#777"],
         }
     )
@@ -247,7 +251,7 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
             ).encode(x="x:Q", y="y:Q", text="text:N")  # fmt: skip
         )
     return alt.layer(vrule, hrule, points, names, *quadrant_layers).properties(
-        title=_title(t("scatter_title", lang)), height=420, width="container"
+        title=_title(t("scatter_title", lang)), height=480, width="container"
     )
 
 
@@ -263,7 +267,7 @@ def monthly_line(monthly: pd.DataFrame, measure: str, lang: str, title: str) -> 
             tooltip=[alt.Tooltip("month_text:N", title=label("month", lang)),
                      *_tooltip([measure], lang)],
         )  # fmt: skip
-        .properties(title=_title(title), height=240, width="container")
+        .properties(title=_title(title), height=300, width="container")
     )
 
 
@@ -276,7 +280,7 @@ def traffic_vs_money(departments: pd.DataFrame, lang: str) -> alt.HConcatChart:
     data = named(departments, "department", lang)
     data = with_text(data, ["patients", "revenue", "share"], lang)
     order = list(data.sort_values("patients", ascending=False)["department"])
-    height = max(BAR_STEP * len(data), 60)
+    height = BAR_STEP * max(len(data), 2) + 70
     y = alt.Y("department:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
     tips = _tooltip(["patients", "revenue", "share"], lang, "department")
 
@@ -292,7 +296,7 @@ def traffic_vs_money(departments: pd.DataFrame, lang: str) -> alt.HConcatChart:
         )
         return alt.layer(bar, text).properties(
             title=alt.TitleParams(label(measure, lang), fontSize=13, anchor="start"),
-            height=height, width=320,
+            height=height, width=400,
         )
 
     return alt.hconcat(panel("patients", "#457b9d", False), panel("revenue", MAIN, True)).properties(
@@ -330,26 +334,28 @@ def pareto(services: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=tips,
     )  # fmt: skip
     marks = pd.DataFrame({"y": [0.8, 0.95]})
-    rules = alt.Chart(marks).mark_rule(strokeDash=[3, 3], color="#999").encode(
-        y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
-    )
+    rules = alt.Chart(marks).mark_rule(strokeDash=[3, 3], color="#999").encode(y="y:Q")
     return (
         alt.layer(bars_, alt.layer(line, rules))
         .resolve_scale(y="independent")
-        .properties(title=_title(t("pareto_title", lang)), height=300, width="container")
+        .properties(title=_title(t("pareto_title", lang)), height=360, width="container")
     )
 
 
 def volume_vs_hour(services: pd.DataFrame, lang: str) -> alt.Chart:
     """Quantity against revenue per hour: bottom right = services that take the doctor's time
     and bring little."""
-    data = services[services["revenue_per_hour"].notna()].copy()
+    # log scales: one costly rare service must not flatten all the others
+    data = services[(services["revenue_per_hour"] > 0) & (services["quantity"] > 0)].copy()
     data["abc"] = data["abc"].fillna("—")
     data = with_text(data, ["quantity", "revenue_per_hour", "revenue", "avg_price"], lang)
     median = float(data["revenue_per_hour"].median()) if len(data) else 0.0
     points = alt.Chart(data).mark_circle(size=90, opacity=0.8).encode(
-        x=alt.X("quantity:Q", axis=axis_for("quantity", lang, tickCount=5)),
-        y=alt.Y("revenue_per_hour:Q", axis=axis_for("revenue_per_hour", lang, tickCount=5)),
+        x=alt.X("quantity:Q", scale=alt.Scale(type="log"),
+                axis=axis_for("quantity", lang, tickCount=5, title=t("quantity_log", lang))),
+        y=alt.Y("revenue_per_hour:Q", scale=alt.Scale(type="log"),
+                axis=axis_for("revenue_per_hour", lang, tickCount=5,
+                              title=t("per_hour_log", lang))),
         color=alt.Color("abc:N", title="ABC",
                         scale=alt.Scale(domain=list(ABC_COLORS), range=list(ABC_COLORS.values())),
                         legend=alt.Legend(orient="top-right")),
@@ -358,9 +364,9 @@ def volume_vs_hour(services: pd.DataFrame, lang: str) -> alt.Chart:
     )  # fmt: skip
     rule = alt.Chart(pd.DataFrame({"y": [median]})).mark_rule(
         strokeDash=[4, 4], color="#888"
-    ).encode(y="y:Q")
+    ).encode(y=alt.Y("y:Q", scale=alt.Scale(type="log")))
     return alt.layer(rule, points).properties(
-        title=_title(t("hour_title", lang), t("hour_caption", lang)), height=360, width="container"
+        title=_title(t("hour_title", lang), t("hour_caption", lang)), height=400, width="container"
     )
 
 
@@ -390,7 +396,7 @@ def first_vs_returning(monthly: pd.DataFrame, lang: str) -> alt.Chart:
                      alt.Tooltip("kind_of_visit:N", title=label("kind_of_visit", lang)),
                      *_tooltip(["visits"], lang)],
         )  # fmt: skip
-        .properties(title=_title(t("first_vs_returning", lang)), height=280, width="container")
+        .properties(title=_title(t("first_vs_returning", lang)), height=360, width="container")
     )
 
 
@@ -427,7 +433,8 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
             )  # fmt: skip
         )
     return alt.layer(*layers).properties(
-        title=_title(t("heatmap_title", lang)), height=max(22 * len(order), 80), width="container"
+        title=_title(t("heatmap_title", lang)), height=24 * max(len(order), 2) + OVERHEAD,
+        width="container",
     )
 
 
@@ -446,7 +453,7 @@ def ltv_curves(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
                     axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("revenue_per_patient:Q",
                     axis=axis_for("revenue_per_patient", lang, tickCount=5)),
-            color=alt.Color("cohort_month:T", title=label("cohort_month", lang),
+            color=alt.Color("cohort_month:T", title=t("cohort_short", lang),
                             scale=alt.Scale(scheme="viridis", reverse=True),
                             legend=alt.Legend(labelExpr=month_expr(lang), tickCount=4)),
             detail="cohort:N",
@@ -454,7 +461,7 @@ def ltv_curves(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
                      alt.Tooltip("month_offset:Q", title=label("month_offset", lang)),
                      *_tooltip(["revenue_per_patient"], lang)],
         )  # fmt: skip
-        .properties(title=_title(t("ltv_curves_title", lang)), height=320, width="container")
+        .properties(title=_title(t("ltv_curves_title", lang)), height=380, width="container")
     )
 
 
@@ -488,7 +495,7 @@ def funnel_steps(steps: dict[str, float], lang: str) -> alt.Chart:
     )  # fmt: skip
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="count:Q", text="text:N")
     return alt.layer(bar, text).properties(
-        title=_title(t("funnel_steps_title", lang)), height=170, width="container"
+        title=_title(t("funnel_steps_title", lang)), height=4 * 34 + OVERHEAD, width="container"
     )
 
 
@@ -500,11 +507,11 @@ def rates_heatmap(frame: pd.DataFrame, category: str, lang: str, title: str) -> 
     order = list(data[category])
     long = data.melt(id_vars=[category, "leads"], value_vars=rates, var_name="rate",
                      value_name="value")  # fmt: skip
-    long["rate_label"] = [label(r, lang) for r in long["rate"]]
+    long["rate_label"] = [t(f"short_{r}", lang) for r in long["rate"]]
     long["value_text"] = [fmt.percent(v, lang) for v in long["value"]]
     long["leads_text"] = [fmt.number(v, lang) for v in long["leads"]]
     base = alt.Chart(long).encode(
-        x=alt.X("rate_label:N", sort=[label(r, lang) for r in rates], title=None,
+        x=alt.X("rate_label:N", sort=[t(f"short_{r}", lang) for r in rates], title=None,
                 axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160)),
         y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
     )  # fmt: skip
@@ -520,7 +527,7 @@ def rates_heatmap(frame: pd.DataFrame, category: str, lang: str, title: str) -> 
         color=alt.condition("datum.value > 0.5", alt.value("white"), alt.value("#222")),
     )
     return alt.layer(rect, text).properties(
-        title=_title(title), height=max(BAR_STEP * len(order), 60), width="container"
+        title=_title(title), height=BAR_STEP * max(len(order), 2) + OVERHEAD, width="container"
     )
 
 
@@ -543,7 +550,7 @@ def no_shows(frame: pd.DataFrame, category: str, lang: str, title: str) -> alt.C
                 y=alt.Y("no_show_rate:Q", axis=axis_for("no_show_rate", lang, tickCount=4)),
                 tooltip=_tooltip(["no_show_rate", "no_show", "attended"], lang, "weekday"),
             )  # fmt: skip
-            .properties(title=_title(title), height=240, width="container")
+            .properties(title=_title(title), height=300, width="container")
         )
     return bars(data, category, "no_show_rate", lang, title, extra=["no_show", "attended"],
                 color=ACCENT, n=15)  # fmt: skip
@@ -573,7 +580,7 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
     return (
         alt.layer(spend, new)
         .resolve_scale(y="independent")
-        .properties(title=_title(t("spend_vs_new", lang)), height=300, width="container")
+        .properties(title=_title(t("spend_vs_new", lang)), height=360, width="container")
     )
 
 
@@ -618,7 +625,7 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
                      alt.Tooltip("month_text:N", title=label("month", lang)),
                      alt.Tooltip("rows_text:N", title=label("rows", lang))],
         )  # fmt: skip
-        .properties(title=_title(t("coverage", lang)), height=max(34 * len(tables), 80),
+        .properties(title=_title(t("coverage", lang)), height=30 * max(len(tables), 2) + 130,
                     width="container")  # fmt: skip
     )
 

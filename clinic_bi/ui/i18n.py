@@ -124,6 +124,13 @@ def label(column: str, lang: str) -> str:
     return pair[0] if lang == "ru" else pair[1]
 
 
+def _whole(value: Any) -> bool:
+    try:
+        return float(value).is_integer()
+    except (TypeError, ValueError):
+        return False
+
+
 def show(column: str, value: Any, lang: str) -> str:
     """A figure as text, by what its column holds."""
     if column in MONEY:
@@ -133,7 +140,10 @@ def show(column: str, value: Any, lang: str) -> str:
     if column in MINUTES:
         return fmt.minutes(value, lang)
     if column in DECIMALS:
-        return fmt.number(value, lang, DECIMALS[column])
+        digits = DECIMALS[column]
+        if column == "quantity" and _whole(value):
+            digits = 0
+        return fmt.number(value, lang, digits)
     return fmt.number(value, lang)
 
 
@@ -384,6 +394,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "top_services_title": ("Выручка по услугам", "Revenue per service"),
     "pareto_title": ("ABC-анализ: накопленная доля выручки", "ABC / Pareto: cumulative revenue share"),
     "pareto_x": ("Услуги по убыванию выручки", "Services, largest revenue first"),
+    "quantity_log": ("Количество (лог. шкала)", "Quantity (log scale)"),
+    "per_hour_log": ("Выручка в час (лог. шкала)", "Revenue per hour (log scale)"),
+    "cohort_short": ("Когорта", "Cohort"),
+    "short_booking_rate": ("→ запись", "→ booked"),
+    "short_show_rate": ("→ визит", "→ visited"),
+    "short_contract_rate": ("→ договор", "→ contract"),
+    "short_overall_rate": ("заявка → договор", "lead → contract"),
     "hour_title": ("Объём и выручка в час", "Volume and revenue per hour"),
     "hour_caption": (
         "Внизу справа — услуги, которые занимают время врача и приносят мало.",
@@ -439,6 +456,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "upload_label": (
         "Перетащите сюда выгрузки (можно несколько файлов сразу)",
         "Drop your exports here (several files at once)",
+    ),
+    "upload_button": ("Выбрать файлы", "Choose files"),
+    "upload_limits": (
+        "до 500 МБ на файл · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
+        "up to 500 MB per file · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
     ),
     "upload_into_clinic": (
         "Файлы загружаются в хранилище вашей клиники, не в демо.",

@@ -265,10 +265,9 @@ def _sidebar(name: str, state: dict[str, Any], info: data.StoreInfo | None) -> F
     lang = state["lang"]
     sb = st.sidebar
     with sb:
-        top = st.columns([3, 2], vertical_alignment="center")
-        top[0].markdown("### 🦷 Clinic BI")
+        st.markdown("### 🦷 Clinic BI")
         _push("w_lang", lang)
-        top[1].segmented_control(
+        st.segmented_control(
             t("language", lang), LANGS, key="w_lang", format_func=str.upper,
             label_visibility="collapsed", on_change=_copy("lang", "w_lang", lambda v: v or lang),
         )  # fmt: skip

@@ -286,12 +286,30 @@ def coverage(clinic_db: Path, lang: str) -> None:
                "coverage", "coverage")  # fmt: skip
 
 
+def _localise_uploader(lang: str) -> None:
+    """Streamlit's uploader writes its button and limits in English whatever the page says;
+    replace the two texts with ours (CSS only, the widget itself is untouched)."""
+    button, limits = t("upload_button", lang), t("upload_limits", lang)
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+        "{font-size:0}"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] '
+        f'p::after{{content:"{button}";font-size:0.9rem}}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span::after'
+        f'{{content:"{limits}";font-size:0.8rem}}'
+        "</style>"
+    )
+
+
 def page_body(page: state.Page) -> None:
     lang = page.lang
     clinic_db = state.store_path("clinic")
     if page.is_demo:
         st.info(t("demo_data_note", lang))
     st.caption(t("upload_into_clinic", lang))
+    _localise_uploader(lang)
     counter = st.session_state.setdefault("uploader_round", 0)
     files = st.file_uploader(
         t("upload_label", lang), type=SUFFIXES, accept_multiple_files=True,

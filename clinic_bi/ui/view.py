@@ -21,7 +21,7 @@ from clinic_bi.ui.i18n import DECIMALS, MINUTES, MONEY, RATIOS, label, show, t, 
 
 # The KPI cards of Обзор, in order (names of Engine.comparison's metrics).
 KPIS: tuple[str, ...] = (
-    "revenue", "visits", "patients", "new_patients", "avg_check", "return_rate", "ltv", "ltv_12m",
+    "revenue", "visits", "patients", "new_patients", "avg_check", "return_rate", "ltv",
 )  # fmt: skip
 
 TEXT_COLUMNS = {"doctor", "department", "branch", "service", "channel", "operator",
@@ -35,11 +35,11 @@ def change_text(kind: str, change: Any, change_rel: Any, lang: str) -> str | Non
         if change is None or pd.isna(change):
             return None
         points = fmt.number(abs(change) * 100, lang, 1)
-        sign = "+" if change >= 0 else "−"
+        sign = "+" if change >= 0 else "-"  # ASCII: st.metric colours a delta by it
         return f"{sign}{points} {'п.п.' if lang == 'ru' else 'pp'}"
     if change_rel is None or pd.isna(change_rel):
         return None
-    sign = "+" if change_rel >= 0 else "−"
+    sign = "+" if change_rel >= 0 else "-"
     return f"{sign}{fmt.percent(abs(change_rel), lang)}"
 
 
@@ -79,7 +79,7 @@ def kpi_cards(comparison: Comparison, lang: str, names: Sequence[str] = KPIS) ->
                     delta_description=t("vs_previous", lang) if delta else None,
                 )  # fmt: skip
                 if year_delta:
-                    color = "green" if not year_delta.startswith("−") else "red"
+                    color = "green" if not year_delta.startswith("-") else "red"
                     arrow = "▲" if color == "green" else "▼"
                     st.markdown(
                         f":{color}[{arrow} {year_delta}] "
@@ -123,8 +123,10 @@ def table(
             shown[column] = shown[column].replace({"unknown": value("unknown", lang)})
     names = {c: label(c, lang) for c in columns}
     shown = shown.rename(columns=names)
-    styler = shown.style.format({names[c]: _formatter(c, lang) for c in columns})
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    styler = shown.style.format({names[c]: _formatter(c, lang) for c in columns}, na_rep="—")
+    if height == "auto":
+        height = min(38 + 35 * max(len(shown), 1), 640)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, placeholder="—")
     download_buttons(frame, columns, lang, name, key)
 
 
