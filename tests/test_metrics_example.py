@@ -128,3 +128,20 @@ def test_coverage_of_the_example(example_store: Path) -> None:
     assert months["marketing_spend"] == {"2025-01": 2, "2025-02": 1, "2025-07": 1}
     assert months["patients"] == {"2023-05": 1}  # only P3 has a first_visit_date
     assert months["contracts"] == {"2025-09": 1}
+
+
+def test_the_example_through_real_ingestion_gives_the_worked_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """End to end: the spec's CSVs go through `ingest` (recognition, parsing, phone hashing)
+    and `report --format json` prints exactly the expected report."""
+    from clinic_bi.cli import main
+
+    db = tmp_path / "ingested.duckdb"
+    assert main(["ingest", str(EXAMPLE_DIR), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--from", "2025-01-01", "--to", "2025-06-30", "--db", str(db),
+                 "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = json.loads((EXAMPLE_DIR / "expected_2025H1.json").read_text(encoding="utf-8"))
+    assert_same(printed, expected)
