@@ -176,6 +176,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from clinic_bi.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Пароль: ")
+        if getpass.getpass("Ещё раз: ") != password:
+            print("Пароли не совпадают.", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        print("Пароль не может быть пустым.", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from clinic_bi.report import run_report
 
@@ -246,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(sp)
     sp.add_argument("--force", action="store_true", help="заменить непустое хранилище")
     sp.set_defaults(func=cmd_restore)
+
+    sp = sub.add_parser("hash-password",
+                        help="хэш пароля для .streamlit/secrets.toml (пароль со стандартного ввода)")
+    sp.set_defaults(func=cmd_hash_password)
 
     sp = sub.add_parser("profiles", help="профили сопоставления: встроенные и сохранённые")
     db_arg(sp)
