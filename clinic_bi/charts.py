@@ -404,6 +404,7 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
     """Cohort (month of first visit) × months after it, coloured by the share that came back."""
     data = cohorts[cohorts["retention"].notna()].copy()
     data["cohort"] = [fmt.month(m, lang) for m in data["cohort_month"]]
+    data["cohort_month"] = pd.to_datetime(data["cohort_month"])
     data = with_text(data, ["retention"], lang)
     data["cohort_patients_text"] = [fmt.number(v, lang) for v in data["patients"]]
     order = list(dict.fromkeys(data.sort_values("cohort_month")["cohort"]))

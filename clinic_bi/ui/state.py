@@ -241,6 +241,10 @@ def setup(name: str) -> Page:
     """Call first on every page: page config, sidebar (language, store, navigation, filters),
     URL sync. Returns what the page needs to ask the metric API."""
     state = _state()
+    if st.session_state.get("_page") != name:
+        # A page's widgets are new widgets: give every one its value from the filter state.
+        st.session_state["_page"] = name
+        st.session_state["_pushed"] = {}
     lang = state["lang"]
     title = t(f"nav_{name}", lang)
     st.set_page_config(

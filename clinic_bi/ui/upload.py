@@ -229,6 +229,8 @@ def show_results(lang: str) -> None:
 
 def journal(clinic_db: Path, lang: str) -> None:
     view.section(t("journal", lang))
+    if "removed" in st.session_state:
+        st.success(t("removed", lang, batch=st.session_state.pop("removed")))
     with data.read_connection(clinic_db) as con:
         batches = loader.list_batches(con) if con is not None else pd.DataFrame()
     if batches.empty:
@@ -255,8 +257,6 @@ def journal(clinic_db: Path, lang: str) -> None:
             loader.remove_batch(con, int(batch))
         st.session_state["removed"] = int(batch)
         st.rerun()
-    if "removed" in st.session_state:
-        st.success(t("removed", lang, batch=st.session_state.pop("removed")))
 
 
 def coverage(clinic_db: Path, lang: str) -> None:

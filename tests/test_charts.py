@@ -1,0 +1,214 @@
+"""Chart functions (no browser): each returns a titled Altair chart with axes named in the chosen
+language; and the pure helpers of the UI: presets, URL state, labels, changes, downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from clinic_bi import charts, fmt
+from clinic_bi.ui import downloads, i18n, state, view
+from clinic_bi.ui.extra import visits_per_patient
+
+MONTHS = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])
+DOCTORS = pd.DataFrame(
+    {
+        "doctor": ["Иванова А. С.", "Петров Д. В.", "Сидоров К. Л."],
+        "visits": [120, 300, 80],
+        "patients": [60, 250, 40],
+        "new_patients": [10, 200, 5],
+        "revenue": [1_200_000.0, 900_000.0, 2_000_000.0],
+        "share": [0.29, 0.22, 0.49],
+        "avg_check": [10_000.0, 3_000.0, 25_000.0],
+        "return_rate": [0.8, 0.2, None],
+        "return_cohort": [10, 100, 0],
+        "returned": [8, 20, 0],
+        "ltv": [20_000.0, 4_000.0, None],
+    }
+)
+SERVICES = pd.DataFrame(
+    {
+        "service": ["Имплант", "Пломба", "Чистка", "Снимок"],
+        "quantity": [10.0, 200.0, 150.0, 400.0],
+        "revenue": [600_000.0, 400_000.0, 150_000.0, 40_000.0],
+        "share": [0.504, 0.336, 0.126, 0.034],
+        "abc": ["A", "B", "C", "C"],
+        "avg_price": [60_000.0, 2_000.0, 1_000.0, 100.0],
+        "patients": [10, 150, 140, 390],
+        "revenue_per_hour": [30_000.0, 8_000.0, None, 1_200.0],
+    }
+)
+
+
+def _cases(lang: str) -> dict[str, alt.TopLevelMixin]:
+    monthly = pd.DataFrame({"month": MONTHS, "revenue": [1e6, 2e6, 1.5e6], "visits": [10, 20, 15],
+                            "avg_check": [1e5, 1e5, 1e5], "new_patients": [3, 4, 5],
+                            "first_visits": [3, 4, 5], "returning_visits": [7, 16, 10]})  # fmt: skip
+    cohorts = pd.DataFrame({"cohort_month": [date(2025, 1, 1)] * 2 + [date(2025, 2, 1)],
+                            "patients": [10, 10, 8], "month_offset": [1, 2, 1],
+                            "retention": [0.3, 0.2, 0.25]})  # fmt: skip
+    ltv = pd.DataFrame({"cohort_month": [date(2025, 1, 1)] * 2, "patients": [10, 10],
+                        "month_offset": [0, 1], "revenue_per_patient": [5000.0, 7000.0]})  # fmt: skip
+    funnel = pd.DataFrame({"channel": ["Сайт", "unknown"], "leads": [100, 20], "booked": [50, 5],
+                           "visited": [40, 4], "contracted": [4, 0], "booking_rate": [0.5, 0.25],
+                           "show_rate": [0.8, 0.8], "contract_rate": [0.1, 0.0],
+                           "overall_rate": [0.04, 0.0]})  # fmt: skip
+    weekday = pd.DataFrame({"weekday": [1, 2], "attended": [90, 80], "no_show": [10, 20],
+                            "show_up_rate": [0.9, 0.8]})  # fmt: skip
+    spend = pd.DataFrame({"month": [date(2025, 1, 1), date(2025, 2, 1)],
+                          "spend": [100_000.0, 150_000.0], "new_patients": [10, 12]})  # fmt: skip
+    coverage = pd.DataFrame({"table": ["services", "services", "leads"],
+                             "month": [date(2025, 1, 1), date(2025, 3, 1), date(2025, 1, 1)],
+                             "rows": [10, 12, 5]})  # fmt: skip
+    departments = DOCTORS.rename(columns={"doctor": "department"})
+    return {
+        "bars": charts.bars(DOCTORS, "doctor", "revenue", lang, "T", extra=["share"],
+                            reference=1e6, reference_text="ref"),  # fmt: skip
+        "revenue_trend": charts.revenue_trend(monthly, lang),
+        "load_vs_check": charts.load_vs_check(DOCTORS, 8000.0, lang),
+        "monthly_line": charts.monthly_line(monthly, "revenue", lang, "T"),
+        "traffic_vs_money": charts.traffic_vs_money(departments, lang),
+        "pareto": charts.pareto(SERVICES, lang),
+        "volume_vs_hour": charts.volume_vs_hour(SERVICES, lang),
+        "first_vs_returning": charts.first_vs_returning(monthly, lang),
+        "retention_heatmap": charts.retention_heatmap(cohorts, lang),
+        "ltv_curves": charts.ltv_curves(ltv, lang),
+        "funnel_steps": charts.funnel_steps({"leads": 100, "booked": 50, "visited": 40,
+                                             "contracted": 4}, lang),  # fmt: skip
+        "rates_heatmap": charts.rates_heatmap(funnel, "channel", lang, "T"),
+        "no_shows_weekday": charts.no_shows(weekday, "weekday", lang, "T"),
+        "spend_vs_new": charts.spend_vs_new(spend, lang),
+        "coverage": charts.coverage(coverage, lang),
+    }
+
+
+def _walk(node, key: str):
+    """Every value stored under `key` anywhere in a spec."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from _walk(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v, key)
+
+
+RAW_NAMES = {"avg_check", "revenue", "visits", "return_rate", "month", "quantity", "share",
+             "revenue_per_hour", "spend", "new_patients", "month_offset", "retention"}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_chart_has_a_title_and_named_axes(lang: str) -> None:
+    for name, chart in _cases(lang).items():
+        spec = chart.to_dict()
+        titles = [t["text"] if isinstance(t, dict) else t for t in _walk(spec, "title")]
+        assert spec.get("title"), name
+        assert not RAW_NAMES.intersection(str(t) for t in titles), (name, titles)
+        if lang == "ru":
+            english = {i18n.label(c, "en") for c in RAW_NAMES} - {"LTV"}
+            assert not english.intersection(str(t) for t in titles), (name, titles)
+
+
+def test_money_and_ratio_axes_read_like_fmt() -> None:
+    spec = charts.bars(DOCTORS, "doctor", "revenue", "ru", "T").to_dict()
+    exprs = list(_walk(spec, "labelExpr"))
+    assert any("млн ₽" in e for e in exprs)
+    spec = charts.bars(DOCTORS, "doctor", "return_rate", "ru", "T").to_dict()
+    assert any("' %'" in e for e in _walk(spec, "labelExpr"))
+    # the bar labels are fmt.py's own text
+    values = spec["datasets"]
+    texts = {row.get("return_rate_text") for rows in values.values() for row in rows}
+    assert fmt.percent(0.8) in texts and fmt.percent(0.2) in texts
+
+
+def test_bars_keep_the_top_n_and_fold_the_rest_into_others() -> None:
+    frame = pd.DataFrame({"doctor": [f"Врач {i}" for i in range(15)],
+                          "revenue": [float(100 - i) for i in range(15)]})  # fmt: skip
+    folded = charts.top_n(frame, "doctor", "revenue", "ru", n=10, sums=["revenue"])
+    assert list(folded["doctor"][:10]) == [f"Врач {i}" for i in range(10)]
+    assert folded["doctor"].iloc[-1] == "прочие"
+    assert folded["revenue"].iloc[-1] == sum(100 - i for i in range(10, 15))
+    spec = charts.bars(frame, "doctor", "revenue", "ru", "T", sums=["revenue"]).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 11 and rows[-1]["revenue_text"] == fmt.money(sum(range(86, 91)))
+    # a ratio cannot be summed: without `sums` the rest is left out, not shown as a zero bar
+    spec = charts.bars(frame, "doctor", "revenue", "ru", "T").to_dict()
+    assert len(next(iter(spec["datasets"].values()))) == 10
+
+
+def test_a_missing_channel_or_department_gets_a_word() -> None:
+    frame = pd.DataFrame({"channel": ["unknown", None], "cac": [1.0, 2.0]})
+    named = charts.named(frame, "channel", "ru")
+    assert list(named["channel"]) == ["не указан", "без указания"]
+
+
+def test_period_presets() -> None:
+    end = date(2025, 11, 20)
+    assert state.preset_range("this_month", end) == (date(2025, 11, 1), end)
+    assert state.preset_range("last_month", end) == (date(2025, 10, 1), date(2025, 10, 31))
+    assert state.preset_range("this_quarter", end) == (date(2025, 10, 1), end)
+    assert state.preset_range("this_year", end) == (date(2025, 1, 1), end)
+    assert state.preset_range("last_12m", end) == (date(2024, 12, 1), end)
+    assert state.preset_range("last_month", date(2025, 1, 5)) == (date(2024, 12, 1),
+                                                                   date(2024, 12, 31))
+
+
+def test_url_state_round_trip_and_bad_values() -> None:
+    query = {"period": ["custom"], "from": ["2025-01-01"], "to": ["2025-06-30"],
+             "doctor": ["А", "Б"], "lang": ["en"], "h": ["90"], "src": ["demo"]}  # fmt: skip
+    parsed = state.state_from_query(query)
+    assert parsed["date_from"] == date(2025, 1, 1) and parsed["doctor"] == ["А", "Б"]
+    assert parsed["return_window"] == 90 and parsed["lang"] == "en"
+    again = state.query_from_state(parsed)
+    assert again == {"period": "custom", "from": "2025-01-01", "to": "2025-06-30",
+                     "doctor": ["А", "Б"], "lang": "en", "h": "90", "src": "demo"}  # fmt: skip
+    broken = state.state_from_query({"period": ["custom"], "from": ["31.12.2025"], "h": ["-5"],
+                                     "lang": ["de"]})  # fmt: skip
+    assert broken["preset"] == state.DEFAULT_PRESET and broken["return_window"] == 180
+    assert broken["lang"] == "ru"
+    assert state.query_from_state(state.state_from_query({})) == {}
+
+
+def test_every_phrase_and_label_exists_in_both_languages() -> None:
+    for table in (i18n.PHRASES, i18n.LABELS, i18n.TABLES, i18n.EXPORTS, i18n.VALUES, i18n.FIELDS):
+        for key, pair in table.items():
+            assert len(pair) == 2 and all(p.strip() for p in pair), key
+    from clinic_bi.mapping import TABLE_SPECS
+
+    for spec in TABLE_SPECS.values():
+        for column in spec.columns:
+            assert column.name in i18n.FIELDS, column.name
+
+
+def test_change_text_of_a_card() -> None:
+    assert view.change_text("money", 10.0, 0.1234, "ru") == "+12,3 %"
+    assert view.change_text("count", -3.0, -0.05, "en") == "-5.0%"
+    assert view.change_text("ratio", -0.0215, None, "ru") == "-2,2 п.п."
+    assert view.change_text("money", 1.0, None, "ru") is None
+
+
+def test_downloads_keep_numbers_and_name_columns() -> None:
+    frame = pd.DataFrame({"doctor": ["Иванова"], "revenue": [1234.567], "share": [0.5]})
+    table = downloads.export_frame(frame, ["doctor", "revenue", "share"], "ru")
+    assert list(table.columns) == ["Врач", "Выручка", "Доля выручки"]
+    csv = downloads.to_csv_bytes(table, "ru").decode("utf-8-sig")
+    assert csv.splitlines() == ["Врач;Выручка;Доля выручки", "Иванова;1234,57;0,5"]
+    back = pd.read_excel(io.BytesIO(downloads.to_xlsx_bytes(table)), engine="openpyxl")
+    assert back.iloc[0].tolist() == ["Иванова", 1234.57, 0.5]
+
+
+def test_visits_per_patient_is_null_without_patients() -> None:
+    frame = pd.DataFrame({"doctor": ["А", "Б"], "visits": [10, 0], "patients": [4, 0]})
+    out = visits_per_patient(frame)
+    assert out["visits_per_patient"].iloc[0] == 2.5 and pd.isna(out["visits_per_patient"].iloc[1])
+
+
+def test_charts_serialise_to_json() -> None:
+    for name, chart in _cases("ru").items():
+        assert json.dumps(chart.to_dict(), ensure_ascii=False), name
