@@ -571,7 +571,9 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
         x=x, y=alt.Y("spend:Q", axis=axis_for("spend", lang, tickCount=4, titleColor="#457b9d")),
         tooltip=tips,
     )  # fmt: skip
-    new = alt.Chart(data).mark_line(color=ACCENT, point=True, strokeWidth=2.5).encode(
+    new = alt.Chart(data).mark_line(
+        color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT), strokeWidth=2.5
+    ).encode(
         x=x,
         y=alt.Y("new_patients:Q",
                 axis=axis_for("new_patients", lang, orient="right", tickCount=4,
@@ -609,13 +611,14 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
     data["month_text"] = [fmt.month(m, lang) for m in data["month"]]
     data["rows_text"] = [fmt.number(r, lang) if pd.notna(r) else "—" for r in data["rows"]]
     data["month"] = pd.to_datetime(data["month"])
+    data["month_end"] = data["month"] + pd.offsets.MonthBegin(1)
     tables = list(dict.fromkeys(data["table_label"]))
     return (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("month:O", timeUnit="yearmonth", title=None,
-                    axis=alt.Axis(labelExpr=month_expr(lang), labelAngle=-45, labelOverlap=True)),
+            x=alt.X("month:T", axis=month_axis(lang)),
+            x2="month_end:T",
             y=alt.Y("table_label:N", sort=tables, title=None, axis=alt.Axis(labelLimit=220)),
             color=alt.Color("status:N", title=None,
                             scale=alt.Scale(domain=[t("coverage_present", lang),
@@ -626,7 +629,7 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
                      alt.Tooltip("month_text:N", title=label("month", lang)),
                      alt.Tooltip("rows_text:N", title=label("rows", lang))],
         )  # fmt: skip
-        .properties(title=_title(t("coverage", lang)), height=30 * max(len(tables), 2) + 130,
+        .properties(title=_title(t("coverage", lang)), height=34 * max(len(tables), 2) + 130,
                     width="container")  # fmt: skip
     )
 
