@@ -17,6 +17,9 @@ def print_load_results(results: list[LoadResult], rejects_dir: str | None = None
         if not r.ok:
             print(f"✗ {r.file}: не загружен. {r.error}")
             continue
+        if r.duplicate_of is not None:
+            print(f"= {r.file}: уже загружен (загрузка № {r.duplicate_of}), пропущен.")
+            continue
         label = TABLE_SPECS[r.kind].label_ru if r.kind else "?"
         how = f"профиль «{r.profile}»" if r.profile else "распознано по заголовкам"
         print(f"✓ {r.file} → {label} [{r.kind}]; {r.fmt}; {how}")

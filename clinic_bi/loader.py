@@ -88,6 +88,7 @@ class LoadResult:
     period: tuple[date | None, date | None] = (None, None)
     rejected_rows: pd.DataFrame | None = None  # the rejected rows as they were in the file
     error: str | None = None
+    duplicate_of: int | None = None  # the same file was already loaded as this batch
 
     @property
     def rows_loaded(self) -> int:
@@ -117,6 +118,7 @@ class LoadResult:
             "notes": self.notes,
             "period": [d.isoformat() if d else None for d in self.period],
             "error": self.error,
+            "duplicate_of": self.duplicate_of,
         }
 
 
@@ -294,6 +296,20 @@ def ingest_file(
     if raw.rows == 0:
         raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
 
+    same = _same_upload(con, data, mapping)
+    if same is not None:
+        # The very file, read the same way, is already in the store: loading it again could
+        # only undo later corrections. Say so and leave the store alone.
+        batch_id, loaded_at = same
+        result.duplicate_of = batch_id
+        result.rows_read = raw.rows
+        result.notes.append(
+            f"Этот файл уже загружен {loaded_at:%d.%m.%Y %H:%M} (загрузка № {batch_id}) с тем же "
+            "сопоставлением столбцов: пропущен, ничего не изменилось."
+        )
+        _drop_temp(con)
+        return result
+
     _stage(con, raw, mapping)
     _load_value_map(con, mapping)
     params = {"salt": salt, "date_format": mapping.date_format, "today": today or date.today()}
@@ -362,6 +378,17 @@ def _add_issues(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
         con.execute("insert into issues select * from more_issues")
     finally:
         con.unregister("more_issues")
+
+
+def _same_upload(con: duckdb.DuckDBPyConnection, data: bytes, mapping: Mapping
+                 ) -> tuple[int, datetime] | None:
+    rows = con.execute(
+        "select batch_id, loaded_at from batches where file_sha256 = $sha and kind = $kind "
+        "and mapping = cast($mapping as json) order by batch_id desc limit 1",
+        {"sha": hashlib.sha256(data).hexdigest(), "kind": mapping.table,
+         "mapping": json.dumps(mapping.header_map(), ensure_ascii=False)},
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:

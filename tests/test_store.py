@@ -44,11 +44,30 @@ def test_identical_lines_in_one_file_both_stay(st):
 
 
 def test_reloading_the_same_file_counts_nothing_twice(st):
-    st.load("jan.csv", JAN)
+    first = st.load("jan.csv", JAN)
+    before = snapshot(st.con)
     r = st.load("jan.csv", JAN)
+    assert (r.duplicate_of, r.batch_id, r.rows_new, r.rows_replaced) == (first.batch_id, None, 0, 0)
+    assert "уже загружен" in r.notes[0]
+    assert snapshot(st.con) == before
+    assert st.one("select count(*) from batches") == 1
+    assert st.one("select sum(amount) from services") == D("5000.00")
+
+
+def test_the_same_rows_under_another_file_name_replace_themselves(st):
+    st.load("jan.csv", JAN)
+    r = st.load("jan-copy.csv", JAN + "\n")  # other bytes, same rows
     assert (r.rows_new, r.rows_replaced) == (0, 3)
     assert st.one("select count(*) from services") == 3
     assert st.one("select sum(amount) from services") == D("5000.00")
+
+
+def test_reloading_the_old_file_after_a_correction_keeps_the_correction(st):
+    old = "ID;Дата создания;Статус\n7;01.03.2025;Новая заявка\n"
+    st.load("l.csv", old)
+    st.load("l-fixed.csv", "ID;Дата создания;Статус\n7;01.03.2025;Записан\n")
+    assert st.load("l.csv", old).duplicate_of == 1
+    assert st.rows("select stage from leads") == [("booked",)]
 
 
 def test_overlapping_months_count_the_overlap_once(st):
