@@ -1,0 +1,517 @@
+"""Issue 5's benchmark, end to end, from one command:
+
+    .venv/bin/python bench/bench_all.py --sizes 100k,1M        # a few minutes
+    .venv/bin/python bench/bench_all.py --sizes 10M            # run once for BENCHMARKS.md
+
+Per size (service lines; patients, leads, appointments, contracts, reviews in proportion):
+
+1. data: a canonical store from bench_report.generate (set-based SQL), and from it a services CSV
+   export in an MIS's style (bench/gen_exports.py, DuckDB's writer);
+2. ingest: the CSV (UTF-8; Windows-1251 too up to 1M) into a fresh store through
+   clinic_bi.loader.ingest_paths (reading, parsing, keys, journal), then a re-export of the same
+   rows (another file: the loader skips a byte-identical one) whose every row replaces its
+   earlier copy (the de-duplication path); and a 100,000-row XLSX (Excel's own limit is
+   1,048,576 rows a sheet; 100k is a big real export). Each in a fresh subprocess: wall seconds,
+   CPU seconds (the machine is shared) and peak RSS;
+3. pages: the Engine calls each web page makes (PAGES below, read from streamlit_app.py and
+   pages/*.py), warm (models built), each run after a filter change: every run moves the period's
+   first day to a day never asked before, so no remembered result can answer; the benchmark
+   checks that no query of a run was answered from the engine's result cache;
+4. full JSON report (CLI.md, `report --format json` for the last full year): cold (a new Engine,
+   models built from the store) and warm (models built, remembered results dropped);
+5. peak RSS during the report: a fresh subprocess that only opens the store and builds it;
+6. pandas: bench/pandas_report.py in a fresh subprocess: load the tables, prepare (visit keys,
+   first visits, lead links: what does not depend on the filters), compute the report; its report
+   must equal the engine's, section by section, or the benchmark fails. Ratios: warm (pandas
+   report from prepared frames / engine warm) and cold (pandas prepare + report / engine cold).
+
+Prints a table per size and a markdown table; writes everything measured to
+<dir>/results-<sizes>.json. Options: --dir (files, default a temp folder; kept), --repeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from time import perf_counter, process_time, strftime
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench import bench_report, gen_exports  # noqa: E402
+from bench.pandas_report import report_differences  # noqa: E402
+from clinic_bi.metrics import Engine, Filters  # noqa: E402
+from clinic_bi.report import build_report  # noqa: E402
+
+SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+XLSX_ROWS = 100_000
+# The generated data covers 2023-01-01 .. 2025-12-30: the last full year is the report's period.
+YEAR = Filters("2025-01-01", "2025-12-31")
+TARGETS = {
+    "ingest_csv_rows_s": {"1M": 300_000, "10M": 300_000},
+    "ingest_xlsx_rows_s": {"1M": 50_000},
+    "report_s": {"1M": 1.0, "10M": 8.0},
+    "page_s": {"1M": 0.3, "10M": 3.0},
+    "rss_mb": {"1M": 1536, "10M": 4096},
+    "ratio": {"1M": 10.0, "10M": 10.0},
+}
+
+
+def _rss_mb() -> float:
+    """Peak RSS of this process (VmHWM: getrusage's ru_maxrss would carry the parent's peak
+    across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    started = perf_counter()
+    result = fn(*args, **kwargs)
+    return perf_counter() - started, result
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages' queries (streamlit_app.py and pages/*.py, as of this commit). Each step is one
+# metric family the page asks for through clinic_bi/ui/data.metric -> Engine.<family>(f), each
+# call inside its own engine.snapshot() as clinic_bi/ui/data.engine_for does.
+
+
+def _month_filters(f: Filters) -> list[Filters]:
+    """clinic_bi/ui/data.month_filters: the period cut into calendar months."""
+    out, first = [], f.date_from.replace(day=1)
+    while first <= f.date_to:
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        out.append(replace(f, date_from=max(first, f.date_from), date_to=min(last, f.date_to)))
+        first = last + timedelta(days=1)
+    return out
+
+
+def _call(engine: Engine, family: str, f: Filters) -> Any:
+    with engine.snapshot():
+        return getattr(engine, family)(f)
+
+
+def _doctors_page(engine: Engine, f: Filters) -> None:
+    _call(engine, "summary", f)
+    doctors = _call(engine, "doctors", f)
+    # the doctor card: the page's default is the first doctor of the table
+    card = replace(f, doctor=str(doctors["doctor"].iloc[0])) if len(doctors) else f
+    _call(engine, "services", card)
+    _call(engine, "monthly", card)
+
+
+def _marketing_page(engine: Engine, f: Filters) -> None:
+    _call(engine, "marketing", f)
+    # clinic_bi/ui/data.marketing_by_month: Engine.marketing for each month of the period
+    for part in _month_filters(f):
+        _call(engine, "marketing", part)
+
+
+def _steps(*families: str) -> Callable[[Engine, Filters], None]:
+    def run(engine: Engine, f: Filters) -> None:
+        for family in families:
+            _call(engine, family, f)
+
+    return run
+
+
+PAGES: dict[str, Callable[[Engine, Filters], None]] = {
+    "Обзор": _steps("comparison", "monthly", "departments", "doctors"),
+    "Врачи": _doctors_page,
+    "Направления": _steps("summary", "departments"),
+    "Услуги": _steps("services"),
+    # the retention heatmap is computed UI-side (clinic_bi/ui/data.retention_cohorts, on its own
+    # copy of the models); Engine.retention_cohorts is the same query on the engine's models
+    "Возвращаемость": _steps(
+        "summary", "monthly", "doctors", "departments", "retention_cohorts", "ltv_cohorts"
+    ),
+    "Воронка": _steps("funnel", "show_up"),
+    "Маркетинг": _marketing_page,
+    "Качество": _steps("quality", "summary", "doctors"),
+}
+
+
+class CacheWatch:
+    """Counts the engine's query calls and the results it remembers, so a run can prove that
+    none of its queries was answered from what an earlier run left behind."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.calls: list[tuple[str, str, str]] = []
+        self.hits: list[tuple[str, str, str]] = []
+        run = engine._run
+
+        def counting(name: str, params: dict[str, Any], shape: str) -> Any:
+            call = (name, shape, repr(sorted(params.items())))
+            known = set(engine._results)
+            value = run(name, params, shape)
+            # a computed result is added last under a new key; a remembered one moves last
+            if next(reversed(engine._results)) in known and call not in self.calls:
+                self.hits.append(call)  # answered by a result an earlier run left behind
+            self.calls.append(call)
+            return value
+
+        engine._run = counting  # type: ignore[method-assign]
+
+    def run(self, fn: Callable[[], Any], strict: bool = True) -> tuple[float, int]:
+        self.calls.clear()
+        self.hits.clear()
+        seconds, _ = _timed(fn)
+        if strict and self.hits:
+            raise SystemExit(f"cache check failed: remembered results answered {self.hits}")
+        return seconds, len(set(self.calls))
+
+
+# ---------------------------------------------------------------------------------------------
+# Children: each measured in a fresh process (peak RSS is per process)
+
+
+def child_ingest(path: str, db: str, again: str | None) -> dict[str, Any]:
+    """Load `path` into a fresh store; then `again` (the same rows in another file), whose every
+    row must replace its earlier copy."""
+    from clinic_bi import loader, store
+
+    store.connect(Path(db)).close()
+    out: dict[str, Any] = {}
+    for attempt, file in (("first", path), ("again", again)):
+        if not file:
+            continue
+        wall, cpu = perf_counter(), process_time()
+        (result,) = loader.ingest_paths(Path(db), [Path(file)])
+        wall, cpu = perf_counter() - wall, process_time() - cpu
+        if not result.ok or result.rows_rejected:
+            raise SystemExit(f"ingest failed: {result.error} {result.issues[:3]}")
+        if attempt == "again" and result.rows_replaced != out["first"]["rows"]:
+            raise SystemExit(f"re-export: {result.rows_replaced} rows replaced, not all")
+        out[attempt] = {
+            "seconds": wall,
+            "cpu_seconds": cpu,
+            "rows": result.rows_loaded,
+            "rows_replaced": result.rows_replaced,
+        }
+    out["rss_mb"] = _rss_mb()
+    return out
+
+
+def child_report(db: str) -> dict[str, Any]:
+    baseline = _rss_mb()
+    seconds, report = _timed(build_report, Path(db), YEAR)
+    return {"seconds": seconds, "rss_mb": _rss_mb(), "rss_after_imports_mb": baseline,
+            "visits": report["summary"]["visits"]}  # fmt: skip
+
+
+def child_pandas(db: str, out: str, repeat: int) -> dict[str, Any]:
+    from bench.pandas_report import load_tables, pandas_report, prepare
+
+    baseline = _rss_mb()
+    load, tables = _timed(load_tables, db)
+    rss_loaded = _rss_mb()
+    prep, prepared = _timed(prepare, tables)
+    kwargs = {"date_from": YEAR.date_from, "date_to": YEAR.date_to}
+    runs = []
+    for _ in range(repeat):
+        seconds, report = _timed(pandas_report, prepared, **kwargs)
+        runs.append(seconds)
+    Path(out).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return {"load_s": load, "prepare_s": prep, "report_runs_s": runs,
+            "report_s": statistics.median(runs), "rss_mb": _rss_mb(),
+            "rss_after_imports_mb": baseline, "rss_after_load_mb": rss_loaded}  # fmt: skip
+
+
+def _child(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+        capture_output=True, text=True, cwd=PROJECT,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# One size
+
+
+def _log(text: str) -> None:
+    print(text, flush=True)
+
+
+def bench_size(label: str, lines: int, root: Path, repeat: int) -> dict[str, Any]:
+    r: dict[str, Any] = {"size": label, "lines": lines, "load_before": os.getloadavg()}
+    folder = root / label
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / f"store_{label}.duckdb"
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+
+    seconds, counts = _timed(bench_report.generate, db, lines)
+    r["generate_s"], r["rows"] = seconds, counts
+    r["store_mb"] = db.stat().st_size / 1e6
+    _log(f"[{label}] store generated in {seconds:.1f} s: {counts}")
+
+    # -- ingest ----------------------------------------------------------------------------
+    csv = folder / f"services_{label}.csv"
+    seconds, _ = _timed(gen_exports.write_services_csv, db, csv)
+    r["csv_mb"], r["csv_write_s"] = csv.stat().st_size / 1e6, seconds
+    _log(f"[{label}] CSV export written in {seconds:.1f} s ({r['csv_mb']:.0f} MB)")
+    again = folder / f"services_{label}_reexport.csv"
+    gen_exports.write_services_csv(db, again, reverse=True)
+    files = {"csv_utf8": csv}
+    if lines <= 1_000_000:
+        cp1251 = folder / f"services_{label}_cp1251.csv"
+        gen_exports.write_services_csv(db, cp1251, encoding="cp1251")
+        files["csv_cp1251"] = cp1251
+    xlsx = root / f"services_{XLSX_ROWS}.xlsx"  # one file for every size
+    if not xlsx.exists():
+        seconds, _ = _timed(gen_exports.write_services_xlsx, xlsx, XLSX_ROWS)
+        _log(f"XLSX of {XLSX_ROWS:,} rows written in {seconds:.1f} s")
+    files["xlsx"] = xlsx
+    r["ingest"] = {}
+    for kind, path in files.items():
+        target = folder / f"ingest_{label}_{kind}.duckdb"
+        for stale in (target, Path(f"{target}.wal"), Path(f"{target}.salt")):
+            stale.unlink(missing_ok=True)
+        got = _child("ingest", str(path), str(target), str(again) if kind == "csv_utf8" else "")
+        got["mb"] = path.stat().st_size / 1e6
+        r["ingest"][kind] = got
+        first = got["first"]
+        _log(f"[{label}] ingest {kind}: {first['rows']:,} rows in {first['seconds']:.2f} s "
+             f"({first['rows'] / first['seconds']:,.0f} rows/s, CPU {first['cpu_seconds']:.1f} s)"
+             + (f"; re-export (all replaced) {got['again']['seconds']:.2f} s" if "again" in got
+                else "") + f"; peak RSS {got['rss_mb']:.0f} MB")  # fmt: skip
+        for stale in (target, Path(f"{target}.wal"), Path(f"{target}.salt")):
+            stale.unlink(missing_ok=True)
+
+    # -- the engine: full report cold and warm ----------------------------------------------
+    engine = Engine(db)
+    cold, expected = _timed(build_report, engine, YEAR)
+    r["report_cold_s"], r["model_build_s"] = cold, engine.last_build_seconds
+    warm = []
+    for _ in range(repeat):
+        engine.forget_results()
+        warm.append(_timed(build_report, engine, YEAR)[0])
+    r["report_warm_runs_s"], r["report_warm_s"] = warm, statistics.median(warm)
+    with_comparison = []
+    for _ in range(repeat):
+        engine.forget_results()
+        with_comparison.append(_timed(build_report, engine, YEAR, comparison=True)[0])
+    r["report_text_warm_s"] = statistics.median(with_comparison)
+    again = [_timed(build_report, engine, YEAR)[0] for _ in range(repeat)]
+    r["report_remembered_s"] = statistics.median(again)
+    _log(f"[{label}] full report: cold {cold:.3f} s (models {engine.last_build_seconds:.3f} s), "
+         f"warm median {r['report_warm_s']:.3f} s (runs {', '.join(f'{x:.3f}' for x in warm)})"
+         f", with comparison {r['report_text_warm_s']:.3f} s, remembered "
+         f"{r['report_remembered_s'] * 1000:.1f} ms")  # fmt: skip
+
+    # each query family on its own, warm: where a report's time goes
+    families = {}
+    with engine.snapshot():
+        for name in ("summary", "doctors", "departments", "services", "monthly", "funnel",
+                     "marketing", "show_up", "quality", "ltv_cohorts", "retention_cohorts",
+                     "comparison"):  # fmt: skip
+            runs = []
+            for _ in range(repeat):
+                engine.forget_results()
+                runs.append(_timed(getattr(engine, name), YEAR)[0])
+            families[name] = statistics.median(runs)
+    r["families_s"] = families
+
+    # -- pages after a filter change ---------------------------------------------------------
+    # Every run moves the period's first day to a day never asked before AND leaves a different
+    # doctor out of the doctor filter (all doctors but one: ~97 % of the lines stay in), so every
+    # query of the run has parameters never asked before (the funnel takes only the period; the
+    # marketing page's month slices only the doctor filter). CacheWatch proves it: the benchmark
+    # stops if any query of a run is answered from the engine's remembered results.
+    # A second pass moves only the period (the commonest change): some queries may then be
+    # answered from memory (the middle months of the marketing page), as in the app.
+    doctors = sorted(str(d) for d in engine.doctors(YEAR)["doctor"])
+    # (the report runs above asked the year before YEAR, which a moved period's comparison
+    # would ask again: start from an empty memory, then no two runs share a query)
+    engine.forget_results()
+    watch = CacheWatch(engine)
+    shift = 0
+    for variant, strict in (("pages", True), ("pages_period_only", False)):
+        r[variant] = {}
+        for page, fn in PAGES.items():
+            runs, queries = [], 0
+            for _ in range(repeat):
+                shift += 1
+                f = replace(YEAR, date_from=YEAR.date_from + timedelta(days=shift))
+                if strict:
+                    left_out = doctors[shift % len(doctors)]
+                    f = replace(f, doctor=tuple(d for d in doctors if d != left_out))
+                seconds, queries = watch.run(lambda f=f, fn=fn: fn(engine, f), strict=strict)
+                runs.append(seconds)
+            r[variant][page] = {"median_s": statistics.median(runs), "max_s": max(runs),
+                                "queries": queries}  # fmt: skip
+            _log(f"[{label}] {variant} {page:<15} median {statistics.median(runs) * 1000:7.1f} "
+                 f"ms, max {max(runs) * 1000:7.1f} ms ({queries} queries"
+                 + (", none remembered)" if strict else ")"))  # fmt: skip
+    engine.close()
+
+    # -- peak RSS of a process that opens the store and builds the report ---------------------
+    r["report_process"] = _child("report", str(db))
+    _log(
+        f"[{label}] fresh process, full report: {r['report_process']['seconds']:.2f} s, peak "
+        f"RSS {r['report_process']['rss_mb']:.0f} MB (after imports "
+        f"{r['report_process']['rss_after_imports_mb']:.0f} MB)"
+    )
+
+    # -- pandas --------------------------------------------------------------------------------
+    out = folder / f"pandas_report_{label}.json"
+    p = _child("pandas", str(db), str(out), "1" if lines > 1_000_000 else "3")
+    r["pandas"] = p
+    actual = json.loads(out.read_text(encoding="utf-8"))
+    wrong = report_differences(actual, json.loads(json.dumps(expected, ensure_ascii=False)))
+    r["pandas"]["equal"] = not wrong
+    if wrong:
+        print("\n".join(wrong[:30]), file=sys.stderr)
+        raise SystemExit(f"[{label}] the pandas report differs from the engine's "
+                         f"({len(wrong)} figures)")  # fmt: skip
+    r["ratio_warm"] = p["report_s"] / r["report_warm_s"]
+    r["ratio_cold"] = (p["prepare_s"] + p["report_s"]) / r["report_cold_s"]
+    _log(f"[{label}] pandas: load {p['load_s']:.2f} s, prepare {p['prepare_s']:.2f} s, report "
+         f"{p['report_s']:.2f} s, peak RSS {p['rss_mb']:.0f} MB; equal to the engine's report "
+         f"in every section; engine faster x{r['ratio_warm']:.1f} warm, x{r['ratio_cold']:.1f} "
+         f"cold")  # fmt: skip
+    r["load_after"] = os.getloadavg()
+    r["bench_process_rss_mb"] = _rss_mb()
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def _rows_s(ingest: dict[str, Any], kind: str, attempt: str = "first") -> str:
+    if kind not in ingest:
+        return "—"
+    got = ingest[kind][attempt]
+    return f"{got['rows'] / got['seconds']:,.0f}"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    labels = [r["size"] for r in results]
+
+    def row(name: str, cells: list[str]) -> str:
+        return "| " + " | ".join([name, *cells]) + " |"
+
+    def ms(x: float) -> str:
+        return f"{x * 1000:,.0f} ms"
+
+    lines = [row("", labels), "|" + "---|" * (len(labels) + 1)]
+    lines.append(row("service lines", [f"{r['rows']['services']:,}" for r in results]))
+    lines.append(row("ingest CSV UTF-8, rows/s (wall)",
+                     [_rows_s(r["ingest"], "csv_utf8") for r in results]))  # fmt: skip
+    lines.append(row("  … wall / CPU seconds",
+                     [f"{r['ingest']['csv_utf8']['first']['seconds']:.2f} / "
+                      f"{r['ingest']['csv_utf8']['first']['cpu_seconds']:.2f}"
+                      for r in results]))  # fmt: skip
+    lines.append(row("  … re-export of the same rows (all replaced), rows/s",
+                     [_rows_s(r["ingest"], "csv_utf8", "again") for r in results]))  # fmt: skip
+    lines.append(row("ingest CSV Windows-1251, rows/s",
+                     [_rows_s(r["ingest"], "csv_cp1251") for r in results]))  # fmt: skip
+    lines.append(row(f"ingest XLSX ({XLSX_ROWS // 1000}k rows), rows/s",
+                     [_rows_s(r["ingest"], "xlsx") for r in results]))  # fmt: skip
+    lines.append(row("peak RSS of the CSV ingest process",
+                     [f"{r['ingest']['csv_utf8']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
+    for page in PAGES:
+        lines.append(row(f"page {page}: median (max) after a filter change",
+                         [f"{ms(r['pages'][page]['median_s'])} ({ms(r['pages'][page]['max_s'])})"
+                          for r in results]))  # fmt: skip
+    lines.append(row("full JSON report, cold (models built)",
+                     [f"{r['report_cold_s']:.2f} s (models {r['model_build_s']:.2f} s)"
+                      for r in results]))  # fmt: skip
+    lines.append(row("full JSON report, warm (median)",
+                     [f"{r['report_warm_s']:.3f} s" for r in results]))  # fmt: skip
+    lines.append(row("full report + comparison (text report), warm",
+                     [f"{r['report_text_warm_s']:.3f} s" for r in results]))  # fmt: skip
+    lines.append(row("peak RSS, fresh process: open store + full report",
+                     [f"{r['report_process']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
+    lines.append(row("pandas: load tables from the store",
+                     [f"{r['pandas']['load_s']:.2f} s" for r in results]))  # fmt: skip
+    lines.append(row("pandas: prepare (keys, first visits, links)",
+                     [f"{r['pandas']['prepare_s']:.2f} s" for r in results]))  # fmt: skip
+    lines.append(row("pandas: full report from prepared frames",
+                     [f"{r['pandas']['report_s']:.2f} s" for r in results]))  # fmt: skip
+    lines.append(row("pandas: peak RSS (load + prepare + report)",
+                     [f"{r['pandas']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
+    lines.append(row("pandas report = engine report (every section)",
+                     ["yes" if r["pandas"]["equal"] else "NO" for r in results]))  # fmt: skip
+    lines.append(row("engine faster than pandas, warm (report / report)",
+                     [f"×{r['ratio_warm']:.1f}" for r in results]))  # fmt: skip
+    lines.append(row("engine faster than pandas, cold (prepare+report / cold)",
+                     [f"×{r['ratio_cold']:.1f}" for r in results]))  # fmt: skip
+    lines.append(row("load average before → after",
+                     [f"{r['load_before'][0]:.2f} → {r['load_after'][0]:.2f}"
+                      for r in results]))  # fmt: skip
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import pandas
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    return {"cores": os.cpu_count(), "cpu": cpu,
+            "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30,
+            "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "pandas": pandas.__version__, "date": date.today().isoformat()}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1M", help="comma-separated: 100k, 1M, 10M")
+    parser.add_argument("--dir", type=Path, help="where files go (default: a temp folder)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timed figure")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "ingest":
+            got = child_ingest(rest[0], rest[1], again=rest[2] if len(rest) > 2 else None)
+        elif kind == "report":
+            got = child_report(rest[0])
+        else:
+            got = child_pandas(rest[0], rest[1], int(rest[2]))
+        print(json.dumps(got))
+        return 0
+
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in labels if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}; known: {', '.join(SIZES)}")
+    folder = args.dir or Path(tempfile.gettempdir()) / "clinic_bi_bench_all"
+    info = machine()
+    _log(f"machine: {info}")
+    results = []
+    for label in labels:
+        results.append(bench_size(label, SIZES[label], folder, args.repeat))
+    print()
+    print(table(results))
+    out = folder / f"results-{'-'.join(labels)}-{strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({"machine": info, "results": results}, ensure_ascii=False,
+                              indent=1, default=str), encoding="utf-8")  # fmt: skip
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
