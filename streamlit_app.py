@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from clinic_bi import charts
-from clinic_bi.ui import state, view
+from clinic_bi.ui import data, state, view
 from clinic_bi.ui.welcome import welcome
 
 page = state.setup("overview")
@@ -23,7 +23,7 @@ st.title(page.t("overview_title"))
 state.period_caption(page)
 page.require("services")
 
-comparison = page.metric("comparison")
+comparison = data.kpi_comparison(page.info, page.filters)
 if not comparison.table.set_index("metric").loc["visits", "current"]:
     st.info(page.t("empty_period"))
     st.stop()

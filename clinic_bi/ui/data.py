@@ -33,7 +33,7 @@ import streamlit as st
 
 from clinic_bi import store
 from clinic_bi.loader import MAIN_DATE
-from clinic_bi.metrics import MODELS, Engine, Filters, StoreFacts
+from clinic_bi.metrics import MODELS, Comparison, Engine, Filters, StoreFacts
 from clinic_bi.paths import read_query
 
 TTL = 6 * 3600
@@ -145,6 +145,45 @@ def _family(path: str, version: int, family: str, f: Filters, args: tuple) -> An
 def metric(info: StoreInfo, family: str, f: Filters, *args: Any) -> Any:
     """`Engine.<family>(f, *args)` for this store and data version, cached."""
     return _family(str(info.path), info.version, family, f, tuple(args))
+
+
+# The KPI cards' figures, all from Summary (the Engine's HEADLINE_FIGURES names and kinds).
+KPI_KINDS: dict[str, str] = {
+    "revenue": "money", "visits": "count", "patients": "count", "new_patients": "count",
+    "avg_check": "money", "revenue_per_patient": "money", "return_rate": "ratio", "ltv": "money",
+    "ltv_12m": "money", "returning_share": "ratio",
+}  # fmt: skip
+
+
+@st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
+def _kpi_comparison(path: str, version: int, f: Filters) -> Comparison:
+    with engine_for(Path(path)) as engine:
+        previous, year_ago = f.previous_period(), f.year_earlier()
+        now, before, last_year = (engine.summary(x) for x in (f, previous, year_ago))
+    rows = []
+    for name, kind in KPI_KINDS.items():
+        current = getattr(now, name)
+        row: dict[str, Any] = {"metric": name, "kind": kind, "current": current}
+        for suffix, key, other in (("", "previous", getattr(before, name)),
+                                   ("_year", "year_earlier", getattr(last_year, name))):  # fmt: skip
+            row[key] = other
+            change = None if current is None or other is None else current - other
+            row[f"change{suffix}"] = change
+            row[f"change{suffix}_rel"] = None if change is None or not other else change / abs(other)
+        rows.append(row)
+    numbers = ("current", "previous", "change", "change_rel", "year_earlier", "change_year",
+               "change_year_rel")  # fmt: skip
+    table = pd.DataFrame(rows).astype({c: "float64" for c in numbers})
+    return Comparison(current=f, previous=previous, year_earlier=year_ago, table=table)
+
+
+def kpi_comparison(info: StoreInfo, f: Filters) -> Comparison:
+    """ADAPTER. `Engine.comparison` restricted to the Summary figures the cards show: the same
+    periods (Filters.previous_period / year_earlier) and the same change arithmetic, from three
+    `Engine.summary` calls. The full comparison also computes the funnel, show-up and quality
+    of all three periods — 145 ms of the 1.5 s budget on a 1M-line store, against 55 ms here.
+    tests/test_app.py checks the cards against Engine.comparison itself."""
+    return _kpi_comparison(str(info.path), info.version, f)
 
 
 def month_starts(f: Filters) -> list[date]:
@@ -330,5 +369,6 @@ def read_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
 
 
 def clear_caches() -> None:
-    for fn in (_store_info, _family, _marketing_by_month, _retention_cohorts, _coverage_cached):
+    for fn in (_store_info, _family, _kpi_comparison, _marketing_by_month, _retention_cohorts,
+               _coverage_cached):  # fmt: skip
         fn.clear()
