@@ -615,7 +615,7 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
     tables = list(dict.fromkeys(data["table_label"]))
     return (
         alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=1)
+        .mark_bar(stroke="white", strokeWidth=1, height={"band": 0.85})
         .encode(
             x=alt.X("month:T", axis=month_axis(lang)),
             x2="month_end:T",

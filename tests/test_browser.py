@@ -15,7 +15,6 @@ the Обзор and Врачи shots into docs/screenshots/.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -114,14 +113,23 @@ def browser(server: Server) -> Iterator[object]:
         b.close()
 
 
+SETTLED = """() => {
+    const busy = document.querySelector(
+        '[data-testid="stStatusWidget"], [data-stale="true"], [data-testid^="stSkeleton"], '
+        + '[data-testid="stAppSkeleton"]');
+    const charts = [...document.querySelectorAll('.vega-embed')];
+    return !busy && charts.every(c => c.querySelector('canvas, svg'));
+}"""
+
+
 def _settle(page) -> None:
-    """Wait until the script run is over and the charts are drawn."""
+    """Wait until the script run is over, nothing is a placeholder and every chart is drawn
+    (twice, a moment apart: a run can start right after the first quiet moment)."""
     page.wait_for_selector('[data-testid="stSidebar"]', timeout=WAIT_MS)
     page.wait_for_selector("h1", timeout=WAIT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS
-    )
-    page.wait_for_timeout(1200)
+    for _ in range(2):
+        page.wait_for_function(SETTLED, timeout=WAIT_MS)
+        page.wait_for_timeout(700)
 
 
 def _kpi(page, label: str):
@@ -230,4 +238,17 @@ def test_screenshots_of_every_page(server: Server, browser, lang: str) -> None:
         docs = PROJECT_DIR / "docs" / "screenshots"
         docs.mkdir(parents=True, exist_ok=True)
         for name in ("overview", "doctors"):
-            shutil.copy(SHOTS / f"{name}_ru.png", docs / f"{name}.png")
+            _trimmed(SHOTS / f"{name}_ru.png", docs / f"{name}.png")
+
+
+def _trimmed(source: Path, target: Path, background: int = 250) -> None:
+    """Copy a screenshot without the empty space below the page's last element."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(source) as image:
+        rgb = image.convert("RGB")
+    pixels = np.asarray(rgb.convert("L"))[:, int(rgb.width * 0.25) :]  # right of the sidebar
+    rows = np.flatnonzero(pixels.min(axis=1) < background)
+    bottom = min(rgb.height, int(rows[-1]) + 40 if len(rows) else rgb.height)
+    rgb.crop((0, 0, rgb.width, bottom)).save(target, optimize=True)

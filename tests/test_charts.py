@@ -142,6 +142,14 @@ def test_bars_keep_the_top_n_and_fold_the_rest_into_others() -> None:
     assert len(next(iter(spec["datasets"].values()))) == 10
 
 
+def test_coverage_marks_a_missing_month_between_the_first_and_the_last() -> None:
+    cov = pd.DataFrame({"table": ["services", "services"], "rows": [10, 12],
+                        "month": [date(2025, 1, 1), date(2025, 3, 1)]})  # fmt: skip
+    rows = next(iter(charts.coverage(cov, "ru").to_dict()["datasets"].values()))
+    assert [(r["month_text"], r["status"]) for r in rows] == [
+        ("янв 2025", "есть"), ("фев 2025", "пропуск"), ("мар 2025", "есть")]
+
+
 def test_a_missing_channel_or_department_gets_a_word() -> None:
     frame = pd.DataFrame({"channel": ["unknown", None], "cac": [1.0, 2.0]})
     named = charts.named(frame, "channel", "ru")
