@@ -93,13 +93,21 @@ def metrics(at: AppTest) -> dict[str, str]:
 # -- every page, both stores ---------------------------------------------------------------------
 
 
-def test_every_page_runs_on_a_loaded_store_and_draws_titled_charts(loaded_home: Path) -> None:
-    at = run()
+@pytest.mark.parametrize("source", ["clinic", "demo"])
+def test_every_page_runs_on_a_loaded_store_and_draws_titled_charts(
+    home: Path, sample_store: Path, source: str
+) -> None:
+    db = home / ("demo.duckdb" if source == "demo" else "clinic.duckdb")
+    shutil.copy(sample_store, db)
+    at = run({"src": source} if source == "demo" else None)
     assert at.title[0].value == "Обзор"
+    assert any("демо-данные" in c.value for c in at.caption) == (source == "demo")
     expected_charts = {"pages/1_doctors.py": 4, "pages/2_departments.py": 3,
                        "pages/3_services.py": 3, "pages/4_retention.py": 5,
                        "pages/5_funnel.py": 5, "pages/6_marketing.py": 2,
-                       "pages/7_quality.py": 4, "pages/8_data.py": 1}  # fmt: skip
+                       "pages/7_quality.py": 4,
+                       # Данные shows the coverage of the clinic's own store, empty in demo mode
+                       "pages/8_data.py": 1 if source == "clinic" else 0}  # fmt: skip
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
@@ -134,6 +142,16 @@ def test_every_page_on_an_empty_store_says_what_to_upload(home: Path) -> None:
     at.switch_page("pages/8_data.py").run()
     assert not at.exception
     assert len(at.get("file_uploader")) == 1
+
+
+def test_the_welcome_screen_opens_the_demo_in_its_own_store(home: Path, sample_store: Path) -> None:
+    shutil.copy(sample_store, home / "demo.duckdb")  # built before: opening it is instant
+    at = run()
+    at.button(key="welcome_demo").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Обзор" and metrics(at)["Выручка"] != "—"
+    assert url(at, "src") == ["demo"]
+    assert not (home / "clinic.duckdb").exists()  # the clinic's store is left alone
 
 
 def test_the_welcome_screen_opens_the_upload_page(home: Path) -> None:
