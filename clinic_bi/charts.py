@@ -175,7 +175,7 @@ def bars(
         note = alt.Chart(ref).mark_text(
             color=ACCENT, align="left", dx=4, dy=-6, baseline="bottom", fontWeight="bold"
         ).encode(x="ref:Q", y=alt.value(0), text="ref_text:N")
-        layers += [rule, note]
+        layers = [bar, rule, text, note]  # the bar values stay readable on top of the line
     return alt.layer(*layers).properties(
         title=_title(title, subtitle), height=height, width="container"
     )

@@ -170,6 +170,7 @@ def test_upload_then_filter_the_overview(server: Server, browser) -> None:
     page.goto(f"{server.url}/")
     _settle(page)
     assert page.get_by_text("Добро пожаловать в Clinic BI").is_visible()
+    page.screenshot(path=str(SHOTS / "welcome_ru.png"))
     page.get_by_role("button", name="Перейти к загрузке").click()
     page.wait_for_selector('[data-testid="stFileUploader"]', timeout=WAIT_MS)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
