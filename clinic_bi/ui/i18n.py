@@ -488,6 +488,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "results": ("Результат загрузки", "Load result"),
     "result_ok": ("загружен", "loaded"),
     "result_failed": ("не загружен", "not loaded"),
+    "result_duplicate": ("уже загружен (№ {batch})", "already loaded (#{batch})"),
     "rejected_download": ("Отклонённые строки: {name}", "Rejected rows: {name}"),
     "journal": ("Журнал загрузок", "Upload journal"),
     "journal_empty": ("Пока ничего не загружено.", "Nothing loaded yet."),

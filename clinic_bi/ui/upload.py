@@ -186,6 +186,15 @@ def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang
     st.session_state["load_results"] = results
 
 
+def _status(result: LoadResult, lang: str) -> str:
+    if not result.ok:
+        return t("result_failed", lang)
+    duplicate = getattr(result, "duplicate_of", None)  # the loader skips a file loaded before
+    if duplicate is not None:
+        return t("result_duplicate", lang, batch=duplicate)
+    return t("result_ok", lang)
+
+
 def show_results(lang: str) -> None:
     results: list[LoadResult] = st.session_state.get("load_results") or []
     if not results:
@@ -195,7 +204,7 @@ def show_results(lang: str) -> None:
         {
             "file_name": r.file,
             "kind": table_label(r.kind, lang) if r.kind else "—",
-            "status": t("result_ok", lang) if r.ok else t("result_failed", lang),
+            "status": _status(r, lang),
             "rows_read": r.rows_read,
             "rows_new": r.rows_new,
             "rows_replaced": r.rows_replaced,
