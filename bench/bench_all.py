@@ -90,16 +90,6 @@ def _timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, An
 # call inside its own engine.snapshot() as clinic_bi/ui/data.engine_for does.
 
 
-def _month_filters(f: Filters) -> list[Filters]:
-    """clinic_bi/ui/data.month_filters: the period cut into calendar months."""
-    out, first = [], f.date_from.replace(day=1)
-    while first <= f.date_to:
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        out.append(replace(f, date_from=max(first, f.date_from), date_to=min(last, f.date_to)))
-        first = last + timedelta(days=1)
-    return out
-
-
 def _call(engine: Engine, family: str, f: Filters) -> Any:
     with engine.snapshot():
         return getattr(engine, family)(f)
@@ -112,13 +102,6 @@ def _doctors_page(engine: Engine, f: Filters) -> None:
     card = replace(f, doctor=str(doctors["doctor"].iloc[0])) if len(doctors) else f
     _call(engine, "services", card)
     _call(engine, "monthly", card)
-
-
-def _marketing_page(engine: Engine, f: Filters) -> None:
-    _call(engine, "marketing", f)
-    # clinic_bi/ui/data.marketing_by_month: Engine.marketing for each month of the period
-    for part in _month_filters(f):
-        _call(engine, "marketing", part)
 
 
 def _steps(*families: str) -> Callable[[Engine, Filters], None]:
@@ -134,13 +117,11 @@ PAGES: dict[str, Callable[[Engine, Filters], None]] = {
     "Врачи": _doctors_page,
     "Направления": _steps("summary", "departments"),
     "Услуги": _steps("services"),
-    # the retention heatmap is computed UI-side (clinic_bi/ui/data.retention_cohorts, on its own
-    # copy of the models); Engine.retention_cohorts is the same query on the engine's models
     "Возвращаемость": _steps(
         "summary", "monthly", "doctors", "departments", "retention_cohorts", "ltv_cohorts"
     ),
     "Воронка": _steps("funnel", "show_up"),
-    "Маркетинг": _marketing_page,
+    "Маркетинг": _steps("marketing", "marketing_by_month"),
     "Качество": _steps("quality", "summary", "doctors"),
 }
 
@@ -233,9 +214,13 @@ def child_pandas(db: str, out: str, repeat: int) -> dict[str, Any]:
 
 
 def _child(*args: str) -> dict[str, Any]:
+    # A 10M-line export weighs ~1.2 GB: above the app's upload limit (200 MB by default, a guard
+    # against hostile files), which a clinic raises with this setting for such a file.
+    env = {**os.environ}
+    env.setdefault("CLINIC_BI_MAX_UPLOAD_MB", "8192")
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", *args],
-        capture_output=True, text=True, cwd=PROJECT,
+        capture_output=True, text=True, cwd=PROJECT, env=env,
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"child {args[0]} failed:\n{done.stdout}\n{done.stderr}")
@@ -462,6 +447,24 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether the engine or the loader had uncommitted changes (the
+    working tree is shared with engineers at work). A copy made by `git archive` carries the
+    commit in a file BENCH_COMMIT instead."""
+    marker = PROJECT / "BENCH_COMMIT"
+    if marker.exists():
+        return {"commit": marker.read_text().strip(), "uncommitted": []}
+    try:
+        commit = subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(PROJECT), "status", "--porcelain", "--",
+                                "clinic_bi", "queries", "bench"],
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "uncommitted": []}
+    return {"commit": commit, "uncommitted": [line[3:] for line in dirty]}
+
+
 def machine() -> dict[str, Any]:
     import duckdb
     import pandas
@@ -472,7 +475,8 @@ def machine() -> dict[str, Any]:
     return {"cores": os.cpu_count(), "cpu": cpu,
             "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30,
             "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "pandas": pandas.__version__, "date": date.today().isoformat()}  # fmt: skip
+            "pandas": pandas.__version__, "date": date.today().isoformat(),
+            **code_version()}  # fmt: skip
 
 
 def main() -> int:

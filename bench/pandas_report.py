@@ -24,6 +24,7 @@ comments, as in the brief of issue 3), so that the numbers can agree.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -617,3 +618,36 @@ class _Context:
             "negative_share": float(five.le(3).mean()) if len(five) else None,
             "avg_wait_min": float(wait.mean()) if len(wait) else None,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing two reports
+
+
+def report_differences(actual: Any, expected: Any, where: str = "") -> list[str]:
+    """Where two reports differ: the same keys in the same order, the same list lengths and
+    order, counts and names equal and of the same type, floats within 1e-9 relative (money is
+    summed as float here and as DECIMAL in the engine)."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or list(actual) != list(expected):
+            return [f"{where}: keys {list(actual or {})} != {list(expected)}"]
+        return [
+            d for k in expected for d in report_differences(actual[k], expected[k], f"{where}.{k}")
+        ]
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{where}: {actual!r} != {expected!r}"]
+        return [
+            d
+            for i, (a, e) in enumerate(zip(actual, expected, strict=True))
+            for d in report_differences(a, e, f"{where}[{i}]")
+        ]
+    if isinstance(expected, float):
+        if not isinstance(actual, float) or not math.isclose(
+            actual, expected, rel_tol=1e-9, abs_tol=1e-9
+        ):
+            return [f"{where}: {actual!r} != {expected!r}"]
+        return []
+    if type(actual) is not type(expected) or actual != expected:
+        return [f"{where}: {actual!r} != {expected!r}"]
+    return []

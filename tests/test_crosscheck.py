@@ -5,7 +5,6 @@ the spec worked out by hand, and the engine's report on realistic data, section 
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from datetime import date
@@ -16,7 +15,13 @@ import pytest
 from metrics_fixtures import line, make_store
 
 from bench import bench_report
-from bench.pandas_report import Prepared, load_tables, pandas_report, prepare
+from bench.pandas_report import (
+    Prepared,
+    load_tables,
+    pandas_report,
+    prepare,
+    report_differences,
+)
 from clinic_bi import demo, loader, store
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.report import build_report
@@ -28,35 +33,9 @@ SECTIONS = ("period", "summary", "doctors", "departments", "services", "monthly"
             "marketing", "appointments", "quality")  # fmt: skip
 
 
-def differences(actual: Any, expected: Any, where: str = "") -> list[str]:
-    """Where two reports differ: same keys in the same order, same list lengths and order,
-    counts and names equal (and of the same type), floats within 1e-9 relative."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict) or list(actual) != list(expected):
-            return [f"{where}: keys {list(actual or {})} != {list(expected)}"]
-        return [d for k in expected for d in differences(actual[k], expected[k], f"{where}.{k}")]
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{where}: {actual!r} != {expected!r}"]
-        return [
-            d
-            for i, (a, e) in enumerate(zip(actual, expected, strict=True))
-            for d in differences(a, e, f"{where}[{i}]")
-        ]
-    if isinstance(expected, float):
-        if not isinstance(actual, float) or not math.isclose(
-            actual, expected, rel_tol=1e-9, abs_tol=1e-9
-        ):
-            return [f"{where}: {actual!r} != {expected!r}"]
-        return []
-    if type(actual) is not type(expected) or actual != expected:
-        return [f"{where}: {actual!r} != {expected!r}"]
-    return []
-
-
 def assert_reports_equal(actual: dict[str, Any], expected: dict[str, Any]) -> None:
     assert list(actual) == list(expected)
-    wrong = {s: differences(actual[s], expected[s], s) for s in expected}
+    wrong = {s: report_differences(actual[s], expected[s], s) for s in expected}
     wrong = {s: d[:5] for s, d in wrong.items() if d}
     assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
 

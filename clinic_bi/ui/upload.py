@@ -274,19 +274,19 @@ def coverage(clinic_db: Path, lang: str) -> None:
         return
     # The patient list is a snapshot dated by first visits, not a monthly export: no gaps to find.
     cov = data.coverage(info)
-    cov = cov[cov["table"] != "patients"]
+    cov = cov[cov["table_name"] != "patients"]
     if cov.empty:
         return
     view.chart(charts.coverage(cov, lang))
     rows = []
-    for table, part in cov.groupby("table", sort=False):
-        months = pd.date_range(min(part["month"]), max(part["month"]), freq="MS").date
-        gaps = [m for m in months if m not in set(part["month"])]
+    for table, part in cov.groupby("table_name", sort=False):
+        held = pd.to_datetime(part["month"])
+        gaps = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
         rows.append(
             {
                 "table": table_label(str(table), lang),
-                "first_month": fmt.month(min(part["month"]), lang),
-                "last_month": fmt.month(max(part["month"]), lang),
+                "first_month": fmt.month(held.min(), lang),
+                "last_month": fmt.month(held.max(), lang),
                 "months": len(part),
                 "rows": int(part["rows"].sum()),
                 "gaps": ", ".join(fmt.month(g, lang) for g in gaps) or "—",
