@@ -561,11 +561,13 @@ def no_shows(frame: pd.DataFrame, category: str, lang: str, title: str) -> alt.C
 
 
 def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
-    data = with_text(by_month, ["spend", "new_patients"], lang)
+    """Spend (bars) and new patients (line) per month: Engine.marketing_by_month's rows for all
+    channels together; leads and CAC in the tooltip."""
+    data = with_text(by_month, ["spend", "new_patients", "leads", "cac"], lang)
     data["month"] = pd.to_datetime(data["month"])
     data["month_text"] = [fmt.month(m, lang) for m in data["month"]]
     tips = [alt.Tooltip("month_text:N", title=label("month", lang)),
-            *_tooltip(["spend", "new_patients"], lang)]  # fmt: skip
+            *_tooltip(["spend", "new_patients", "leads", "cac"], lang)]  # fmt: skip
     x = alt.X("month:T", timeUnit="yearmonth", axis=month_axis(lang), title=label("month", lang))
     spend = alt.Chart(data).mark_bar(color="#a8dadc", cornerRadiusEnd=2).encode(
         x=x, y=alt.Y("spend:Q", axis=axis_for("spend", lang, tickCount=4, titleColor="#457b9d")),
@@ -591,23 +593,23 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
 
 
 def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
-    """Months × tables: a month with rows is filled, a missing month between a table's first and
-    last month is marked red (a gap in the exports)."""
+    """Months × tables (Engine.coverage: table_name, month, rows): a month with rows is filled, a
+    missing month between a table's first and last month is marked red (a gap in the exports)."""
     frames = []
-    for table, part in cov.groupby("table", sort=False):
-        months = pd.date_range(min(part["month"]), max(part["month"]), freq="MS").date
-        full = pd.DataFrame({"month": months})
-        full = full.merge(part[["month", "rows"]], on="month", how="left")
-        full["table"] = table
+    for table, part in cov.groupby("table_name", sort=False):
+        months = pd.to_datetime(part["month"])
+        full = pd.DataFrame({"month": pd.date_range(months.min(), months.max(), freq="MS")})
+        full = full.merge(part.assign(month=months)[["month", "rows"]], on="month", how="left")
+        full["table_name"] = table
         frames.append(full)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["table", "month", "rows"]
+        columns=["table_name", "month", "rows"]
     )  # fmt: skip
     data["status"] = [
         t("coverage_present", lang) if pd.notna(r) else t("coverage_missing", lang)
         for r in data["rows"]
     ]
-    data["table_label"] = [table_label(x, lang) for x in data["table"]]
+    data["table_label"] = [table_label(x, lang) for x in data["table_name"]]
     data["month_text"] = [fmt.month(m, lang) for m in data["month"]]
     data["rows_text"] = [fmt.number(r, lang) if pd.notna(r) else "—" for r in data["rows"]]
     data["month"] = pd.to_datetime(data["month"])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import streamlit as st
 
 from clinic_bi import charts, fmt
-from clinic_bi.ui import data, state, view
+from clinic_bi.ui import state, view
 
 page = state.setup("retention")
 lang = page.lang
@@ -34,7 +34,7 @@ with right:
                            page.t("return_by_department"), extra=["return_cohort", "returned"],
                            reference=summary.return_rate, reference_text=clinic))  # fmt: skip
 
-cohorts = data.retention_cohorts(page.info, f)
+cohorts = page.metric("retention_cohorts")
 if cohorts["retention"].notna().any():
     view.chart(charts.retention_heatmap(cohorts, lang))
 ltv = page.metric("ltv_cohorts")

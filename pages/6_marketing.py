@@ -3,7 +3,7 @@
 import streamlit as st
 
 from clinic_bi import charts
-from clinic_bi.ui import data, state, view
+from clinic_bi.ui import state, view
 
 CHANNEL_COLUMNS = ["channel", "spend", "leads", "new_patients", "cac", "cpl", "revenue", "romi",
                    "ltv_12m", "ltv_to_cac"]  # fmt: skip
@@ -25,4 +25,5 @@ with left:
     view.chart(charts.bars(channels, "channel", "cac", lang, page.t("cac_title"),
                            extra=["spend", "new_patients", "ltv_to_cac"]))  # fmt: skip
 with right:
-    view.chart(charts.spend_vs_new(data.marketing_by_month(page.info, page.filters), lang))
+    by_month = page.metric("marketing_by_month")
+    view.chart(charts.spend_vs_new(by_month[by_month["channel"].isna()], lang))  # all channels

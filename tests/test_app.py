@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi import fmt, loader, store
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from clinic_bi.ui.i18n import table_label
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 PAGES = [
@@ -79,6 +80,16 @@ def charts(at: AppTest) -> list[dict]:
                          for d in element.proto.datasets]  # fmt: skip
         out.append(spec)
     return out
+
+
+def chart_data(at: AppTest, title: str) -> list[pd.DataFrame]:
+    """The datasets of the chart titled `title`, as DataFrames."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec.get("title", {}).get("text") == title:
+            return [ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in element.proto.datasets]  # fmt: skip
+    raise AssertionError(f"no chart titled {title!r}")
 
 
 def url(at: AppTest, key: str) -> list[str]:
@@ -232,6 +243,50 @@ def test_period_presets_count_back_from_the_last_day_of_data(
     expected = engine.summary(Filters("2025-10-01", "2025-12-31")).revenue
     assert metrics(at)["Выручка"] == fmt.money(expected)
     assert url(at, "period") == ["this_quarter"]
+
+
+def test_retention_heatmap_equals_the_engine(loaded_home: Path, engine: Engine) -> None:
+    at = run({"period": "custom", "from": "2025-01-01", "to": "2025-12-31",
+              "department": "Терапия"}, page="pages/4_retention.py")  # fmt: skip
+    api = engine.retention_cohorts(Filters("2025-01-01", "2025-12-31", department="Терапия"))
+    api = api[api["retention"].notna()]
+    (shown,) = chart_data(at, "Когорты: доля вернувшихся по месяцам")
+    assert len(api) and len(shown) == len(api)
+    assert list(shown["cohort"]) == [fmt.month(m) for m in api["cohort_month"]]
+    assert list(shown["month_offset"]) == list(api["month_offset"])
+    assert list(shown["retention"]) == pytest.approx(list(api["retention"]))
+    assert list(shown["retention_text"]) == [fmt.percent(r) for r in api["retention"]]
+
+
+def test_spend_by_month_equals_the_engine(loaded_home: Path, engine: Engine) -> None:
+    at = run({"period": "custom", "from": "2025-01-01", "to": "2025-12-31"},
+             page="pages/6_marketing.py")  # fmt: skip
+    api = engine.marketing_by_month(Filters("2025-01-01", "2025-12-31"))
+    api = api[api["channel"].isna()]  # all channels together
+    shown = chart_data(at, "Расходы и новые пациенты по месяцам")[0]
+    assert len(api) == 12 and len(shown) == 12
+    assert list(shown["month_text"]) == [fmt.month(m) for m in api["month"]]
+    assert list(shown["spend"]) == pytest.approx(list(api["spend"]))
+    assert list(shown["new_patients"]) == list(api["new_patients"])
+    assert list(shown["cac_text"]) == [fmt.money(v) for v in api["cac"]]
+
+
+def test_coverage_on_the_data_page_equals_the_engine(loaded_home: Path, engine: Engine) -> None:
+    at = run(page="pages/8_data.py")
+    api = engine.coverage()
+    api = api[api["table_name"] != "patients"]  # a snapshot, not a monthly export
+    (shown,) = chart_data(at, "Покрытие: какие месяцы есть в данных")
+    held = shown[shown["status"] == "есть"]
+    assert sorted(zip(held["table_label"], held["month_text"], held["rows"], strict=True)) == sorted(
+        (table_label(t, "ru"), fmt.month(m), float(r))
+        for t, m, r in zip(api["table_name"], api["month"], api["rows"], strict=True)
+    )
+    gaps = shown[shown["status"] == "пропуск"]
+    assert gaps["rows"].isna().all()
+    # every month between a table's first and last is there, held or marked as a gap
+    for table, part in api.groupby("table_name"):
+        span = pd.date_range(part["month"].min(), part["month"].max(), freq="MS")
+        assert (shown["table_label"] == table_label(table, "ru")).sum() == len(span)
 
 
 # -- state: page switches, the URL, the language ----------------------------------------------

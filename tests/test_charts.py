@@ -61,8 +61,9 @@ def _cases(lang: str) -> dict[str, alt.TopLevelMixin]:
     weekday = pd.DataFrame({"weekday": [1, 2], "attended": [90, 80], "no_show": [10, 20],
                             "show_up_rate": [0.9, 0.8]})  # fmt: skip
     spend = pd.DataFrame({"month": [date(2025, 1, 1), date(2025, 2, 1)],
-                          "spend": [100_000.0, 150_000.0], "new_patients": [10, 12]})  # fmt: skip
-    coverage = pd.DataFrame({"table": ["services", "services", "leads"],
+                          "spend": [100_000.0, 150_000.0], "new_patients": [10, 12],
+                          "leads": [40, 50], "cac": [10_000.0, 12_500.0]})  # fmt: skip
+    coverage = pd.DataFrame({"table_name": ["services", "services", "leads"],
                              "month": [date(2025, 1, 1), date(2025, 3, 1), date(2025, 1, 1)],
                              "rows": [10, 12, 5]})  # fmt: skip
     departments = DOCTORS.rename(columns={"doctor": "department"})
@@ -143,7 +144,7 @@ def test_bars_keep_the_top_n_and_fold_the_rest_into_others() -> None:
 
 
 def test_coverage_marks_a_missing_month_between_the_first_and_the_last() -> None:
-    cov = pd.DataFrame({"table": ["services", "services"], "rows": [10, 12],
+    cov = pd.DataFrame({"table_name": ["services", "services"], "rows": [10, 12],
                         "month": [date(2025, 1, 1), date(2025, 3, 1)]})  # fmt: skip
     rows = next(iter(charts.coverage(cov, "ru").to_dict()["datasets"].values()))
     assert [(r["month_text"], r["status"]) for r in rows] == [
