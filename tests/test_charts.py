@@ -212,6 +212,17 @@ def test_downloads_keep_numbers_and_name_columns() -> None:
     assert back.iloc[0].tolist() == ["Иванова", 1234.57, 0.5]
 
 
+def test_downloads_neutralise_formulas_and_keep_negative_numbers() -> None:
+    frame = pd.DataFrame({"Врач": ["=1+1", "@SUM(A1)", "-x", "Иванова"],
+                          "Выручка": [-1500.5, 0.25, -0.00001, None]})  # fmt: skip
+    lines = downloads.to_csv_bytes(frame, "ru").decode("utf-8-sig").splitlines()
+    assert lines == ["Врач;Выручка", "'=1+1;-1500,5", "'@SUM(A1);0,25", "'-x;-0,00001",
+                     "Иванова;"]  # fmt: skip
+    back = pd.read_excel(io.BytesIO(downloads.to_xlsx_bytes(frame)), engine="openpyxl")
+    assert list(back["Врач"]) == ["'=1+1", "'@SUM(A1)", "'-x", "Иванова"]
+    assert back["Выручка"].iloc[0] == -1500.5
+
+
 def test_visits_per_patient_is_null_without_patients() -> None:
     frame = pd.DataFrame({"doctor": ["А", "Б"], "visits": [10, 0], "patients": [4, 0]})
     out = visits_per_patient(frame)

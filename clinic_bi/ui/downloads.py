@@ -1,8 +1,13 @@
 """Tables as files: XLSX and CSV with the column names of the chosen language.
 
+The files themselves are written by `clinic_bi.exports` (`to_csv_bytes`, `to_xlsx_bytes`), which
+neutralise every cell Excel would run as a formula (`=`, `+`, `-`, `@`): a doctor, a service or a
+rejected row's cell comes from a clinic's files, and a download must not run what it holds.
+
 Values stay numbers (money rounded to kopecks, ratios as fractions), so a downloaded table can be
-summed and charted in Excel. A Russian CSV uses `;` and a decimal comma, as Russian Excel expects;
-both carry a UTF-8 BOM so Excel does not guess the encoding wrong.
+summed and charted in Excel. The CSV uses `;` (exports.py); in Russian, numbers are written with
+a decimal comma as Russian Excel reads them (here, before the file is written: exports.py writes
+a decimal point). Both carry a UTF-8 BOM so Excel does not guess the encoding wrong.
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from openpyxl import load_workbook
 
+from clinic_bi import exports
 from clinic_bi.ui.i18n import MONEY, label, t
 
 
@@ -24,23 +32,32 @@ def export_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.D
     return out.rename(columns={c: label(c, lang) for c in columns})
 
 
+def _decimal_comma(value: object) -> object:
+    if value is None or pd.isna(value):
+        return ""
+    return np.format_float_positional(float(value), trim="-").replace(".", ",")
+
+
 def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
+    """exports.to_csv_bytes; in Russian, fractional numbers get a decimal comma first."""
     if lang == "ru":
-        text = frame.to_csv(index=False, sep=";", decimal=",")
-    else:
-        text = frame.to_csv(index=False)
-    return text.encode("utf-8-sig")
+        frame = frame.copy()
+        for column in frame.columns:
+            if pd.api.types.is_float_dtype(frame[column]):
+                frame[column] = frame[column].map(_decimal_comma).astype(object)
+    return exports.to_csv_bytes(frame)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31] or "data")
-        worksheet = writer.sheets[sheet[:31] or "data"]
-        for cells in worksheet.columns:
-            width = max(len(str(c.value or "")) for c in cells[:200])
-            worksheet.column_dimensions[cells[0].column_letter].width = min(max(width + 2, 8), 60)
-    return buffer.getvalue()
+    """exports.to_xlsx_bytes, with each column as wide as its longest value (up to 60)."""
+    raw = exports.to_xlsx_bytes(frame, sheet[:31] or "data")
+    book = load_workbook(io.BytesIO(raw))
+    for cells in book.active.columns:
+        width = max(len(str(c.value or "")) for c in cells[:200])
+        book.active.column_dimensions[cells[0].column_letter].width = min(max(width + 2, 8), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def download_buttons(

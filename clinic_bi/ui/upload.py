@@ -224,19 +224,21 @@ def show_results(lang: str) -> None:
             st.markdown(t("rejected_download", lang, name=r.file))
             stem = Path(r.file).stem + ".rejected"
             left, right, _ = st.columns([1, 1, 8])
+            rows = r.rejected_rows  # the file's own cells: exports.py neutralises formulas
             left.download_button(
-                t("download_xlsx", lang), to_xlsx_bytes(r.rejected_rows, "rejected"),
+                t("download_xlsx", lang), lambda rows=rows: to_xlsx_bytes(rows, "rejected"),
                 file_name=f"{stem}.xlsx", key=f"rej_xlsx_{i}", on_click="ignore",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/download:", type="tertiary",
             )  # fmt: skip
             right.download_button(
-                t("download_csv", lang), to_csv_bytes(r.rejected_rows, lang),
-                file_name=f"{stem}.csv", key=f"rej_csv_{i}", on_click="ignore",
+                t("download_csv", lang), lambda rows=rows: to_csv_bytes(rows, lang),
+                file_name=f"{stem}.csv", key=f"rej_csv_{i}", on_click="ignore", mime="text/csv",
                 icon=":material/download:", type="tertiary",
             )  # fmt: skip
 
 
-def journal(clinic_db: Path, lang: str) -> None:
+def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
     view.section(t("journal", lang))
     if "removed" in st.session_state:
         st.success(t("removed", lang, batch=st.session_state.pop("removed")))
