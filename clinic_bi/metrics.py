@@ -44,6 +44,7 @@ MODELS: tuple[str, ...] = (
     "fct_lead_links",
     "dim_patients",
     "fct_visits",
+    "filtered_visits",
     "new_patients",
     "fct_service_lines",
     "fct_appointments",
@@ -52,6 +53,7 @@ MODELS: tuple[str, ...] = (
     "fct_reviews",
     "store_facts",
     "store_coverage",
+    "cohorts",
 )
 
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")

@@ -30,10 +30,7 @@ filtered_visits as (
             when 'branch' then branch
         end as member,
         *,
-    from fct_visits
-    where ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
+    from filtered_visits($doctor, $department, $branch)
 ),
 
 visits_in_period as (

@@ -15,37 +15,16 @@ facts as (
 ),
 
 filtered_visits as (
-    select *
-    from fct_visits
-    where ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
+    select * from filtered_visits($doctor, $department, $branch)
 ),
 
 cohort_patients as (
-    select
-        patient_id,
-        cast(date_trunc('month', first_visit_date) as date) as cohort_month,
-    from new_patients($date_from, $date_to, $doctor, $department, $branch)
-),
-
-cohort_sizes as (
-    select
-        cohort_month,
-        count(*) as patients,
-    from cohort_patients
-    group by cohort_month
+    select * from cohort_patients($date_from, $date_to, $doctor, $department, $branch)
 ),
 
 cells as (
-    select
-        cohort_sizes.cohort_month,
-        cohort_sizes.patients,
-        unnest(
-            range(1, date_diff('month', cohort_sizes.cohort_month, facts.data_end) + 1)
-        ) as month_offset,
-    from cohort_sizes
-    cross join facts
+    select * from cohort_cells($date_from, $date_to, $doctor, $department, $branch)
+    where month_offset >= 1
 ),
 
 patient_months as (

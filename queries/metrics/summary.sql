@@ -15,11 +15,7 @@ facts as (
 ),
 
 filtered_visits as (
-    select *
-    from fct_visits
-    where ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
+    select * from filtered_visits($doctor, $department, $branch)
 ),
 
 visits_in_period as (

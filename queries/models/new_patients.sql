@@ -27,11 +27,8 @@ final as (
         min(visit_date) filter (where visit_date > first_visit_date) as next_visit_date,
         sum(revenue) as revenue_to_date,
         sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
-    from fct_visits
+    from filtered_visits(doctor_names, department_names, branch_names)
     where first_visit_date between period_from and period_to
-        and (doctor_names is null or list_contains(doctor_names, doctor))
-        and (department_names is null or list_contains(department_names, department))
-        and (branch_names is null or list_contains(branch_names, branch))
     group by patient_id, first_visit_date
     having bool_or(is_first_visit)
 )

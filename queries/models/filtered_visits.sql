@@ -1,0 +1,18 @@
+-- Model filtered_visits: a table macro, the one place the sidebar filters narrow the visits.
+-- Grain: one row per visit of fct_visits that the filters keep.
+-- Parameters: none at build time; when called, doctor_names, department_names, branch_names (lists,
+-- or null for all), which metric queries pass on from their bound $doctor, $department, $branch.
+-- METRICS.md "Common terms" (Filters): they narrow the lines every figure is computed from, while
+-- first(p) stays the whole history's (fct_visits carries it on every row).
+create or replace temp macro filtered_visits(doctor_names, department_names, branch_names) as table
+with
+
+final as (
+    select *
+    from fct_visits
+    where (doctor_names is null or list_contains(doctor_names, doctor))
+        and (department_names is null or list_contains(department_names, department))
+        and (branch_names is null or list_contains(branch_names, branch))
+)
+
+select * from final
