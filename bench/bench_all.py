@@ -341,8 +341,8 @@ def bench_size(label: str, lines: int, root: Path, repeat: int) -> dict[str, Any
                     f = replace(f, doctor=tuple(d for d in doctors if d != left_out))
                 seconds, queries = watch.run(lambda f=f, fn=fn: fn(engine, f), strict=strict)
                 runs.append(seconds)
-            r[variant][page] = {"median_s": statistics.median(runs), "max_s": max(runs),
-                                "queries": queries}  # fmt: skip
+            r[variant][page] = {"median_s": statistics.median(runs), "min_s": min(runs),
+                                "max_s": max(runs), "queries": queries}  # fmt: skip
             _log(f"[{label}] {variant} {page:<15} median {statistics.median(runs) * 1000:7.1f} "
                  f"ms, max {max(runs) * 1000:7.1f} ms ({queries} queries"
                  + (", none remembered)" if strict else ")"))  # fmt: skip
@@ -415,14 +415,15 @@ def table(results: list[dict[str, Any]]) -> str:
     lines.append(row("peak RSS of the CSV ingest process",
                      [f"{r['ingest']['csv_utf8']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
     for page in PAGES:
-        lines.append(row(f"page {page}: median (max) after a filter change",
-                         [f"{ms(r['pages'][page]['median_s'])} ({ms(r['pages'][page]['max_s'])})"
-                          for r in results]))  # fmt: skip
+        lines.append(row(f"page {page}: median (min–max) after a filter change",
+                         [f"{ms(r['pages'][page]['median_s'])} ({ms(r['pages'][page]['min_s'])}"
+                          f"–{ms(r['pages'][page]['max_s'])})" for r in results]))  # fmt: skip
     lines.append(row("full JSON report, cold (models built)",
                      [f"{r['report_cold_s']:.2f} s (models {r['model_build_s']:.2f} s)"
                       for r in results]))  # fmt: skip
-    lines.append(row("full JSON report, warm (median)",
-                     [f"{r['report_warm_s']:.3f} s" for r in results]))  # fmt: skip
+    lines.append(row("full JSON report, warm: median (min–max)",
+                     [f"{r['report_warm_s']:.3f} s ({min(r['report_warm_runs_s']):.3f}–"
+                      f"{max(r['report_warm_runs_s']):.3f})" for r in results]))  # fmt: skip
     lines.append(row("full report + comparison (text report), warm",
                      [f"{r['report_text_warm_s']:.3f} s" for r in results]))  # fmt: skip
     lines.append(row("peak RSS, fresh process: open store + full report",
@@ -455,11 +456,28 @@ def code_version() -> dict[str, Any]:
     if marker.exists():
         return {"commit": marker.read_text().strip(), "uncommitted": []}
     try:
-        commit = subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "HEAD"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(PROJECT), "status", "--porcelain", "--",
-                                "clinic_bi", "queries", "bench"],
-                               capture_output=True, text=True, check=True).stdout.splitlines()
+        commit = subprocess.run(
+            ["git", "-C", str(PROJECT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(PROJECT),
+                "status",
+                "--porcelain",
+                "--",
+                "clinic_bi",
+                "queries",
+                "bench",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "uncommitted": []}
     return {"commit": commit, "uncommitted": [line[3:] for line in dirty]}
