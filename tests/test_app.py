@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi import fmt, loader, store
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from clinic_bi.ui import access
 from clinic_bi.ui.i18n import table_label
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
@@ -35,6 +36,14 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     results = loader.ingest_paths(db, [SAMPLE_DATA_DIR])
     assert all(r.ok for r in results), [r.error for r in results]
     return db
+
+
+@pytest.fixture(autouse=True)
+def on_this_computer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest has no browser connection (its peer is unknown, which the app refuses when no
+    users are configured): these tests play a browser on this computer. tests/test_app_auth.py
+    plays the others."""
+    monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
 
 
 @pytest.fixture

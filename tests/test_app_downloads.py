@@ -16,10 +16,16 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from clinic_bi.ui import access
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 FORMULA = '=HYPERLINK("x")'
 RENAMED = "Иванова А. С."  # the sample's busiest doctor: on every doctors' table
+
+
+@pytest.fixture(autouse=True)
+def on_this_computer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,25 +64,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    home = tmp_path_factory.mktemp("app_home")
-    env = dict(os.environ, CLINIC_BI_HOME=str(home), CLINIC_BI_DB=str(home / "clinic.duckdb"))
-    # The demo store, built the way the welcome screen builds it (a smaller clinic: faster).
-    subprocess.run(
-        [sys.executable, "-c", "from clinic_bi.ui.demo_store import build_demo_store;"
-         "from clinic_bi.paths import demo_db_path;"
-         "build_demo_store(demo_db_path(), patients=2000)"],
-        env=env, cwd=PROJECT_DIR, check=True, capture_output=True,
-    )  # fmt: skip
+@contextmanager
+def serve(home: Path, env: dict[str, str], cwd: Path = PROJECT_DIR) -> Iterator[str]:
+    """`streamlit run` of the app (by its absolute path) in `cwd`, where Streamlit looks for
+    .streamlit/config.toml and secrets.toml, on a free port of 127.0.0.1; yields its URL once
+    /_stcore/health answers. The server's log is home/streamlit.log."""
     port = _free_port()
     log = open(home / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "streamlit_app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -95,7 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((home / "streamlit.log").read_text()) from None
                 time.sleep(0.2)
-        yield Server(url, home)
+        yield url
     finally:
         proc.terminate()
         try:
@@ -103,6 +97,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    home = tmp_path_factory.mktemp("app_home")
+    env = dict(os.environ, CLINIC_BI_HOME=str(home), CLINIC_BI_DB=str(home / "clinic.duckdb"))
+    # The demo store, built the way the welcome screen builds it (a smaller clinic: faster).
+    subprocess.run(
+        [sys.executable, "-c", "from clinic_bi.ui.demo_store import build_demo_store;"
+         "from clinic_bi.paths import demo_db_path;"
+         "build_demo_store(demo_db_path(), patients=2000)"],
+        env=env, cwd=PROJECT_DIR, check=True, capture_output=True,
+    )  # fmt: skip
+    with serve(home, env) as url:
+        yield Server(url, home)
 
 
 @pytest.fixture(scope="module")

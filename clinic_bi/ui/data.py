@@ -27,6 +27,7 @@ import streamlit as st
 
 from clinic_bi import store
 from clinic_bi.metrics import Comparison, Engine, Filters, StoreFacts
+from clinic_bi.ui import access
 
 TTL = 6 * 3600
 EARLIEST = date(1900, 1, 1)
@@ -192,9 +193,12 @@ def coverage(info: StoreInfo) -> pd.DataFrame:
 
 
 @contextmanager
-def write_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection for one load or removal; nothing else touches the file
-    meanwhile, and every cached figure is dropped when it lands."""
+def write_connection(path: Path, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one load, removal or saved profile; nothing else touches
+    the file meanwhile, and every cached figure is dropped when it lands. `action` ("upload",
+    "remove", "edit_mappings") must be one the current user's role allows (access.require):
+    an owner's session cannot write, whatever it sends."""
+    access.require(action)
     with process_lock():
         con = store.connect(path)
         try:

@@ -508,6 +508,51 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The demo clinic is open; below are the journal and coverage of your own store.",
     ),
     "preview_error": ("Файл не прочитан: {error}", "The file could not be read: {error}"),
+    "owner_reads_only": (
+        "Вы вошли как владелец: здесь видны журнал загрузок и покрытие данных. Загружать и "
+        "удалять выгрузки, менять сопоставление столбцов может управляющий.",
+        "You are signed in as the owner: the upload journal and the coverage are shown here. "
+        "Uploading and removing exports and editing column mappings is the manager's.",
+    ),
+    "action_refused": (
+        "Это действие доступно только управляющему.",
+        "Only a manager can do this.",
+    ),
+    # access
+    "login_title": ("Вход в Clinic BI", "Sign in to Clinic BI"),
+    "login_name": ("Имя", "Name"),
+    "login_password": ("Пароль", "Password"),
+    "login_button": ("Войти", "Sign in"),
+    "login_failed": (
+        "Неверное имя или пароль. Следующая попытка будет проверена через {seconds} с: после "
+        "каждой ошибки ожидание удваивается.",
+        "Wrong name or password. The next attempt will be checked after {seconds} s: the wait "
+        "doubles with each failure.",
+    ),
+    "logout": ("Выйти", "Sign out"),
+    "signed_in_as": ("Вы вошли: {name} · {role}", "Signed in: {name} · {role}"),
+    "role_owner": ("владелец (просмотр)", "owner (read only)"),
+    "role_manager": ("управляющий", "manager"),
+    "no_login_note": (
+        "Вход не настроен: приложение доступно только с этого компьютера.",
+        "No sign-in configured: the app is open to this computer only.",
+    ),
+    "remote_refused_title": ("Доступ только с этого компьютера", "Open to this computer only"),
+    "remote_refused_text": (
+        "Вход в приложение не настроен, поэтому оно открывается только на компьютере, где "
+        "запущено. Чтобы пустить других, добавьте пользователей в файл .streamlit/secrets.toml "
+        "рядом с приложением (роль owner — только просмотр, manager — ещё загрузка и удаление "
+        "выгрузок) и перезапустите приложение. Хэш пароля даёт команда "
+        "`python -m clinic_bi hash-password`.",
+        "Sign-in is not configured, so the app opens only on the computer it runs on. To let "
+        "others in, add users to .streamlit/secrets.toml next to the app (role owner: read only; "
+        "manager: also uploads and removes exports) and restart the app. "
+        "`python -m clinic_bi hash-password` makes a password hash.",
+    ),
+    "auth_config_error": (
+        "Пользователи в .streamlit/secrets.toml описаны с ошибкой: {error}",
+        "The users in .streamlit/secrets.toml are described wrongly: {error}",
+    ),
 }
 
 

@@ -25,9 +25,10 @@ from typing import Any
 import streamlit as st
 
 from clinic_bi import fmt
+from clinic_bi.auth import User
 from clinic_bi.metrics import Filters
 from clinic_bi.paths import default_db_path, demo_db_path
-from clinic_bi.ui import data
+from clinic_bi.ui import access, data
 from clinic_bi.ui.i18n import EXPORTS, LANGS, t, table_label
 
 # (page name, script path relative to the app's folder, icon)
@@ -160,8 +161,8 @@ def _sync_url(state: dict[str, Any]) -> None:
 
 @dataclass
 class Page:
-    """What a page gets from `setup()`: the language, the store it looks at, its facts and
-    the filters as the metric API takes them."""
+    """What a page gets from `setup()`: the language, the store it looks at, its facts, the
+    filters as the metric API takes them, and who is using the app (access.py)."""
 
     name: str
     lang: str
@@ -170,6 +171,7 @@ class Page:
     info: data.StoreInfo | None
     filters: Filters | None
     state: dict[str, Any] = field(default_factory=dict)
+    user: User = access.LOCAL_USER
 
     def t(self, key: str, **kwargs: Any) -> str:
         return t(key, self.lang, **kwargs)
@@ -238,8 +240,8 @@ def store_path(src: str) -> Path:
 
 
 def setup(name: str) -> Page:
-    """Call first on every page: page config, sidebar (language, store, navigation, filters),
-    URL sync. Returns what the page needs to ask the metric API."""
+    """Call first on every page: page config, the login gate (access.py), sidebar (language,
+    store, navigation, filters), URL sync. Returns what the page needs to ask the metric API."""
     state = _state()
     if st.session_state.get("_page") != name:
         # A page's widgets are new widgets: give every one its value from the filter state.
@@ -251,6 +253,7 @@ def setup(name: str) -> Page:
         page_title=f"{title} · Clinic BI", page_icon="🦷", layout="wide",
         initial_sidebar_state="expanded",
     )  # fmt: skip
+    user = access.gate(lang)  # the login form, or the refusal of a remote browser, stops here
     db = store_path(state["src"])
     info: data.StoreInfo | None = None
     error: str | None = None
@@ -258,14 +261,16 @@ def setup(name: str) -> Page:
         info = data.store_info(db)
     except Exception as exc:  # a store another program holds, a damaged file: say so
         error = str(exc)
-    filters = _sidebar(name, state, info)
+    filters = _sidebar(name, state, info, user)
     _sync_url(state)
     if error:
         st.error(t("store_error", lang, error=error))
-    return Page(name, lang, db, state["src"] == "demo", info, filters, state)
+    return Page(name, lang, db, state["src"] == "demo", info, filters, state, user)
 
 
-def _sidebar(name: str, state: dict[str, Any], info: data.StoreInfo | None) -> Filters | None:
+def _sidebar(
+    name: str, state: dict[str, Any], info: data.StoreInfo | None, user: User
+) -> Filters | None:
     lang = state["lang"]
     sb = st.sidebar
     with sb:
@@ -283,6 +288,7 @@ def _sidebar(name: str, state: dict[str, Any], info: data.StoreInfo | None) -> F
                 script, label=t(f"nav_{page_name}", lang), icon=icon, query_params=links,
                 disabled=False,
             )  # fmt: skip
+        access.sidebar_note(user, lang)
         st.divider()
         filters = _filter_widgets(state, info) if info is not None and not info.is_empty else None
         with st.expander(t("settings", lang), expanded=False):

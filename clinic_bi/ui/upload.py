@@ -3,7 +3,9 @@ with a progress bar, its result, the upload journal and the coverage of each tab
 
 Uploads always go into the clinic's own store (`paths.default_db_path()`), never the demo's.
 Every write (a load, a removal, a saved profile) holds the process lock through
-`data.write_connection`, which also drops every cached figure when it lands.
+`data.write_connection`, which also drops every cached figure when it lands, and refuses a
+user whose role does not allow it. An owner sees the journal and the coverage only: no uploader,
+no mapping editor, no "remove".
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from clinic_bi import charts, fmt, loader
 from clinic_bi.loader import LoadError, LoadResult, Preview
 from clinic_bi.mapping import TABLE_SPECS, Profile
 from clinic_bi.privacy import load_or_create_salt
-from clinic_bi.ui import data, state, view
+from clinic_bi.ui import access, data, state, view
 from clinic_bi.ui.downloads import to_csv_bytes, to_xlsx_bytes
 from clinic_bi.ui.i18n import field_label, t, table_label
 
@@ -163,7 +165,7 @@ def file_panel(item: Staged, lang: str, clinic_db: Path) -> Profile | None:
                          disabled=bool(missing)):  # fmt: skip
         saved = Profile(name.strip() or item.name, kind, columns, values=values,
                         date_format=date_format, complete=True)  # fmt: skip
-        with data.write_connection(clinic_db) as con:
+        with data.write_connection(clinic_db, "edit_mappings") as con:
             loader.save_profile(con, saved)
         st.success(t("profile_saved", lang, name=saved.name))
     return profile if changed else None
@@ -178,7 +180,7 @@ def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang
         bar.progress(i / len(items), text=t("loading_file", lang, name=item.name, i=i + 1,
                                               n=len(items)))  # fmt: skip
         try:
-            with data.write_connection(clinic_db) as con:
+            with data.write_connection(clinic_db, "upload") as con:
                 results.append(loader.ingest_file(con, item.path, salt, profile=profile))
         except LoadError as exc:
             results.append(LoadResult(file=item.name, error=str(exc)))
@@ -256,6 +258,8 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
     columns = ["batch_id", "loaded_at", "file_name", "kind", "rows_loaded", "rows_new",
                "rows_replaced", "rows_rejected", "rows_skipped", "period_from", "period_to"]  # fmt: skip
     view.table(shown, columns, lang, "uploads", "journal")
+    if not can_remove:
+        return
     ids = list(batches["batch_id"])
     names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
     pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -264,7 +268,7 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
         format_func=lambda b: f"№ {b} · {names[b]}",
     )  # fmt: skip
     if button_col.button(t("remove_button", lang), key="remove_button", icon=":material/delete:"):
-        with data.write_connection(clinic_db) as con:
+        with data.write_connection(clinic_db, "remove") as con:
             loader.remove_batch(con, int(batch))
         st.session_state["removed"] = int(batch)
         st.rerun()
@@ -321,6 +325,20 @@ def page_body(page: state.Page) -> None:
     clinic_db = state.store_path("clinic")
     if page.is_demo:
         st.info(t("demo_data_note", lang))
+    try:
+        if page.user.can("upload"):
+            uploads(page, clinic_db)
+        else:
+            st.info(t("owner_reads_only", lang), icon=":material/visibility:")
+        journal(clinic_db, lang, can_remove=page.user.can("remove"))
+    except access.ActionRefused:  # the role changed in the secrets since the page was drawn
+        st.error(t("action_refused", lang))
+    coverage(clinic_db, lang)
+
+
+def uploads(page: state.Page, clinic_db: Path) -> None:
+    """The uploader, each file's panel (kind, mapping, profile) and the load button."""
+    lang = page.lang
     st.caption(t("upload_into_clinic", lang))
     _localise_uploader(lang)
     counter = st.session_state.setdefault("uploader_round", 0)
@@ -343,6 +361,4 @@ def page_body(page: state.Page) -> None:
             st.session_state["uploader_round"] = counter + 1
             st.rerun()
     show_results(lang)
-    journal(clinic_db, lang)
-    coverage(clinic_db, lang)
 
