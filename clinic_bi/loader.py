@@ -10,7 +10,6 @@ point leaves the store as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -37,7 +36,7 @@ from clinic_bi.mapping import (
 )
 from clinic_bi.paths import read_query
 from clinic_bi.privacy import load_or_create_salt
-from clinic_bi.readers import RawFile, ReadError, read_file_bytes, read_raw
+from clinic_bi.readers import RawFile, ReadError, file_sha256, read_raw
 from clinic_bi.values import value_map_rows
 
 # The column that dates a row of each table (journal's period, coverage).
@@ -205,7 +204,7 @@ def preview(path: Path, remembered: list[Profile] | None = None,
                                              "autoload_known_extensions": False})
     try:
         try:
-            raw = read_raw(con, path, read_file_bytes(path),
+            raw = read_raw(con, path,
                            skip_rows=profile.skip_rows if profile else None)
         except (OSError, ReadError) as exc:
             return Preview(path.name, "", [], [], 0, None, [], error=str(exc))
@@ -273,8 +272,8 @@ def ingest_file(
     result = LoadResult(file=path.name)
     _install_macros(con)
     try:
-        data = read_file_bytes(path)
-        raw = read_raw(con, path, data, skip_rows=profile.skip_rows if profile else None)
+        raw = read_raw(con, path, skip_rows=profile.skip_rows if profile else None)
+        sha, size = file_sha256(path), path.stat().st_size
         mapping = choose_mapping(raw, profile, offered, saved_profiles(con))
     except OSError as exc:
         raise LoadError(f"{path.name}: не удалось открыть файл ({exc.strerror}).") from exc
@@ -296,7 +295,7 @@ def ingest_file(
     if raw.rows == 0:
         raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
 
-    same = _same_upload(con, data, mapping)
+    same = _same_upload(con, sha, mapping)
     if same is not None:
         # The very file, read the same way, is already in the store: loading it again could
         # only undo later corrections. Say so and leave the store alone.
@@ -359,7 +358,7 @@ def ingest_file(
     if keep_rejected and result.rows_rejected:
         result.rejected_rows = _rejected_rows(con, raw)
 
-    _write(con, result, raw, mapping, data, _fail_after_upsert)
+    _write(con, result, raw, mapping, sha, size, _fail_after_upsert)
     _drop_temp(con)
     return result
 
@@ -380,12 +379,12 @@ def _add_issues(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
         con.unregister("more_issues")
 
 
-def _same_upload(con: duckdb.DuckDBPyConnection, data: bytes, mapping: Mapping
+def _same_upload(con: duckdb.DuckDBPyConnection, sha: str, mapping: Mapping
                  ) -> tuple[int, datetime] | None:
     rows = con.execute(
         "select batch_id, loaded_at from batches where file_sha256 = $sha and kind = $kind "
         "and mapping = cast($mapping as json) order by batch_id desc limit 1",
-        {"sha": hashlib.sha256(data).hexdigest(), "kind": mapping.table,
+        {"sha": sha, "kind": mapping.table,
          "mapping": json.dumps(mapping.header_map(), ensure_ascii=False)},
     ).fetchall()
     return (rows[0][0], rows[0][1]) if rows else None
@@ -403,7 +402,8 @@ def _write(
     result: LoadResult,
     raw: RawFile,
     mapping: Mapping,
-    data: bytes,
+    sha: str,
+    size: int,
     fail_after_upsert: bool,
 ) -> None:
     table = mapping.table
@@ -449,8 +449,8 @@ def _write(
             {
                 "batch_id": batch_id,
                 "file_name": raw.path.name,
-                "sha": hashlib.sha256(data).hexdigest(),
-                "size": len(data),
+                "sha": sha,
+                "size": size,
                 "kind": table,
                 "profile": mapping.profile,
                 "mapping": json.dumps(mapping.header_map(), ensure_ascii=False),

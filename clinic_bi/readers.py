@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import tempfile
@@ -20,6 +21,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -45,8 +47,8 @@ def unzipped_limit_bytes() -> int:
     return int(float(os.environ.get("CLINIC_BI_MAX_UNZIPPED_MB", "1024")) * 1024 * 1024)
 
 
-def read_file_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing one over the upload limit before reading it."""
+def check_size(path: Path) -> int:
+    """The file's size, refusing one over the upload limit before reading it."""
     size = path.stat().st_size
     limit = upload_limit_bytes()
     if size > limit:
@@ -55,7 +57,12 @@ def read_file_bytes(path: Path) -> bytes:
             f"{limit / 1024 / 1024:.0f} МБ. Выгрузите отчёт по месяцам или поднимите предел "
             "(переменная CLINIC_BI_MAX_UPLOAD_MB)."
         )
-    return path.read_bytes()
+    return size
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class ReadError(Exception):
@@ -117,22 +124,33 @@ def sniff_kind(data: bytes) -> str:
 
 def detect_encoding(data: bytes) -> str:
     """UTF-8 (BOM or valid), UTF-16 (BOM), else Windows-1251: Excel's and 1C's Russian CSV."""
-    if data.startswith(codecs.BOM_UTF8):
+    return detect_file_encoding(io.BytesIO(data))
+
+
+def detect_file_encoding(stream: BinaryIO) -> str:
+    """The same decision over a file read in chunks, so a gigabyte export is never held whole
+    (nor decoded into one Python string) just to check that it is UTF-8."""
+    head = stream.read(4)
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # A cut in the middle of a multi-byte character at the very end is still UTF-8.
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen_non_ascii = False
+    chunk = head
+    while True:
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            # Russian text in UTF-8 before the first bad byte: a UTF-8 file damaged further on
+            # (its bad lines are reported by the reader). Windows-1251 Cyrillic fails at once.
+            if seen_non_ascii or not chunk[: max(exc.start, 0)].isascii():
+                return "utf-8"
+            return "cp1251"
+        if not chunk:
             return "utf-8"
-        # Russian text in UTF-8 before the first bad byte: a UTF-8 file damaged further on (its
-        # bad lines are reported by the reader). Windows-1251 Cyrillic fails at its first letter.
-        if any(b >= 0x80 for b in data[: exc.start]):
-            return "utf-8"
-        return "cp1251"
+        seen_non_ascii = seen_non_ascii or not chunk.isascii()
+        chunk = stream.read(16 * 1024 * 1024)
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, int]:
@@ -178,14 +196,19 @@ def _strip_trailing_empty(headers: list[str]) -> list[str]:
 
 
 def read_raw(
-    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, skip_rows: int | None = None
+    con: duckdb.DuckDBPyConnection, path: Path, skip_rows: int | None = None
 ) -> RawFile:
-    """Read `data` (the bytes of `path`) into temp table `raw`."""
-    if not data.strip():
+    """Read the file at `path` into temp table `raw`. A CSV is streamed (DuckDB reads it from
+    disk); a workbook or an HTML table is read whole (they are capped by the upload limit)."""
+    check_size(path)
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
         raise ReadError(f"{path.name}: файл пуст. Выгрузите отчёт заново.")
-    kind = sniff_kind(data)
+    kind = sniff_kind(head)
     if kind == "csv":
-        return _read_csv(con, path, data, skip_rows)
+        return _read_csv(con, path, head, skip_rows)
+    data = path.read_bytes()
     if kind == "html":
         return _read_rows(con, path, _html_rows(path, data), "HTML-таблица (.xls Битрикс24)",
                           skip_rows)
@@ -196,15 +219,12 @@ def read_raw(
 
 
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, skip_rows: int | None
+    con: duckdb.DuckDBPyConnection, path: Path, head_bytes: bytes, skip_rows: int | None
 ) -> RawFile:
-    encoding = detect_encoding(data)
-    if encoding == "utf-8" or encoding == "utf-8-sig":
-        head = data[:SNIFF_BYTES].decode("utf-8-sig", errors="ignore")
-        text = None
-    else:
-        text = data.decode(encoding, errors="strict" if encoding == "utf-16" else "replace")
-        head = text[: SNIFF_BYTES]
+    with path.open("rb") as fh:
+        encoding = detect_file_encoding(fh)
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    head = head_bytes.decode("utf-8-sig" if utf8 else encoding, errors="ignore")
     controls = sum(1 for ch in head[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in head or controls > len(head[:65536]) // 100:
         raise ReadError(
@@ -228,12 +248,13 @@ def _read_csv(
     _check_width(path, width)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     with tempfile.TemporaryDirectory(prefix="clinic_bi_") as tmp:
-        if text is None:
+        if utf8:
             csv_path = path
         else:
-            # DuckDB reads UTF-8 only (no network for the encodings extension): decode here.
+            # DuckDB reads UTF-8 only (no network for the encodings extension): re-encode here,
+            # in chunks.
             csv_path = Path(tmp) / "decoded.csv"
-            csv_path.write_text(text, encoding="utf-8")
+            _reencode(path, encoding, csv_path)
         try:
             # strict: a line with more fields than the header, an unterminated quote or broken
             # UTF-8 is not silently cut or mis-read; it goes to the rejects table and is reported.
@@ -281,6 +302,15 @@ def _read_csv(
     return RawFile(path=path, headers=headers, sample=sample, rows=n, fmt="CSV",
                    encoding=label, delimiter=delimiter, header_line=header_line,
                    read_issues=read_issues)
+
+
+def _reencode(source: Path, encoding: str, target: Path) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)(
+        errors="strict" if encoding == "utf-16" else "replace")
+    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(16 * 1024 * 1024):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
 
 
 _READER_REASONS = {
