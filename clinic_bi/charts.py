@@ -204,33 +204,110 @@ def revenue_trend(monthly: pd.DataFrame, lang: str) -> alt.Chart:
 # -- Врачи ---------------------------------------------------------------------------------------
 
 
+# The load-vs-check scatter's plot area in pixels, as drawn in a half-width column of a 1400-px
+# window (a little less, to be safe): names are placed for it, and a wider window only moves the
+# points further apart. Text of 11 px: about 6.3 px a character, 13 px a line.
+SCATTER_PLOT_PX = (340.0, 320.0)
+_CHAR_PX, _LINE_PX = 6.3, 13.0
+# Where a name may go around its point, in the order tried: (anchor offset from the centre in
+# radii and pixels, x then y; the text's align and baseline at the anchor).
+_SPOTS: dict[str, tuple[float, float, float, float, str, str]] = {
+    "top": (0, 0, -1, -2, "center", "bottom"),
+    "right": (1, 3, 0, 0, "left", "middle"),
+    "left": (-1, -3, 0, 0, "right", "middle"),
+    "bottom": (0, 0, 1, 2, "center", "top"),
+    "top_right": (0.7, 1, -0.7, -1, "left", "bottom"),
+    "top_left": (-0.7, -1, -0.7, -1, "right", "bottom"),
+    "bottom_right": (0.7, 1, 0.7, 1, "left", "top"),
+    "bottom_left": (-0.7, -1, 0.7, 1, "right", "top"),
+}
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y growing downwards
+
+
+def _overlaps(a: Box, b: Box, gap: float = 1.0) -> bool:
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _anchor(spot: str, x: float, y: float, r: float) -> tuple[float, float]:
+    kx, px, ky, py, _, _ = _SPOTS[spot]
+    return x + kx * r + px, y + ky * r + py
+
+
+def _spot_box(spot: str, x: float, y: float, r: float, width: float) -> Box:
+    ax, ay = _anchor(spot, x, y, r)
+    align, baseline = _SPOTS[spot][4:]
+    x0 = {"left": ax, "right": ax - width}.get(align, ax - width / 2)
+    y0 = {"top": ay, "bottom": ay - _LINE_PX}.get(baseline, ay - _LINE_PX / 2)
+    return (x0, y0, x0 + width, y0 + _LINE_PX)
+
+
+def label_spots(
+    points: Sequence[tuple[float, float, float]],
+    texts: Sequence[str],
+    obstacles: Sequence[Box] = (),
+    area: tuple[float, float] = SCATTER_PLOT_PX,
+) -> list[str | None]:
+    """Where each point's name goes — "top", "right", "left", "bottom" of it — or None when
+    every spot would touch another name, a point or an obstacle, leave the plot, or sit nearer
+    another point than its own (a name must say whose it is). Points are (x, y, radius) in
+    pixels, taken in the order given (most important first): a crowded corner names its largest
+    points and leaves the rest to the tooltip."""
+    circles = [(x - r, y - r, x + r, y + r) for x, y, r in points]
+    taken: list[Box] = list(obstacles)
+    out: list[str | None] = []
+    for i, ((x, y, r), text) in enumerate(zip(points, texts, strict=True)):
+        width = _CHAR_PX * len(text) + 2
+        chosen = None
+        for spot in _SPOTS:
+            box = _spot_box(spot, x, y, r, width)
+            if not (box[0] >= 0 and box[1] >= 0 and box[2] <= area[0] and box[3] <= area[1]):
+                continue
+            if any(_overlaps(box, other) for other in taken):
+                continue
+            if any(_overlaps(box, c, 0) for j, c in enumerate(circles) if j != i):
+                continue
+            # nearer its own point than any other (a tie goes to the point named first)
+            own = _gap(box, x, y, r)
+            if any(
+                _gap(box, *p) < own or (j < i and _gap(box, *p) <= own)
+                for j, p in enumerate(points) if j != i
+            ):  # fmt: skip
+                continue
+            chosen = spot
+            taken.append(box)
+            break
+        out.append(chosen)
+    return out
+
+
+def _gap(box: Box, x: float, y: float, r: float) -> float:
+    """How far a box is from the edge of the circle at (x, y) of radius r, in pixels."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return max((dx * dx + dy * dy) ** 0.5 - r, 0.0)
+
+
+def _surnames(names: Sequence[str]) -> list[str]:
+    """"Иванова А. С." → "Иванова"; the full name where two doctors share a surname."""
+    first = [str(n).split(" ")[0] for n in names]
+    return [f if first.count(f) == 1 else str(n) for f, n in zip(first, names, strict=True)]
+
+
 def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) -> alt.Chart:
     """Visits (load) against average check, one point per doctor, with the clinic's average
-    check and the doctors' mean load as the quadrant lines and the quadrants named."""
+    check and the doctors' mean load as the quadrant lines and the quadrants named. Doctors are
+    named by surname where the name has room (the largest revenue first, label_spots); every
+    point names its doctor in the tooltip."""
     data = doctors[doctors["avg_check"].notna() & doctors["doctor"].notna()]
+    data = data.sort_values("revenue", ascending=False, na_position="last")
     data = with_text(data, ["visits", "avg_check", "revenue", "return_rate"], lang)
-    data["short"] = [str(d).split(" ")[0] for d in data["doctor"]]
     mean_visits = float(data["visits"].mean()) if len(data) else 0.0
     check = clinic_check if clinic_check is not None else float(data["avg_check"].mean())
     # room above and below the points for the quadrant names, so they never sit on a point
     x_max = float(data["visits"].max()) * 1.1 if len(data) else 1.0
     y_top = max(float(data["avg_check"].max()) if len(data) else 1.0, check) * 1.3
     y_min = -0.08 * y_top
-    x = alt.X("visits:Q", scale=alt.Scale(domain=[0, x_max], nice=False),
-              axis=axis_for("visits", lang, title=t("load_axis", lang)))  # fmt: skip
-    y = alt.Y("avg_check:Q", scale=alt.Scale(domain=[y_min, y_top], nice=False),
-              axis=axis_for("avg_check", lang))  # fmt: skip
-    points = alt.Chart(data).mark_circle(opacity=0.85, color=MAIN).encode(
-        x=x, y=y,
-        size=alt.Size("revenue:Q", legend=None, scale=alt.Scale(range=[60, 600])),
-        tooltip=_tooltip(["visits", "avg_check", "revenue", "return_rate"], lang, "doctor"),
-    )  # fmt: skip
-    names = alt.Chart(data).mark_text(dy=-12, fontSize=11, color="#333").encode(
-        x="visits:Q", y="avg_check:Q", text="short:N"
-    )
-    lines = pd.DataFrame({"x": [mean_visits], "y": [check]})
-    vrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(x="x:Q")
-    hrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(y="y:Q")
     corners = pd.DataFrame(
         {
             "x": [x_max * 0.98, 0.02 * x_max, x_max * 0.98, 0.02 * x_max],
@@ -242,6 +319,55 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
             "color": [ACCENT, ACCENT, "#777", "#777"],
         }
     )
+
+    # Names, placed in pixels of the plot area (the scales' domains are fixed, so data and
+    # pixels convert exactly; the width is SCATTER_PLOT_PX's estimate).
+    width_px, height_px = SCATTER_PLOT_PX
+    to_px = lambda vx, vy: (vx / x_max * width_px,  # noqa: E731
+                            (y_top - vy) / (y_top - y_min) * height_px)  # fmt: skip
+    top_revenue = float(data["revenue"].max()) if len(data) else 0.0
+    points = []
+    for vx, vy, revenue in zip(data["visits"], data["avg_check"], data["revenue"], strict=True):
+        area = 60 + 540 * (float(revenue) / top_revenue if top_revenue > 0 else 0)  # the size scale
+        points.append((*to_px(float(vx), float(vy)), (area / 3.1416) ** 0.5))
+    obstacles = []
+    for _, c in corners.iterrows():
+        cx, cy = to_px(c["x"], c["y"])
+        w = 6.8 * len(c["text"])
+        x0 = cx - w if c["align"] == "right" else cx
+        y0 = cy if c["base"] == "top" else cy - 8
+        obstacles.append((x0, y0, x0 + w, y0 + 16))
+    data["short"] = _surnames(list(data["doctor"]))
+    data["spot"] = label_spots(points, list(data["short"]), obstacles)
+    # each name's anchor, back in data units: beside its point by the radius and a gap
+    anchors = []
+    for (px, py, r), spot in zip(points, data["spot"], strict=True):
+        ax, ay = _anchor(spot, px, py, r) if isinstance(spot, str) else (px, py)
+        anchors.append((ax / width_px * x_max, y_top - ay / height_px * (y_top - y_min)))
+    data["label_x"] = [a[0] for a in anchors]
+    data["label_y"] = [a[1] for a in anchors]
+
+    x = alt.X("visits:Q", scale=alt.Scale(domain=[0, x_max], nice=False),
+              axis=axis_for("visits", lang, title=t("load_axis", lang)))  # fmt: skip
+    y = alt.Y("avg_check:Q", scale=alt.Scale(domain=[y_min, y_top], nice=False),
+              axis=axis_for("avg_check", lang))  # fmt: skip
+    tips = _tooltip(["visits", "avg_check", "revenue", "return_rate"], lang, "doctor")
+    points_layer = alt.Chart(data).mark_circle(opacity=0.85, color=MAIN).encode(
+        x=x, y=y,
+        size=alt.Size("revenue:Q", legend=None,
+                      scale=alt.Scale(range=[60, 600], domain=[0, max(top_revenue, 1.0)])),
+        tooltip=tips,
+    )  # fmt: skip
+    name_layers = [
+        alt.Chart(data[data["spot"] == spot]).mark_text(
+            fontSize=11, color="#333", align=align, baseline=baseline,
+        ).encode(x="label_x:Q", y="label_y:Q", text="short:N", tooltip=tips)
+        for spot, (*_, align, baseline) in _SPOTS.items()
+        if (data["spot"] == spot).any()
+    ]  # fmt: skip
+    lines = pd.DataFrame({"x": [mean_visits], "y": [check]})
+    vrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(x="x:Q")
+    hrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(y="y:Q")
     quadrant_layers = []
     for _, row in corners.iterrows():
         quadrant_layers.append(
@@ -250,8 +376,10 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
                 color=row["color"], fontWeight="bold" if row["color"] == ACCENT else "normal",
             ).encode(x="x:Q", y="y:Q", text="text:N")  # fmt: skip
         )
-    return alt.layer(vrule, hrule, points, names, *quadrant_layers).properties(
-        title=_title(t("scatter_title", lang)), height=480, width="container"
+    unnamed = int(data["spot"].isna().sum())
+    subtitle = t("scatter_unnamed", lang, n=unnamed) if unnamed else None
+    return alt.layer(vrule, hrule, points_layer, *name_layers, *quadrant_layers).properties(
+        title=_title(t("scatter_title", lang), subtitle), height=480, width="container"
     )
 
 
@@ -288,9 +416,13 @@ def traffic_vs_money(departments: pd.DataFrame, lang: str) -> alt.HConcatChart:
         axis_y = alt.Y("department:N", sort=order, title=None,
                        axis=None if hide_labels else alt.Axis(labelLimit=200))  # fmt: skip
         base = alt.Chart(data).encode(y=axis_y if hide_labels else y)
+        # room right of the longest bar for its value
+        top = float(data[measure].max()) if len(data) and data[measure].notna().any() else 1.0
         bar = base.mark_bar(color=color, cornerRadiusEnd=3).encode(
-            x=alt.X(f"{measure}:Q", axis=axis_for(measure, lang, tickCount=3)), tooltip=tips
-        )
+            x=alt.X(f"{measure}:Q", axis=axis_for(measure, lang, tickCount=3),
+                    scale=alt.Scale(domain=[0, max(top, 1.0) * 1.22], nice=False)),
+            tooltip=tips,
+        )  # fmt: skip
         text = base.mark_text(align="left", dx=4, fontSize=11).encode(
             x=f"{measure}:Q", text=f"{measure}_text:N"
         )
@@ -576,7 +708,9 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
     new = alt.Chart(data).mark_line(
         color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT), strokeWidth=2.5
     ).encode(
-        x=x,
+        # each month's point over the middle of its bar, not at the month's first day
+        x=alt.X("month:T", timeUnit="yearmonth", bandPosition=0.5, axis=month_axis(lang),
+                title=label("month", lang)),
         y=alt.Y("new_patients:Q",
                 axis=axis_for("new_patients", lang, orient="right", tickCount=4,
                               titleColor=ACCENT)),
@@ -617,11 +751,13 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
     tables = list(dict.fromkeys(data["table_label"]))
     return (
         alt.Chart(data)
-        .mark_bar(stroke="white", strokeWidth=1, height={"band": 0.85})
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X("month:T", axis=month_axis(lang)),
             x2="month_end:T",
-            y=alt.Y("table_label:N", sort=tables, title=None, axis=alt.Axis(labelLimit=220)),
+            # a band scale: each table's bar fills its row (0.15 apart), however few tables
+            y=alt.Y("table_label:N", sort=tables, title=None, axis=alt.Axis(labelLimit=220),
+                    scale=alt.Scale(type="band", paddingInner=0.15, paddingOuter=0.1)),
             color=alt.Color("status:N", title=None,
                             scale=alt.Scale(domain=[t("coverage_present", lang),
                                                     t("coverage_missing", lang)],

@@ -15,6 +15,8 @@ page.require("leads", "appointments")
 state.period_caption(page)
 
 if page.has("leads"):
+    if any(page.state[name] for name in state.NAME_FILTERS):
+        st.caption(page.t("funnel_ignores_filters"))
     funnel = page.metric("funnel")
     if not funnel.total.leads:
         st.info(page.t("empty_section"))

@@ -298,6 +298,20 @@ def test_coverage_on_the_data_page_equals_the_engine(loaded_home: Path, engine: 
         assert (shown["table_label"] == table_label(table, "ru")).sum() == len(span)
 
 
+def test_the_funnel_says_it_ignores_the_doctor_filter(loaded_home: Path, engine: Engine) -> None:
+    note = "Воронка — по всей клинике"
+    at = run({"period": "this_year"}, page="pages/5_funnel.py")
+    assert not [c for c in at.caption if note in c.value]
+    funnel = metrics_of_funnel(at)
+    at.multiselect(key="w_doctor").select("Иванова А. С.").run()
+    assert [c for c in at.caption if note in c.value]
+    assert metrics_of_funnel(at) == funnel  # the same funnel, as the note says
+
+
+def metrics_of_funnel(at: AppTest) -> list:
+    return chart_data(at, "Заявка → запись → визит → договор")[0]["count"].tolist()
+
+
 # -- state: page switches, the URL, the language ----------------------------------------------
 
 

@@ -185,7 +185,8 @@ def test_url_state_round_trip_and_bad_values() -> None:
 
 
 def test_every_phrase_and_label_exists_in_both_languages() -> None:
-    for table in (i18n.PHRASES, i18n.LABELS, i18n.TABLES, i18n.EXPORTS, i18n.VALUES, i18n.FIELDS):
+    for table in (i18n.PHRASES, i18n.LABELS, i18n.SHORT_LABELS, i18n.TABLES, i18n.EXPORTS,
+                  i18n.VALUES, i18n.FIELDS):
         for key, pair in table.items():
             assert len(pair) == 2 and all(p.strip() for p in pair), key
     from clinic_bi.mapping import TABLE_SPECS
@@ -232,3 +233,53 @@ def test_visits_per_patient_is_null_without_patients() -> None:
 def test_charts_serialise_to_json() -> None:
     for name, chart in _cases("ru").items():
         assert json.dumps(chart.to_dict(), ensure_ascii=False), name
+
+
+def test_scatter_names_never_overlap_and_the_largest_are_named() -> None:
+    """The crowd of the demo's Врачи page: three doctors at ~250 visits and ~3 500 ₽, two at
+    ~190 visits and ~8 000 ₽. Names go where they touch no other name and no point."""
+    doctors = pd.DataFrame({
+        "doctor": ["Иванова А. С.", "Волкова Т. И.", "Соколов М. А.", "Павлова Ю. Р.",
+                   "Семёнова К. Д.", "Петров Д. В.", "Новикова И. А.", "Морозова Н. В.",
+                   "Козлов А. П.", "Лебедева О. Ю.", "Кузнецова Е. Н.", "Зайцев С. Г.",
+                   "Голубева Е. В.", "Виноградов П. Н."],
+        "visits": [351, 192, 87, 201, 169, 222, 297, 277, 103, 244, 85, 50, 138, 101],
+        "avg_check": [8617, 14694, 18952, 7937, 7766, 5135, 3407, 3369, 8823, 3549, 7215,
+                      8554, 14263, 13172],
+        "revenue": [3.0e6, 2.8e6, 1.6e6, 1.6e6, 1.3e6, 1.1e6, 1.0e6, 9.3e5, 9.1e5, 8.7e5,
+                    6.1e5, 4.3e5, 2.0e6, 1.3e6],
+        "return_rate": [0.9] * 14,
+    })  # fmt: skip
+    spec = charts.load_vs_check(doctors, 7788.0, "ru").to_dict()
+    named = [row for rows in spec["datasets"].values() for row in rows
+             if isinstance(row.get("spot"), str) and "label_x" in row]  # fmt: skip
+    assert named and named[0]["doctor"] == "Иванова А. С."  # the largest revenue first
+    # recompute the boxes the chart placed, in the pixels it assumed: none overlap
+    w, h = charts.SCATTER_PLOT_PX
+    x_max, y_top = 351 * 1.1, 18952 * 1.3
+    y_min = -0.08 * y_top
+    boxes, shown = [], set()
+    for row in named:
+        if row["doctor"] in shown:
+            continue
+        shown.add(row["doctor"])
+        x = row["visits"] / x_max * w
+        y = (y_top - row["avg_check"]) / (y_top - y_min) * h
+        r = ((60 + 540 * row["revenue"] / 3.0e6) / 3.1416) ** 0.5
+        boxes.append(charts._spot_box(row["spot"], x, y, r, 6.3 * len(row["short"]) + 2))
+    assert len(boxes) >= 8
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not charts._overlaps(a, b, 0), (a, b)
+    unnamed = len(doctors) - len(shown)
+    if unnamed:
+        assert str(unnamed) in spec["title"]["subtitle"]
+
+
+def test_label_spots_leaves_a_crowd_to_the_tooltip() -> None:
+    points = [(100.0, 100.0, 8.0)] * 3 + [(300.0, 200.0, 5.0)]
+    spots = charts.label_spots(points, ["Лебедева", "Морозова", "Новикова", "Зайцев"])
+    assert spots[0] is not None and spots[3] is not None
+    assert spots[1:3] == [None, None]  # on top of the first point: no room left
+    assert charts._surnames(["Иванова А. С.", "Иванова Б. В.", "Петров Д. В."]) == [
+        "Иванова А. С.", "Иванова Б. В.", "Петров"]

@@ -117,10 +117,38 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Table headers that would make a column wider than its numbers: the short form heads the
+# column, the full name (LABELS) is its tooltip and the name in downloads.
+SHORT_LABELS: dict[str, tuple[str, str]] = {
+    "main_department": ("Направление", "Department"),
+    "new_patients": ("Новые", "New"),
+    "share": ("Доля", "Share"),
+    "avg_check": ("Ср. чек", "Avg check"),
+    "revenue_per_patient": ("На пациента", "Per patient"),
+    "return_rate": ("Возврат", "Return"),
+    "booking_rate": ("→ запись", "→ booked"),
+    "contract_rate": ("→ договор", "→ contract"),
+    "avg_price": ("Ср. цена", "Avg price"),
+    "revenue_per_hour": ("В час", "Per hour"),
+    "avg_rating": ("Оценка", "Rating"),
+    "negative_share": ("Негатив", "Negative"),
+    "timed_appointments": ("Со временем", "Timed"),
+    "rows_skipped": ("Пропущено", "Skipped"),
+}
+
+
 def label(column: str, lang: str) -> str:
     pair = LABELS.get(column)
     if pair is None:
         return column
+    return pair[0] if lang == "ru" else pair[1]
+
+
+def short_label(column: str, lang: str) -> str:
+    """A table header: the short form where there is one, else label()."""
+    pair = SHORT_LABELS.get(column)
+    if pair is None:
+        return label(column, lang)
     return pair[0] if lang == "ru" else pair[1]
 
 
@@ -370,6 +398,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "doctors_title": ("Врачи", "Doctors"),
     "doctors_table": ("Показатели врачей", "Doctors' figures"),
     "scatter_title": ("Загрузка и средний чек", "Load and average check"),
+    "scatter_unnamed": (
+        "Размер точки — выручка. Имена ещё {n} врачей — при наведении на точку.",
+        "Point size is revenue. Hover a point for the name of {n} more doctors.",
+    ),
     "q_busy_low": ("плотная запись, низкий чек", "busy schedule, low check"),
     "q_free_high": ("свободная запись, высокий чек", "free schedule, high check"),
     "q_busy_high": ("плотная запись, высокий чек", "busy schedule, high check"),
@@ -429,6 +461,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     # funnel
     "funnel_title": ("Воронка", "Funnel"),
     "funnel_steps_title": ("Заявка → запись → визит → договор", "Lead → booking → visit → contract"),
+    "funnel_ignores_filters": (
+        "Воронка — по всей клинике: у заявок нет врача, направления и филиала, поэтому эти "
+        "фильтры действуют только на неявки ниже.",
+        "The funnel is the whole clinic's: leads carry no doctor, department or branch, so "
+        "those filters apply only to the no-shows below.",
+    ),
     "funnel_by_channel": ("По каналам", "By channel"),
     "funnel_by_operator": ("По операторам", "By operator"),
     "noshow_weekday": ("Неявки по дням недели", "No-shows by weekday"),

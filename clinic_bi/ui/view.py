@@ -16,6 +16,7 @@ import streamlit as st
 
 from clinic_bi import fmt
 from clinic_bi.metrics import Comparison
+from clinic_bi.ui import i18n
 from clinic_bi.ui.downloads import download_buttons
 from clinic_bi.ui.i18n import DECIMALS, MINUTES, MONEY, RATIOS, label, show, t, value
 
@@ -126,8 +127,25 @@ def table(
     styler = shown.style.format({names[c]: _formatter(c, lang) for c in columns}, na_rep="—")
     if height == "auto":
         height = min(38 + 35 * max(len(shown), 1), 640)
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, placeholder="—")
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, placeholder="—",
+                 column_config=column_config(columns, lang))  # fmt: skip
     download_buttons(frame, columns, lang, name, key)
+
+
+def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
+    """Short headers where the full name would widen a column past its numbers (the full name
+    becomes the header's tooltip), and the first column (the name of the row) pinned, so a
+    wide table scrolls under it."""
+    config: dict[str, Any] = {}
+    for i, column in enumerate(columns):
+        full, short = label(column, lang), i18n.short_label(column, lang)
+        pinned = i == 0 and column in TEXT_COLUMNS
+        if short == full and not pinned:
+            continue
+        config[full] = st.column_config.Column(
+            short, help=full if short != full else None, pinned=pinned or None
+        )
+    return config
 
 
 def chart(figure: alt.TopLevelMixin) -> None:
