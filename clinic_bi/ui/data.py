@@ -189,7 +189,32 @@ def coverage(info: StoreInfo) -> pd.DataFrame:
     return _coverage(str(info.path), info.version)
 
 
-# -- writes: loads and removals, under the lock, then the caches go -----------------------------
+# -- connections of our own: loads, removals, the journal -------------------------------------
+
+# How long a connection of the app waits for another process's load to end. Short: the process
+# lock is held while waiting, and every other session's figures wait for that lock too. (The
+# figures themselves need no connection: the Engine serves the models it built before the load.)
+READ_WAIT_SECONDS = 1.0
+WRITE_WAIT_SECONDS = 3.0
+
+
+class StoreBusy(Exception):
+    """Another process is writing to the store (a load from the command line, say)."""
+
+
+@contextmanager
+def _connection(path: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        con = store.connect(path, read_only=read_only, wait_seconds=wait)
+    except store.StoreError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower():
+            raise StoreBusy(str(exc)) from exc  # store.connect gave up waiting for the lock
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @contextmanager
@@ -197,29 +222,26 @@ def write_connection(path: Path, action: str) -> Iterator[duckdb.DuckDBPyConnect
     """A read-write connection for one load, removal or saved profile; nothing else touches
     the file meanwhile, and every cached figure is dropped when it lands. `action` ("upload",
     "remove", "edit_mappings") must be one the current user's role allows (access.require):
-    an owner's session cannot write, whatever it sends."""
+    an owner's session cannot write, whatever it sends. StoreBusy while another process loads."""
     access.require(action)
     with process_lock():
-        con = store.connect(path)
         try:
-            yield con
+            with _connection(path, False, WRITE_WAIT_SECONDS) as con:
+                yield con
         finally:
-            con.close()
             clear_caches()
 
 
 @contextmanager
 def read_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """A read-only connection (journal, saved profiles), or None when there is no store."""
+    """A read-only connection (journal, saved profiles), or None when there is no store;
+    StoreBusy while another process loads."""
     with process_lock():
         if not path.exists():
             yield None
             return
-        con = store.connect(path, read_only=True)
-        try:
+        with _connection(path, True, READ_WAIT_SECONDS) as con:
             yield con
-        finally:
-            con.close()
 
 
 def clear_caches() -> None:

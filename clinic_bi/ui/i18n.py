@@ -530,6 +530,16 @@ PHRASES: dict[str, tuple[str, str]] = {
     "rejected_download": ("Отклонённые строки: {name}", "Rejected rows: {name}"),
     "journal": ("Журнал загрузок", "Upload journal"),
     "journal_empty": ("Пока ничего не загружено.", "Nothing loaded yet."),
+    "journal_busy": (
+        "Сейчас идёт загрузка в другом процессе: журнал обновится, когда она закончится. "
+        "Страницы с показателями работают как обычно.",
+        "A load is running in another process: the journal updates when it is done. The pages "
+        "with figures work as usual.",
+    ),
+    "store_busy": (
+        "Хранилище занято: идёт загрузка в другом процессе. Повторите, когда она закончится.",
+        "The store is busy: another process is loading. Try again when it is done.",
+    ),
     "remove_pick": ("Загрузка", "Upload"),
     "remove_button": ("Удалить эту загрузку", "Remove this upload"),
     "removed": (

@@ -165,9 +165,12 @@ def file_panel(item: Staged, lang: str, clinic_db: Path) -> Profile | None:
                          disabled=bool(missing)):  # fmt: skip
         saved = Profile(name.strip() or item.name, kind, columns, values=values,
                         date_format=date_format, complete=True)  # fmt: skip
-        with data.write_connection(clinic_db, "edit_mappings") as con:
-            loader.save_profile(con, saved)
-        st.success(t("profile_saved", lang, name=saved.name))
+        try:
+            with data.write_connection(clinic_db, "edit_mappings") as con:
+                loader.save_profile(con, saved)
+            st.success(t("profile_saved", lang, name=saved.name))
+        except data.StoreBusy:
+            st.warning(t("store_busy", lang))
     return profile if changed else None
 
 
@@ -184,6 +187,8 @@ def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang
                 results.append(loader.ingest_file(con, item.path, salt, profile=profile))
         except LoadError as exc:
             results.append(LoadResult(file=item.name, error=str(exc)))
+        except data.StoreBusy:  # a load from the command line holds the store: not this one
+            results.append(LoadResult(file=item.name, error=t("store_busy", lang)))
     bar.progress(1.0, text=t("load_done", lang))
     st.session_state["load_results"] = results
 
@@ -244,8 +249,12 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
     view.section(t("journal", lang))
     if "removed" in st.session_state:
         st.success(t("removed", lang, batch=st.session_state.pop("removed")))
-    with data.read_connection(clinic_db) as con:
-        batches = loader.list_batches(con) if con is not None else pd.DataFrame()
+    try:
+        with data.read_connection(clinic_db) as con:
+            batches = loader.list_batches(con) if con is not None else pd.DataFrame()
+    except data.StoreBusy:  # another process is loading: say so rather than wait for it
+        st.caption(t("journal_busy", lang))
+        return
     if batches.empty:
         st.caption(t("journal_empty", lang))
         return
@@ -268,8 +277,12 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
         format_func=lambda b: f"№ {b} · {names[b]}",
     )  # fmt: skip
     if button_col.button(t("remove_button", lang), key="remove_button", icon=":material/delete:"):
-        with data.write_connection(clinic_db, "remove") as con:
-            loader.remove_batch(con, int(batch))
+        try:
+            with data.write_connection(clinic_db, "remove") as con:
+                loader.remove_batch(con, int(batch))
+        except data.StoreBusy:
+            st.warning(t("store_busy", lang))
+            return
         st.session_state["removed"] = int(batch)
         st.rerun()
 
@@ -347,7 +360,11 @@ def uploads(page: state.Page, clinic_db: Path) -> None:
         key=f"uploads_{counter}",
     )  # fmt: skip
     if files:
-        items = stage(files, clinic_db)
+        try:
+            items = stage(files, clinic_db)
+        except data.StoreBusy:  # the saved profiles cannot be read while another process loads
+            st.warning(t("store_busy", lang))
+            return
         chosen: list[tuple[Staged, Profile | None]] = []
         for item in items:
             kind = item.detected.mapping.table if item.detected.mapping else None
