@@ -753,7 +753,7 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("month:T", axis=month_axis(lang)),
+            x=alt.X("month:T", axis=month_axis(lang, tickCount={"interval": "month", "step": 1})),
             x2="month_end:T",
             # a band scale: each table's bar fills its row (0.15 apart), however few tables
             y=alt.Y("table_label:N", sort=tables, title=None, axis=alt.Axis(labelLimit=220),
@@ -767,7 +767,8 @@ def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
                      alt.Tooltip("month_text:N", title=label("month", lang)),
                      alt.Tooltip("rows_text:N", title=label("rows", lang))],
         )  # fmt: skip
-        .properties(title=_title(t("coverage", lang)), height=34 * max(len(tables), 2) + 130,
+        # the height includes the title, the legend and the month axis (~200 px with "fit")
+        .properties(title=_title(t("coverage", lang)), height=34 * max(len(tables), 2) + 200,
                     width="container")  # fmt: skip
     )
 

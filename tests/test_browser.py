@@ -2,7 +2,7 @@
 
 One server on a free port, started on an empty clinic store beside a built demo store:
 - a deep link with filters on the still-cold server opens that page with those filters;
-- two sample exports go in through the Данные page; Обзор then shows their revenue, and a
+- three sample exports go in through the Данные page; Обзор then shows their revenue, and a
   period preset and a doctor filter change it to exactly the API's figure for those filters;
 - every page is photographed in Russian and in English (test-artifacts/screenshots/), with no
   error on the page and none from Vega in the console.
@@ -38,7 +38,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 SHOTS = Path(os.environ.get("CLINIC_BI_SCREENSHOTS", PROJECT_DIR / "test-artifacts" / "screenshots"))
 PAGES = ["", "doctors", "departments", "services", "retention", "funnel", "marketing", "quality",
          "data"]  # fmt: skip
-UPLOADS = [SAMPLE_DATA_DIR / "medesk_services_2025.csv", SAMPLE_DATA_DIR / "patients.csv"]
+UPLOADS = [SAMPLE_DATA_DIR / "medesk_services_2025.csv", SAMPLE_DATA_DIR / "patients.csv",
+           SAMPLE_DATA_DIR / "bitrix_leads.csv"]  # two tables on the coverage chart
 WAIT_MS = 60_000
 
 if not CHROMIUM.exists():
@@ -186,7 +187,7 @@ def test_upload_then_filter_the_overview(server: Server, browser) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         [str(p) for p in UPLOADS]
     )
-    load = page.get_by_role("button", name="Загрузить 2 файл(ов)")
+    load = page.get_by_role("button", name="Загрузить 3 файл(ов)")
     load.wait_for(timeout=WAIT_MS)
     assert page.get_by_text("medesk_services_2025.csv — Оказанные услуги").is_visible()
     load.click()

@@ -134,6 +134,8 @@ SHORT_LABELS: dict[str, tuple[str, str]] = {
     "negative_share": ("Негатив", "Negative"),
     "timed_appointments": ("Со временем", "Timed"),
     "rows_skipped": ("Пропущено", "Skipped"),
+    "rows_loaded": ("Строк", "Rows"),
+    "rows_read": ("В файле", "In file"),
 }
 
 
