@@ -36,7 +36,7 @@ test: install-dev browser-deps
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_all.py --sizes "$(if $(SIZES),$(SIZES),100k 1M)"
 
 # Browser timing of a filter change on a 1,000,000-line store (README, "Speed").
 bench-ui: install-dev browser-deps

@@ -382,69 +382,96 @@ def bench_size(label: str, lines: int, root: Path, repeat: int) -> dict[str, Any
 # The table
 
 
-def _rows_s(ingest: dict[str, Any], kind: str, attempt: str = "first") -> str:
-    if kind not in ingest:
-        return "—"
-    got = ingest[kind][attempt]
-    return f"{got['rows'] / got['seconds']:,.0f}"
+def _ingest_rate(kind: str, attempt: str = "first") -> Callable[[dict[str, Any]], float | None]:
+    def get(r: dict[str, Any]) -> float | None:
+        got = r["ingest"].get(kind)
+        return got[attempt]["rows"] / got[attempt]["seconds"] if got else None
+
+    return get
+
+
+def _page(page: str) -> Callable[[dict[str, Any]], float]:
+    return lambda r: r["pages"][page]["median_s"]
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:,.0f} ms"
+
+
+def _s(x: float) -> str:
+    return f"{x:.2f} s"
+
+
+def _mb(x: float) -> str:
+    return f"{x:,.0f} MB"
+
+
+def _times(x: float) -> str:
+    return f"×{x:.1f}"
+
+
+# (row label, figure of one run, how it is shown): the table of BENCHMARKS.md
+ROWS: list[tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any], str]]] = [
+    ("service lines", lambda r: r["rows"]["services"], _count),
+    ("ingest CSV UTF-8, rows/s (wall clock)", _ingest_rate("csv_utf8"), _count),
+    ("  … CPU seconds of that load", lambda r: r["ingest"]["csv_utf8"]["first"]["cpu_seconds"],
+     _s),
+    ("  … wall seconds of that load", lambda r: r["ingest"]["csv_utf8"]["first"]["seconds"], _s),
+    ("  … re-export of the same rows (all replaced), rows/s", _ingest_rate("csv_utf8", "again"),
+     _count),
+    ("ingest CSV Windows-1251, rows/s", _ingest_rate("csv_cp1251"), _count),
+    (f"ingest XLSX ({XLSX_ROWS // 1000}k-row file), rows/s", _ingest_rate("xlsx"), _count),
+    ("peak RSS of the CSV ingest process", lambda r: r["ingest"]["csv_utf8"]["rss_mb"], _mb),
+    *[(f"page {page}: queries after a filter change (median)", _page(page), _ms)
+      for page in PAGES],
+    ("full JSON report, cold (new Engine: models built + report)", lambda r: r["report_cold_s"],
+     _s),
+    ("  … of which building the models", lambda r: r["model_build_s"], _s),
+    ("full JSON report, warm (median)", lambda r: r["report_warm_s"], _s),
+    ("full report + comparison (text report), warm", lambda r: r["report_text_warm_s"], _s),
+    ("full report asked again (remembered)", lambda r: r["report_remembered_s"], _ms),
+    ("peak RSS: fresh process, open store + full report",
+     lambda r: r["report_process"]["rss_mb"], _mb),
+    ("pandas: load the tables from the store", lambda r: r["pandas"]["load_s"], _s),
+    ("pandas: prepare (visit keys, first visits, lead links)",
+     lambda r: r["pandas"]["prepare_s"], _s),
+    ("pandas: full report from prepared frames (median)", lambda r: r["pandas"]["report_s"], _s),
+    ("pandas: peak RSS (load + prepare + report)", lambda r: r["pandas"]["rss_mb"], _mb),
+    ("pandas report = engine report, every section",
+     lambda r: "yes" if r["pandas"]["equal"] else "NO", str),
+    ("engine faster than pandas, warm (pandas report / engine warm)",
+     lambda r: r["ratio_warm"], _times),
+    ("engine faster than pandas, cold (pandas prepare+report / engine cold)",
+     lambda r: r["ratio_cold"], _times),
+    ("load average (1 min) at start of the size", lambda r: r["load_before"][0],
+     lambda x: f"{x:.2f}"),
+]  # fmt: skip
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    labels = [r["size"] for r in results]
-
-    def row(name: str, cells: list[str]) -> str:
-        return "| " + " | ".join([name, *cells]) + " |"
-
-    def ms(x: float) -> str:
-        return f"{x * 1000:,.0f} ms"
-
-    lines = [row("", labels), "|" + "---|" * (len(labels) + 1)]
-    lines.append(row("service lines", [f"{r['rows']['services']:,}" for r in results]))
-    lines.append(row("ingest CSV UTF-8, rows/s (wall)",
-                     [_rows_s(r["ingest"], "csv_utf8") for r in results]))  # fmt: skip
-    lines.append(row("  … wall / CPU seconds",
-                     [f"{r['ingest']['csv_utf8']['first']['seconds']:.2f} / "
-                      f"{r['ingest']['csv_utf8']['first']['cpu_seconds']:.2f}"
-                      for r in results]))  # fmt: skip
-    lines.append(row("  … re-export of the same rows (all replaced), rows/s",
-                     [_rows_s(r["ingest"], "csv_utf8", "again") for r in results]))  # fmt: skip
-    lines.append(row("ingest CSV Windows-1251, rows/s",
-                     [_rows_s(r["ingest"], "csv_cp1251") for r in results]))  # fmt: skip
-    lines.append(row(f"ingest XLSX ({XLSX_ROWS // 1000}k rows), rows/s",
-                     [_rows_s(r["ingest"], "xlsx") for r in results]))  # fmt: skip
-    lines.append(row("peak RSS of the CSV ingest process",
-                     [f"{r['ingest']['csv_utf8']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
-    for page in PAGES:
-        lines.append(row(f"page {page}: median (min–max) after a filter change",
-                         [f"{ms(r['pages'][page]['median_s'])} ({ms(r['pages'][page]['min_s'])}"
-                          f"–{ms(r['pages'][page]['max_s'])})" for r in results]))  # fmt: skip
-    lines.append(row("full JSON report, cold (models built)",
-                     [f"{r['report_cold_s']:.2f} s (models {r['model_build_s']:.2f} s)"
-                      for r in results]))  # fmt: skip
-    lines.append(row("full JSON report, warm: median (min–max)",
-                     [f"{r['report_warm_s']:.3f} s ({min(r['report_warm_runs_s']):.3f}–"
-                      f"{max(r['report_warm_runs_s']):.3f})" for r in results]))  # fmt: skip
-    lines.append(row("full report + comparison (text report), warm",
-                     [f"{r['report_text_warm_s']:.3f} s" for r in results]))  # fmt: skip
-    lines.append(row("peak RSS, fresh process: open store + full report",
-                     [f"{r['report_process']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
-    lines.append(row("pandas: load tables from the store",
-                     [f"{r['pandas']['load_s']:.2f} s" for r in results]))  # fmt: skip
-    lines.append(row("pandas: prepare (keys, first visits, links)",
-                     [f"{r['pandas']['prepare_s']:.2f} s" for r in results]))  # fmt: skip
-    lines.append(row("pandas: full report from prepared frames",
-                     [f"{r['pandas']['report_s']:.2f} s" for r in results]))  # fmt: skip
-    lines.append(row("pandas: peak RSS (load + prepare + report)",
-                     [f"{r['pandas']['rss_mb']:,.0f} MB" for r in results]))  # fmt: skip
-    lines.append(row("pandas report = engine report (every section)",
-                     ["yes" if r["pandas"]["equal"] else "NO" for r in results]))  # fmt: skip
-    lines.append(row("engine faster than pandas, warm (report / report)",
-                     [f"×{r['ratio_warm']:.1f}" for r in results]))  # fmt: skip
-    lines.append(row("engine faster than pandas, cold (prepare+report / cold)",
-                     [f"×{r['ratio_cold']:.1f}" for r in results]))  # fmt: skip
-    lines.append(row("load average before → after",
-                     [f"{r['load_before'][0]:.2f} → {r['load_after'][0]:.2f}"
-                      for r in results]))  # fmt: skip
+    """One column per size; a size measured in several runs shows the range of its runs."""
+    sizes: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        sizes.setdefault(r["size"], []).append(r)
+    header = [f"{size} ({len(runs)} run{'s' if len(runs) > 1 else ''})"
+              for size, runs in sizes.items()]  # fmt: skip
+    lines = ["| | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
+    for label, get, show in ROWS:
+        cells = []
+        for runs in sizes.values():
+            values = [v for v in (get(r) for r in runs) if v is not None]
+            if not values:
+                cells.append("—")
+            elif isinstance(values[0], str) or min(values) == max(values):
+                cells.append(show(values[0]) if len(set(map(str, values))) == 1 else
+                             " / ".join(map(show, values)))  # fmt: skip
+            else:
+                cells.append(f"{show(min(values))} – {show(max(values))}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -503,7 +530,21 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="where files go (default: a temp folder)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per timed figure")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--combine",
+        nargs="+",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print one table from earlier runs' results files (ranges)",
+    )
     args = parser.parse_args()
+
+    if args.combine:
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.combine]
+        print(table([r for run in runs for r in run["results"]]))
+        for p, run in zip(args.combine, runs, strict=True):
+            print(f"{p.name}: {run['machine']}")
+        return 0
 
     if args.child:
         kind, *rest = args.child
@@ -516,7 +557,7 @@ def main() -> int:
         print(json.dumps(got))
         return 0
 
-    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    labels = args.sizes.replace(",", " ").split()
     unknown = [s for s in labels if s not in SIZES]
     if unknown:
         parser.error(f"unknown sizes {unknown}; known: {', '.join(SIZES)}")
