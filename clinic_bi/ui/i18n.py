@@ -499,8 +499,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "upload_button": ("Выбрать файлы", "Choose files"),
     "upload_limits": (
-        "до 500 МБ на файл · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
-        "up to 500 MB per file · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
+        "до {mb} МБ на файл · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
+        "up to {mb} MB per file · CSV, XLSX, XLS, HTML, ODS, TXT, TSV",
     ),
     "upload_into_clinic": (
         "Файлы загружаются в хранилище вашей клиники, не в демо.",

@@ -22,6 +22,7 @@ from clinic_bi import charts, fmt, loader
 from clinic_bi.loader import LoadError, LoadResult, Preview
 from clinic_bi.mapping import TABLE_SPECS, Profile
 from clinic_bi.privacy import load_or_create_salt
+from clinic_bi.readers import upload_limit_bytes
 from clinic_bi.ui import access, data, state, view
 from clinic_bi.ui.downloads import to_csv_bytes, to_xlsx_bytes
 from clinic_bi.ui.i18n import field_label, t, table_label
@@ -319,7 +320,10 @@ def coverage(clinic_db: Path, lang: str) -> None:
 def _localise_uploader(lang: str) -> None:
     """Streamlit's uploader writes its button and limits in English whatever the page says;
     replace the two texts with ours (CSS only, the widget itself is untouched)."""
-    button, limits = t("upload_button", lang), t("upload_limits", lang)
+    # the loader's limit (CLINIC_BI_MAX_UPLOAD_MB) is the one that counts; Streamlit's own
+    # server.maxUploadSize in .streamlit/config.toml is set to the same 200 MB default
+    mb = round(upload_limit_bytes() / 1024 / 1024)
+    button, limits = t("upload_button", lang), t("upload_limits", lang, mb=mb)
     st.html(
         "<style>"
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
