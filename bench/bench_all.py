@@ -104,6 +104,14 @@ def _doctors_page(engine: Engine, f: Filters) -> None:
     _call(engine, "monthly", card)
 
 
+def _overview_page(engine: Engine, f: Filters) -> None:
+    # the KPI cards compare the summary only (clinic_bi/ui/data.py: kpi_comparison)
+    with engine.snapshot():
+        engine.comparison(f, summary_only=True)
+    for family in ("monthly", "departments", "doctors"):
+        _call(engine, family, f)
+
+
 def _steps(*families: str) -> Callable[[Engine, Filters], None]:
     def run(engine: Engine, f: Filters) -> None:
         for family in families:
@@ -113,7 +121,7 @@ def _steps(*families: str) -> Callable[[Engine, Filters], None]:
 
 
 PAGES: dict[str, Callable[[Engine, Filters], None]] = {
-    "Обзор": _steps("comparison", "monthly", "departments", "doctors"),
+    "Обзор": _overview_page,
     "Врачи": _doctors_page,
     "Направления": _steps("summary", "departments"),
     "Услуги": _steps("services"),

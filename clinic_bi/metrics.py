@@ -656,29 +656,33 @@ class Engine:
         failing_rows. All zero on clean data; the data-quality panel shows the warnings."""
         return self.query("model_checks", {})
 
-    def headline(self, f: Filters) -> dict[str, Any]:
-        """The headline figures of one period (HEADLINE_FIGURES), by name."""
-        summary = self.summary(f)
-        funnel = self.funnel(f).total
-        show_up = self.show_up(f).total
-        quality = self.quality(f).total
-        sources = (summary, funnel, show_up, quality)
+    def headline(self, f: Filters, summary_only: bool = False) -> dict[str, Any]:
+        """The headline figures of one period (HEADLINE_FIGURES), by name; with summary_only,
+        just those of the summary (what the overview's KPI cards show: one query, not four)."""
+        sources: tuple[Any, ...] = (self.summary(f),)
+        if not summary_only:
+            sources += (self.funnel(f).total, self.show_up(f).total, self.quality(f).total)
         out = {}
         for name, _kind in HEADLINE_FIGURES:
-            source = next(s for s in sources if hasattr(s, name))
-            out[name] = getattr(source, name)
+            source = next((s for s in sources if hasattr(s, name)), None)
+            if source is not None:
+                out[name] = getattr(source, name)
         return out
 
-    def comparison(self, f: Filters) -> Comparison:
+    def comparison(self, f: Filters, summary_only: bool = False) -> Comparison:
         """METRICS.md "Breakdowns" (Comparison): the headline figures for P, the previous period
-        of equal length and the same period a year earlier, with the change."""
+        of equal length and the same period a year earlier, with the change. With summary_only,
+        the summary's figures alone (the funnel, show-up and quality of three periods cost more
+        than the rest of the overview page together)."""
         previous, year_ago = f.previous_period(), f.year_earlier()
         with self.snapshot():
-            now = self.headline(f)
-            before = self.headline(previous)
-            last_year = self.headline(year_ago)
+            now = self.headline(f, summary_only)
+            before = self.headline(previous, summary_only)
+            last_year = self.headline(year_ago, summary_only)
         rows = []
         for name, kind in HEADLINE_FIGURES:
+            if name not in now:
+                continue
             current = now[name]
             row = {"metric": name, "kind": kind, "current": current}
             for column, suffix, figures in (

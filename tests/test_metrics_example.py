@@ -145,3 +145,16 @@ def test_the_example_through_real_ingestion_gives_the_worked_report(
     printed = json.loads(capsys.readouterr().out)
     expected = json.loads((EXAMPLE_DIR / "expected_2025H1.json").read_text(encoding="utf-8"))
     assert_same(printed, expected)
+
+
+def test_summary_only_comparison_is_the_full_comparisons_summary_rows(example_store: Path) -> None:
+    f = Filters(date_from="2025-07-01", date_to="2025-12-31")
+    with Engine(example_store) as engine:
+        full = engine.comparison(f).table.set_index("metric")
+        short = engine.comparison(f, summary_only=True).table.set_index("metric")
+    assert "leads" in full.index and "leads" not in short.index
+    assert list(short.index) == [m for m in full.index if m in short.index]
+    assert short.equals(full.loc[short.index])
+    # the previous period has P's 184 days and ends 2025-06-30 (2024-12-29..2025-06-30); the
+    # example's first line is on 2025-01-10, so it holds exactly 2025 H1: 58 900 (expected JSON)
+    assert short.loc["revenue", "previous"] == 58900.0

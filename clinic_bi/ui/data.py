@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -149,31 +149,17 @@ KPI_KINDS: dict[str, str] = {
 @st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
 def _kpi_comparison(path: str, version: int, f: Filters) -> Comparison:
     with engine_for(Path(path)) as engine:
-        previous, year_ago = f.previous_period(), f.year_earlier()
-        now, before, last_year = (engine.summary(x) for x in (f, previous, year_ago))
-    rows = []
-    for name, kind in KPI_KINDS.items():
-        current = getattr(now, name)
-        row: dict[str, Any] = {"metric": name, "kind": kind, "current": current}
-        for suffix, key, other in (("", "previous", getattr(before, name)),
-                                   ("_year", "year_earlier", getattr(last_year, name))):  # fmt: skip
-            row[key] = other
-            change = None if current is None or other is None else current - other
-            row[f"change{suffix}"] = change
-            row[f"change{suffix}_rel"] = None if change is None or not other else change / abs(other)
-        rows.append(row)
-    numbers = ("current", "previous", "change", "change_rel", "year_earlier", "change_year",
-               "change_year_rel")  # fmt: skip
-    table = pd.DataFrame(rows).astype({c: "float64" for c in numbers})
-    return Comparison(current=f, previous=previous, year_earlier=year_ago, table=table)
+        comparison = engine.comparison(f, summary_only=True)
+    table = comparison.table
+    table = table[table["metric"].isin(list(KPI_KINDS))].reset_index(drop=True)
+    return replace(comparison, table=table)
 
 
 def kpi_comparison(info: StoreInfo, f: Filters) -> Comparison:
-    """ADAPTER. `Engine.comparison` restricted to the Summary figures the cards show: the same
-    periods (Filters.previous_period / year_earlier) and the same change arithmetic, from three
-    `Engine.summary` calls. The full comparison also computes the funnel, show-up and quality
-    of all three periods — 145 ms of the 1.5 s budget on a 1M-line store, against 55 ms here.
-    tests/test_app.py checks the cards against Engine.comparison itself."""
+    """The KPI cards' comparison: `Engine.comparison(summary_only=True)` (three summary queries;
+    the full comparison also computes the funnel, show-up and quality of all three periods —
+    145 ms of the 1.5 s budget on a 1M-line store, against 55 ms). tests/test_app.py checks the
+    cards against the full Engine.comparison."""
     return _kpi_comparison(str(info.path), info.version, f)
 
 
