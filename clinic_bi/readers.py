@@ -91,7 +91,6 @@ class RawFile:
     encoding: str | None = None
     delimiter: str | None = None
     header_line: int = 1  # 1-based line (or sheet row) of the header
-    notes: list[str] = field(default_factory=list)
     read_issues: list[ReadIssue] = field(default_factory=list)
 
     def describe(self) -> str:
