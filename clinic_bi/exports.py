@@ -37,9 +37,10 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM and `;`, as Russian Excel opens it by double-click."""
-    return neutralise(frame).to_csv(index=False, sep=";", encoding="utf-8-sig").encode("utf-8-sig")
+def to_csv_bytes(frame: pd.DataFrame, sep: str = ";") -> bytes:
+    """UTF-8 with BOM; `;` by default, as Russian Excel (decimal comma) opens it by double-click,
+    `,` for English Excel."""
+    return neutralise(frame).to_csv(index=False, sep=sep).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Данные") -> bytes:

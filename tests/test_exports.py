@@ -46,3 +46,9 @@ def test_rejected_rows_csv_from_the_cli_is_neutralised(tmp_path):
     assert main(["ingest", str(f), "--db", str(tmp_path / "s.duckdb"), "--rejects", str(out)]) == 0
     text = (out / "svc.rejected.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1].startswith("'=1+1,")
+
+
+def test_csv_separator_for_english_excel():
+    frame = pd.DataFrame({"Doctor": ["Smith, J.", "=1+1"], "Revenue": [1500.5, 2.0]})
+    text = to_csv_bytes(frame, sep=",").decode("utf-8-sig")
+    assert text.splitlines() == ["Doctor,Revenue", '"Smith, J.",1500.5', "'=1+1,2.0"]

@@ -45,7 +45,7 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
         for column in frame.columns:
             if pd.api.types.is_float_dtype(frame[column]):
                 frame[column] = frame[column].map(_decimal_comma).astype(object)
-    return exports.to_csv_bytes(frame)
+    return exports.to_csv_bytes(frame, sep=";" if lang == "ru" else ",")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
