@@ -25,6 +25,18 @@ def cli(*args: str, env: dict | None = None) -> subprocess.Popen:
     )
 
 
+def hold_store(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the store open for writing for `seconds` (returns once it holds
+    it)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time\n"
+         "con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(float(sys.argv[2]))",
+         str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def services_csv(path: Path, rows: int, start: int = 0) -> Path:
     lines = ["Дата;№ карты;Врач;Услуга;Сумма"]
     lines += [f"01.02.2025;{card};A;S;{100 + card % 7}" for card in range(start, start + rows)]
@@ -66,11 +78,7 @@ def test_sigkill_inside_the_load_transaction_leaves_the_earlier_state(tmp_path):
 def test_a_second_writer_waits_says_so_and_then_lands(tmp_path):
     db = tmp_path / "s.duckdb"
     store.connect(db).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time\n"
-         "con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2)",
-         str(db)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_store(db, seconds=2)
     said: list[str] = []
     started = time.monotonic()
     con = store.connect(db, wait_seconds=30, on_wait=said.append)
@@ -99,11 +107,7 @@ def test_two_cli_loads_at_once_both_land_with_nothing_doubled(tmp_path):
 def test_giving_up_when_the_store_stays_busy(tmp_path):
     db = tmp_path / "s.duckdb"
     store.connect(db).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time\n"
-         "con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(5)",
-         str(db)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_store(db, seconds=5)
     with pytest.raises(StoreError, match="занято другим процессом"):
         store.connect(db, wait_seconds=0.5)
     holder.kill()
