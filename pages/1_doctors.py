@@ -18,10 +18,7 @@ st.title(page.t("doctors_title"))
 page.require("services")
 state.period_caption(page)
 
-summary = page.metric("summary")
-if not summary.visits:
-    st.info(page.t("empty_period"))
-    st.stop()
+summary = page.summary_or_stop()
 doctors = page.metric("doctors")
 
 view.section(page.t("doctors_table"))

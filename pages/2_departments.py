@@ -16,10 +16,7 @@ st.title(page.t("departments_title"))
 page.require("services")
 state.period_caption(page)
 
-summary = page.metric("summary")
-if not summary.visits:
-    st.info(page.t("empty_period"))
-    st.stop()
+summary = page.summary_or_stop()
 departments = page.metric("departments")
 
 view.chart(charts.traffic_vs_money(departments, lang))

@@ -15,10 +15,7 @@ page.require("services")
 state.period_caption(page)
 
 f = page.filters
-summary = page.metric("summary")
-if not summary.visits:
-    st.info(page.t("empty_period"))
-    st.stop()
+summary = page.summary_or_stop()
 st.caption(page.t("retention_note", h=f.return_window,
                   day=fmt.day(page.info.data_end - timedelta(days=f.return_window), lang)))
 

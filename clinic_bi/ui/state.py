@@ -186,6 +186,15 @@ class Page:
         needs_data(self, tables[0])
         st.stop()
 
+    def summary_or_stop(self) -> Any:
+        """The period's summary; a period with no visits stops the page with a plain message
+        instead of drawing empty charts."""
+        summary = self.metric("summary")
+        if not summary.visits:
+            st.info(self.t("empty_period"))
+            st.stop()
+        return summary
+
     def metric(self, family: str, *args: Any, f: Filters | None = None) -> Any:
         assert self.info is not None and self.filters is not None
         return data.metric(self.info, family, f or self.filters, *args)
