@@ -45,6 +45,7 @@ MODELS: tuple[str, ...] = (
     "dim_patients",
     "fct_visits",
     "filtered_visits",
+    "fct_patient_members",
     "new_patients",
     "fct_service_lines",
     "fct_appointments",

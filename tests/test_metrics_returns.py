@@ -232,3 +232,73 @@ def test_retention_cohorts(engine: Engine) -> None:
     a = engine.retention_cohorts(period("2024-01-01", "2024-03-31", doctor="A"))
     a_jan = a[a["cohort_month"] == pd.Timestamp("2024-01-01")].set_index("month_offset")
     assert (a_jan.loc[1, "retention"], a_jan.loc[7, "retention"]) == (0.0, 1.0)
+
+
+def test_return_dates_when_a_doctor_works_in_two_departments_and_branches(tmp_path: Path) -> None:
+    """The cohort figures fold a patient's history per (doctor, department, branch); a doctor's
+    or the clinic's next day must still be the next day over all the rows the filters keep.
+
+        Q1  2024-01-10  A  Терапия           500  two visits that day in Терапия (ids v1, v3)
+        Q1  2024-01-10  A  Терапия           200
+        Q1  2024-01-10  A  Хирургия          300  and one in Хирургия
+        Q1  2024-02-15  A  Терапия           100  back to A (and to Терапия) 36 days later
+        Q1  2024-03-01  A  Хирургия          400  back to Хирургия 51 days later
+        Q2  2024-01-05  A  Терапия           100  two departments on the first day
+        Q2  2024-01-05  A  Хирургия          100
+        Q2  2024-01-20  A  Терапия, Север    100  back to A in another branch, 15 days later
+        Q3  2024-01-12  A  Терапия            60  two visits on the first day (ids v4, v5), never
+        Q3  2024-01-12  A  Терапия            40  back: a second visit that day is not a return
+        P9  2024-12-20  C  Ортопедия         100  -> data_end; data_end - 180 = 2024-06-23
+    """
+    north = {"department": "Терапия", "branch": "Север"}
+    engine = engine_for(
+        tmp_path,
+        services=[
+            line("2024-01-10", "Q1", "A", 500, visit_id="v1", **TER),
+            line("2024-01-10", "Q1", "A", 200, visit_id="v3", **TER),
+            line("2024-01-10", "Q1", "A", 300, visit_id="v2", department="Хирургия"),
+            line("2024-02-15", "Q1", "A", 100, **TER),
+            line("2024-03-01", "Q1", "A", 400, department="Хирургия"),
+            line("2024-01-05", "Q2", "A", 100, **TER),
+            line("2024-01-05", "Q2", "A", 100, department="Хирургия"),
+            line("2024-01-20", "Q2", "A", 100, **north),
+            line("2024-01-12", "Q3", "A", 60, visit_id="v4", **TER),
+            line("2024-01-12", "Q3", "A", 40, visit_id="v5", **TER),
+            line("2024-12-20", "P9", "C", 100, **ORT),
+        ],
+    )
+
+    # the clinic: Q1 is back on 02-15, Q2 on 01-20 (a day that is the first of another branch)
+    s = engine.summary(Q1)
+    assert (s.new_patients, s.return_cohort, s.returned) == (3, 3, 2)
+    assert s.ltv == pytest.approx((1500 + 300 + 100) / 3)
+    doctor_a = engine.doctors(Q1).set_index("doctor").loc["A"]
+    assert (doctor_a["return_cohort"], doctor_a["returned"]) == (3, 2)
+    assert doctor_a["ltv"] == pytest.approx((1500 + 300 + 100) / 3)
+
+    # Хирургия only: Q1 is back on 03-01 (Терапия's 02-15 is filtered out), Q2 never
+    surgery = period("2024-01-01", "2024-03-31", department="Хирургия")
+    s = engine.summary(surgery)
+    assert (s.new_patients, s.return_cohort, s.returned) == (2, 2, 1)
+    assert s.ltv == (700 + 100) / 2
+    doctor_a = engine.doctors(surgery).set_index("doctor").loc["A"]
+    assert (doctor_a["return_cohort"], doctor_a["returned"], doctor_a["ltv"]) == (2, 1, 400)
+
+    # Север only: Q2's first day there (01-20) is not first(Q2), so no new patient; it is still
+    # new to doctor A there, and never came back
+    north_only = period("2024-01-01", "2024-03-31", branch="Север")
+    assert engine.summary(north_only).new_patients == 0
+    doctor_a = engine.doctors(north_only).set_index("doctor").loc["A"]
+    assert (doctor_a["new_patients"], doctor_a["return_cohort"], doctor_a["returned"]) == (0, 1, 0)
+
+    # per department: Терапия has Q1 (next 02-15), Q2 (next 01-20) and Q3 (never back);
+    # Хирургия Q1 (03-01) and Q2 (never back)
+    departments = engine.departments(Q1).set_index("department")
+    assert (
+        departments.loc["Терапия", "return_cohort"],
+        departments.loc["Терапия", "returned"],
+    ) == (3, 2)
+    assert (
+        departments.loc["Хирургия", "return_cohort"],
+        departments.loc["Хирургия", "returned"],
+    ) == (2, 1)

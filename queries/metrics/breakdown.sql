@@ -91,32 +91,48 @@ member_departments as (
     group by member, department
 ),
 
-member_firsts as (
-    -- firstM(p), kept for the pairs whose first visit with M falls in P
+member_rows as (
+    -- p's history with M, one row per (doctor, department, branch) of M that the filters keep
+    select
+        case $dimension
+            when 'doctor' then doctor
+            when 'department' then department
+            when 'branch' then branch
+        end as member,
+        patient_id,
+        first_date,
+        second_date,
+        revenue,
+    from fct_patient_members
+    where kept_by_filters(doctor, department, branch, $doctor, $department, $branch)
+),
+
+member_first_days as (
+    -- rows of one pair that start on the same day fold into one: their next days are the
+    -- second_dates
     select
         member,
         patient_id,
-        min(visit_date) as first_date,
-    from filtered_visits
-    group by member, patient_id
-    having min(visit_date) between $date_from and $date_to
+        first_date,
+        min(second_date) as second_date,
+        sum(revenue) as revenue,
+    from member_rows
+    group by member, patient_id, first_date
 ),
 
 member_patients as (
-    -- the next day p came back to M, and p's revenue with M to date
+    -- firstM(p), kept for the pairs whose first visit with M falls in P; the next day p came
+    -- back to M (the earliest of the second_dates and of the other rows' first days, which are
+    -- now distinct: the second smallest); p's revenue with M to date
     select
-        member_firsts.member,
-        member_firsts.patient_id,
-        member_firsts.first_date,
-        min(filtered_visits.visit_date) filter (
-            where filtered_visits.visit_date > member_firsts.first_date
-        ) as next_date,
-        sum(filtered_visits.revenue) as revenue_with_member,
-    from member_firsts
-    inner join filtered_visits
-        on filtered_visits.member is not distinct from member_firsts.member
-        and filtered_visits.patient_id = member_firsts.patient_id
-    group by member_firsts.member, member_firsts.patient_id, member_firsts.first_date
+        member,
+        patient_id,
+        min(first_date) as first_date,
+        least(min(second_date), min(first_date, 2)[2]) as next_date,
+        sum(revenue) as revenue_with_member,
+    from member_first_days
+    group by member, patient_id
+    having min(first_date) between $date_from and $date_to
 ),
 
 member_cohorts as (

@@ -15,6 +15,10 @@
 -- Reading: the return and LTV cohorts are these patients ("the clinic's new patients seen by D on
 -- their first day"), so a patient whose first(p) comes from the patients list and who has no line
 -- that day is in none of them.
+-- Read from fct_patient_members (one row per patient and doctor, department and branch), whose
+-- grain holds every filterable attribute: the filters keep or drop its rows as they keep or drop
+-- visits, and no (filtered) visit is before first(p), so the next day after first(p) is each
+-- kept row's first_date, or its second_date when its first_date is first(p).
 create or replace temp macro new_patients(
     period_from, period_to, doctor_names, department_names, branch_names
 ) as table
@@ -24,13 +28,18 @@ final as (
     select
         patient_id,
         first_visit_date,
-        min(visit_date) filter (where visit_date > first_visit_date) as next_visit_date,
+        min(
+            case when first_date > first_visit_date then first_date else second_date end
+        ) as next_visit_date,
         sum(revenue) as revenue_to_date,
-        sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
-    from filtered_visits(doctor_names, department_names, branch_names)
+        sum(revenue_first_year) as revenue_first_year,
+    from fct_patient_members
     where first_visit_date between period_from and period_to
+        and kept_by_filters(
+            doctor, department, branch, doctor_names, department_names, branch_names
+        )
     group by patient_id, first_visit_date
-    having bool_or(is_first_visit)
+    having bool_or(first_date = first_visit_date)
 )
 
 select * from final
