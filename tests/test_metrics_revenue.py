@@ -140,3 +140,51 @@ def test_monthly_trend(engine: Engine) -> None:
 def test_a_period_cut_inside_a_month_counts_only_its_days(engine: Engine) -> None:
     months = engine.monthly(period("2025-03-05", "2025-03-31"))
     assert list(months["revenue"]) == [5800]  # 03-10 only: 4000 + 800 + 3000 - 3000 + 1000
+
+
+def test_a_visit_split_across_departments_and_branches_counts_once(tmp_path: Path) -> None:
+    """Visits whose lines carry two departments or two branches are one visit each, wherever
+    visits are counted (the models keep one row per department and branch of a visit).
+
+        V7        2025-03-20  P4  Иванова  Терапия   Центр  1000   first(P4): a first visit
+        V7        2025-03-20  P4  Иванова  Хирургия  Центр   500   the same visit
+        (no id)   2025-03-21  P4  Иванова  Терапия   Север   300   (P4, Иванова, 03-21): one
+        (no id)   2025-03-21  P4  Иванова  Терапия   Центр   200   visit over two branches
+        V8        2025-02-01  P5  Петров   Хирургия  Центр   700   first(P5), in February
+        V9        2025-03-25  P5  Петров   Хирургия  Центр   100   P5 returns
+    """
+    engine = engine_for(
+        tmp_path,
+        services=[
+            line("2025-03-20", "P4", "Иванова", 1000, visit_id="V7", department="Терапия",
+                 branch="Центр"),
+            line("2025-03-20", "P4", "Иванова", 500, visit_id="V7", department="Хирургия",
+                 branch="Центр"),
+            line("2025-03-21", "P4", "Иванова", 300, department="Терапия", branch="Север"),
+            line("2025-03-21", "P4", "Иванова", 200, department="Терапия", branch="Центр"),
+            line("2025-02-01", "P5", "Петров", 700, visit_id="V8", department="Хирургия",
+                 branch="Центр"),
+            line("2025-03-25", "P5", "Петров", 100, visit_id="V9", department="Хирургия",
+                 branch="Центр"),
+        ],
+    )  # fmt: skip
+    s = engine.summary(MARCH)
+    # V7, (P4, Иванова, 03-21), V9; the first is V7 (first(P4) = 03-20)
+    assert (s.visits, s.first_visits, s.returning_visits) == (3, 1, 2)
+    assert s.avg_check == pytest.approx(2100 / 3)
+    assert s.returning_share == pytest.approx(2 / 3)
+    months = engine.monthly(period("2025-02-01", "2025-03-31"))
+    assert list(months["visits"]) == [1, 3]
+    assert list(months["first_visits"]) == [1, 1]
+    assert list(months["new_patients"]) == [1, 1]  # P5 in February, P4 in March
+    doctors = engine.doctors(MARCH).set_index("doctor")
+    assert doctors.loc["Иванова", "visits"] == 2
+    assert doctors.loc["Иванова", "avg_check"] == 1000  # (1000 + 500 + 300 + 200) / 2
+    departments = engine.departments(MARCH).set_index("department")
+    # Хирургия: V7's other part and V9; Терапия: V7 and the 03-21 visit
+    assert departments["visits"].to_dict() == {"Терапия": 2, "Хирургия": 2}
+    branches = engine.branches(MARCH).set_index("branch")
+    assert branches["visits"].to_dict() == {"Центр": 3, "Север": 1}
+    # a filter that keeps one part of a visit keeps the visit
+    assert engine.summary(period("2025-03-01", "2025-03-31", department="Хирургия")).visits == 2
+    assert engine.summary(period("2025-03-01", "2025-03-31", branch="Север")).visits == 1

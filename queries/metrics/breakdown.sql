@@ -22,7 +22,8 @@ facts as (
     select data_end from store_facts
 ),
 
-filtered_visits as (
+visits_in_period as not materialized (
+    -- read once per use below: each reads only the columns it needs
     select
         case $dimension
             when 'doctor' then doctor
@@ -31,11 +32,6 @@ filtered_visits as (
         end as member,
         *,
     from filtered_visits($doctor, $department, $branch)
-),
-
-visits_in_period as (
-    select *
-    from filtered_visits
     where visit_date between $date_from and $date_to
 ),
 
@@ -43,41 +39,40 @@ period_total as (
     select sum(revenue) as total_revenue from visits_in_period
 ),
 
-member_visits as (
-    -- one row per (member, visit): counting rows is cheaper than count(distinct ...)
+split_visits as (
+    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1), per
+    -- member
     select
         member,
-        visit_key,
-        sum(revenue) as revenue,
+        count(distinct visit_key) as visits,
     from visits_in_period
-    group by member, visit_key
+    where visit_parts > 1
+    group by member
 ),
 
-member_period_patients as (
+member_period as (
+    -- a row with visit_parts = 1 is a visit; a patient is new to the clinic when a row of
+    -- theirs with M is on first(p)
     select
         member,
-        patient_id,
-        bool_or(is_first_visit) as is_new_patient,
+        sum(revenue) as revenue,
+        count(*) filter (where visit_parts = 1) as single_visits,
+        count(distinct patient_id) as patients,
+        count(distinct patient_id) filter (where is_first_visit) as new_patients,
     from visits_in_period
-    group by member, patient_id
+    group by member
 ),
 
 member_activity as (
     select
-        member,
-        sum(revenue) as revenue,
-        count(*) as visits,
-    from member_visits
-    group by member
-),
-
-member_patient_counts as (
-    select
-        member,
-        count(*) as patients,
-        count(*) filter (where is_new_patient) as new_patients,
-    from member_period_patients
-    group by member
+        member_period.member,
+        member_period.revenue,
+        member_period.single_visits + coalesce(split_visits.visits, 0) as visits,
+        member_period.patients,
+        member_period.new_patients,
+    from member_period
+    left join split_visits
+        on split_visits.member is not distinct from member_period.member
 ),
 
 member_departments as (
@@ -159,12 +154,12 @@ final as (
     select
         member_activity.member,
         member_activity.visits,
-        member_patient_counts.patients,
-        member_patient_counts.new_patients,
+        member_activity.patients,
+        member_activity.new_patients,
         member_activity.revenue,
         member_activity.revenue / nullif(period_total.total_revenue, 0) as share,
         member_activity.revenue / nullif(member_activity.visits, 0) as avg_check,
-        member_activity.revenue / nullif(member_patient_counts.patients, 0) as revenue_per_patient,
+        member_activity.revenue / nullif(member_activity.patients, 0) as revenue_per_patient,
         coalesce(member_cohorts.return_cohort, 0) as return_cohort,
         coalesce(member_cohorts.returned, 0) as returned,
         coalesce(member_cohorts.not_yet_observable, 0) as not_yet_observable,
@@ -174,8 +169,6 @@ final as (
         member_departments.department as main_department,
     from member_activity
     cross join period_total
-    inner join member_patient_counts
-        on member_patient_counts.member is not distinct from member_activity.member
     left join member_cohorts
         on member_cohorts.member is not distinct from member_activity.member
     left join member_departments

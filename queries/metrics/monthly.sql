@@ -9,66 +9,49 @@
 -- line on first(p). first_visits / returning_visits give the first-vs-returning mix per month.
 with
 
-visits_in_period as (
+visits_in_period as not materialized (
+    -- read once per use below: each reads only the columns it needs
     select *
-    from fct_visits
+    from filtered_visits($doctor, $department, $branch)
     where visit_date between $date_from and $date_to
-        and ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
 ),
 
-month_visits as (
-    -- one row per (month, visit): counting rows is cheaper than count(distinct ...)
+split_visits as (
+    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1), per
+    -- month
     select
         visit_month,
-        visit_key,
-        bool_or(is_first_visit) as is_first_visit,
-        sum(revenue) as revenue,
+        count(distinct visit_key) as visits,
+        count(distinct visit_key) filter (where is_first_visit) as first_visits,
     from visits_in_period
-    group by visit_month, visit_key
-),
-
-month_patients as (
-    select
-        visit_month,
-        patient_id,
-        bool_or(is_first_visit) as is_new_patient,
-    from visits_in_period
-    group by visit_month, patient_id
-),
-
-visits_per_month as (
-    select
-        visit_month,
-        sum(revenue) as revenue,
-        count(*) as visits,
-        count(*) filter (where is_first_visit) as first_visits,
-        count(*) filter (where not is_first_visit) as returning_visits,
-    from month_visits
-    group by visit_month
-),
-
-patients_per_month as (
-    select
-        visit_month,
-        count(*) as patients,
-        count(*) filter (where is_new_patient) as new_patients,
-    from month_patients
+    where visit_parts > 1
     group by visit_month
 ),
 
 per_month as (
+    -- a row with visit_parts = 1 is a visit; a patient is new in the month of first(p), the
+    -- only month with a row on it
     select
-        visit_month as month,
-        visits_per_month.revenue,
-        visits_per_month.visits,
-        patients_per_month.patients,
-        patients_per_month.new_patients,
-        visits_per_month.first_visits,
-        visits_per_month.returning_visits,
-    from visits_per_month
-    inner join patients_per_month using (visit_month)
+        visit_month,
+        sum(revenue) as revenue,
+        count(*) filter (where visit_parts = 1) as single_visits,
+        count(*) filter (where visit_parts = 1 and is_first_visit) as single_first_visits,
+        count(distinct patient_id) as patients,
+        count(distinct patient_id) filter (where is_first_visit) as new_patients,
+    from visits_in_period
+    group by visit_month
+),
+
+month_figures as (
+    select
+        per_month.visit_month as month,
+        per_month.revenue,
+        per_month.single_visits + coalesce(split_visits.visits, 0) as visits,
+        per_month.patients,
+        per_month.new_patients,
+        per_month.single_first_visits + coalesce(split_visits.first_visits, 0) as first_visits,
+    from per_month
+    left join split_visits using (visit_month)
 ),
 
 final as (
@@ -80,9 +63,9 @@ final as (
         new_patients,
         revenue / nullif(visits, 0) as avg_check,
         first_visits,
-        returning_visits,
-        returning_visits / nullif(visits, 0) as returning_share,
-    from per_month
+        visits - first_visits as returning_visits,
+        (visits - first_visits) / nullif(visits, 0) as returning_share,
+    from month_figures
     order by month
 )
 

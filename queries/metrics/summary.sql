@@ -14,35 +14,33 @@ facts as (
     select data_end from store_facts
 ),
 
-filtered_visits as (
-    select * from filtered_visits($doctor, $department, $branch)
-),
-
-visits_in_period as (
+visits_in_period as not materialized (
+    -- read once per use below: each reads only the columns it needs
     select *
-    from filtered_visits
+    from filtered_visits($doctor, $department, $branch)
     where visit_date between $date_from and $date_to
 ),
 
-period_visits as (
-    -- one row per visit (a visit whose lines span two departments is one visit); counting rows
-    -- of a grouped table is cheaper than count(distinct ...)
+split_visits as (
+    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1)
     select
         visit_key,
         bool_or(is_first_visit) as is_first_visit,
-        sum(revenue) as revenue,
     from visits_in_period
+    where visit_parts > 1
     group by visit_key
 ),
 
 activity as (
+    -- a row with visit_parts = 1 is a visit; a visit is first when it is on first(p)
     select
         coalesce(sum(revenue), 0) as revenue,
-        count(*) as visits,
-        (select count(distinct patient_id) from visits_in_period) as patients,
-        count(*) filter (where is_first_visit) as first_visits,
-        count(*) filter (where not is_first_visit) as returning_visits,
-    from period_visits
+        count(*) filter (where visit_parts = 1)
+            + (select count(*) from split_visits) as visits,
+        count(distinct patient_id) as patients,
+        count(*) filter (where visit_parts = 1 and is_first_visit)
+            + (select count(*) from split_visits where is_first_visit) as first_visits,
+    from visits_in_period
 ),
 
 new_patients as (
@@ -83,8 +81,8 @@ final as (
         activity.visits / nullif(activity.patients, 0) as visits_per_patient,
         cohorts.new_patients,
         activity.first_visits,
-        activity.returning_visits,
-        activity.returning_visits / nullif(activity.visits, 0) as returning_share,
+        activity.visits - activity.first_visits as returning_visits,
+        (activity.visits - activity.first_visits) / nullif(activity.visits, 0) as returning_share,
         cohorts.return_cohort,
         cohorts.returned,
         cohorts.not_yet_observable,
