@@ -49,30 +49,53 @@ checked as (
     select
         *,
         -- the issue list is built only for rows with a problem (cheap test first: this file
-        -- runs on millions of lines, most of them clean)
+        -- runs on millions of lines, most of them clean). It is built inside a one-element
+        -- lambda over the row's values: written out in the CASE, its `clean_text(<raw>)` calls
+        -- were hoisted out of the CASE by DuckDB's common-subexpression pass and run on every row.
         case when visit_date is null or patient_id is null or doctor is null or service is null
                   or amount is null or visit_date > $today or (quantity_given < 0 and amount > 0)
                   or (quantity_given is null and quantity_raw is not null)
                   or (discount is null and discount_raw is not null)
                   or (paid is null and paid_raw is not null)
                   or (duration_min is null and duration_raw is not null)
-        then list_filter([
-            required_issue('visit_date', visit_date_raw, visit_date, 'дата'),
-            future_issue('visit_date', visit_date_raw, visit_date, $today),
-            required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
-            required_issue('doctor', doctor_raw, doctor, 'врач'),
-            required_issue('service', service_raw, service, 'услуга'),
-            required_issue('amount', coalesce(amount_raw, price_raw), amount, 'сумма'),
-            optional_issue('quantity', quantity_raw, quantity_given, 'количество'),
-            optional_issue('discount', discount_raw, discount, 'сумма'),
-            optional_issue('paid', paid_raw, paid, 'сумма'),
-            optional_issue('duration_min', duration_raw, duration_min, 'число минут'),
-            case when quantity_given < 0 and amount > 0 then
-                {'column_name': 'quantity', 'value': quantity_raw,
-                 'reason': 'отрицательное количество при положительной сумме: строка загружена как есть, проверьте её в МИС',
-                 'severity': 'warning'}
-            end,
-        ], lambda x: x is not null) else [] end as _issues,
+        then list_transform([{
+            'visit_date_raw': visit_date_raw,
+            'visit_date': visit_date,
+            'patient_raw': patient_raw,
+            'patient_id': patient_id,
+            'doctor_raw': doctor_raw,
+            'doctor': doctor,
+            'service_raw': service_raw,
+            'service': service,
+            'amount_raw': amount_raw,
+            'price_raw': price_raw,
+            'amount': amount,
+            'quantity_raw': quantity_raw,
+            'quantity_given': quantity_given,
+            'discount_raw': discount_raw,
+            'discount': discount,
+            'paid_raw': paid_raw,
+            'paid': paid,
+            'duration_raw': duration_raw,
+            'duration_min': duration_min,
+        }], lambda r: list_filter([
+                required_issue('visit_date', r.visit_date_raw, r.visit_date, 'дата'),
+                future_issue('visit_date', r.visit_date_raw, r.visit_date, $today),
+                required_issue('patient_id', r.patient_raw, r.patient_id, 'номер карты пациента'),
+                required_issue('doctor', r.doctor_raw, r.doctor, 'врач'),
+                required_issue('service', r.service_raw, r.service, 'услуга'),
+                required_issue('amount', coalesce(r.amount_raw, r.price_raw), r.amount, 'сумма'),
+                optional_issue('quantity', r.quantity_raw, r.quantity_given, 'количество'),
+                optional_issue('discount', r.discount_raw, r.discount, 'сумма'),
+                optional_issue('paid', r.paid_raw, r.paid, 'сумма'),
+                optional_issue('duration_min', r.duration_raw, r.duration_min, 'число минут'),
+                case when r.quantity_given < 0 and r.amount > 0 then
+                    {'column_name': 'quantity', 'value': r.quantity_raw,
+                     'reason': 'отрицательное количество при положительной сумме: строка загружена как есть, проверьте её в МИС',
+                     'severity': 'warning'}
+                end,
+            ], lambda x: x is not null))[1]
+        else [] end as _issues,
     from computed
 ),
 
