@@ -51,15 +51,31 @@ split_visits as (
 ),
 
 member_period as (
-    -- a row with visit_parts = 1 is a visit; a patient is new to the clinic when a row of
-    -- theirs with M is on first(p)
+    -- a row with visit_parts = 1 is a visit
     select
         member,
         sum(revenue) as revenue,
         count(*) filter (where visit_parts = 1) as single_visits,
-        count(distinct patient_id) as patients,
-        count(distinct patient_id) filter (where is_first_visit) as new_patients,
     from visits_in_period
+    group by member
+),
+
+member_period_patients as (
+    -- a patient is new to the clinic when a row of theirs with M is on first(p)
+    select
+        member,
+        patient_id,
+        bool_or(is_first_visit) as is_new_patient,
+    from visits_in_period
+    group by member, patient_id
+),
+
+member_patient_counts as (
+    select
+        member,
+        count(*) as patients,
+        count(*) filter (where is_new_patient) as new_patients,
+    from member_period_patients
     group by member
 ),
 
@@ -68,9 +84,11 @@ member_activity as (
         member_period.member,
         member_period.revenue,
         member_period.single_visits + coalesce(split_visits.visits, 0) as visits,
-        member_period.patients,
-        member_period.new_patients,
+        member_patient_counts.patients,
+        member_patient_counts.new_patients,
     from member_period
+    inner join member_patient_counts
+        on member_patient_counts.member is not distinct from member_period.member
     left join split_visits
         on split_visits.member is not distinct from member_period.member
 ),
@@ -86,7 +104,7 @@ member_departments as (
     group by member, department
 ),
 
-member_rows as (
+member_rows as not materialized (
     -- p's history with M, one row per (doctor, department, branch) of M that the filters keep
     select
         case $dimension
@@ -102,32 +120,48 @@ member_rows as (
     where kept_by_filters(doctor, department, branch, $doctor, $department, $branch)
 ),
 
-member_first_days as (
-    -- rows of one pair that start on the same day fold into one: their next days are the
-    -- second_dates
-    select
-        member,
-        patient_id,
-        first_date,
-        min(second_date) as second_date,
-        sum(revenue) as revenue,
-    from member_rows
-    group by member, patient_id, first_date
-),
-
-member_patients as (
-    -- firstM(p), kept for the pairs whose first visit with M falls in P; the next day p came
-    -- back to M (the earliest of the second_dates and of the other rows' first days, which are
-    -- now distinct: the second smallest); p's revenue with M to date
+member_firsts as (
+    -- firstM(p), kept for the pairs whose first visit with M falls in P
     select
         member,
         patient_id,
         min(first_date) as first_date,
-        least(min(second_date), min(first_date, 2)[2]) as next_date,
+        max(first_date) as last_first_date,
+        min(second_date) as second_date,
         sum(revenue) as revenue_with_member,
-    from member_first_days
+    from member_rows
     group by member, patient_id
     having min(first_date) between $date_from and $date_to
+),
+
+later_firsts as (
+    -- for the few pairs whose rows start on different days: the first of the later starts
+    select
+        member_firsts.member,
+        member_firsts.patient_id,
+        min(member_rows.first_date) as next_first_date,
+    from member_firsts
+    inner join member_rows
+        on member_rows.member is not distinct from member_firsts.member
+        and member_rows.patient_id = member_firsts.patient_id
+    where member_firsts.last_first_date > member_firsts.first_date
+        and member_rows.first_date > member_firsts.first_date
+    group by member_firsts.member, member_firsts.patient_id
+),
+
+member_patients as (
+    -- the next day p came back to M: a row's next day after firstM(p) is its second_date when
+    -- it starts on firstM(p), else its first_date
+    select
+        member_firsts.member,
+        member_firsts.patient_id,
+        member_firsts.first_date,
+        least(member_firsts.second_date, later_firsts.next_first_date) as next_date,
+        member_firsts.revenue_with_member,
+    from member_firsts
+    left join later_firsts
+        on later_firsts.member is not distinct from member_firsts.member
+        and later_firsts.patient_id = member_firsts.patient_id
 ),
 
 member_cohorts as (

@@ -29,16 +29,32 @@ split_visits as (
 ),
 
 per_month as (
-    -- a row with visit_parts = 1 is a visit; a patient is new in the month of first(p), the
-    -- only month with a row on it
+    -- a row with visit_parts = 1 is a visit
     select
         visit_month,
         sum(revenue) as revenue,
         count(*) filter (where visit_parts = 1) as single_visits,
         count(*) filter (where visit_parts = 1 and is_first_visit) as single_first_visits,
-        count(distinct patient_id) as patients,
-        count(distinct patient_id) filter (where is_first_visit) as new_patients,
     from visits_in_period
+    group by visit_month
+),
+
+month_patients as (
+    -- a patient is new in the month of first(p), the only month with a row on it
+    select
+        visit_month,
+        patient_id,
+        bool_or(is_first_visit) as is_new_patient,
+    from visits_in_period
+    group by visit_month, patient_id
+),
+
+patients_per_month as (
+    select
+        visit_month,
+        count(*) as patients,
+        count(*) filter (where is_new_patient) as new_patients,
+    from month_patients
     group by visit_month
 ),
 
@@ -47,10 +63,11 @@ month_figures as (
         per_month.visit_month as month,
         per_month.revenue,
         per_month.single_visits + coalesce(split_visits.visits, 0) as visits,
-        per_month.patients,
-        per_month.new_patients,
+        patients_per_month.patients,
+        patients_per_month.new_patients,
         per_month.single_first_visits + coalesce(split_visits.first_visits, 0) as first_visits,
     from per_month
+    inner join patients_per_month using (visit_month)
     left join split_visits using (visit_month)
 ),
 

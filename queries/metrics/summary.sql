@@ -37,7 +37,7 @@ activity as (
         coalesce(sum(revenue), 0) as revenue,
         count(*) filter (where visit_parts = 1)
             + (select count(*) from split_visits) as visits,
-        count(distinct patient_id) as patients,
+        (select count(distinct patient_id) from visits_in_period) as patients,
         count(*) filter (where visit_parts = 1 and is_first_visit)
             + (select count(*) from split_visits where is_first_visit) as first_visits,
     from visits_in_period
