@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections import Counter
@@ -128,28 +129,35 @@ def detect_encoding(data: bytes) -> str:
 
 def detect_file_encoding(stream: BinaryIO) -> str:
     """The same decision over a file read in chunks, so a gigabyte export is never held whole
-    (nor decoded into one Python string) just to check that it is UTF-8."""
+    (nor decoded into one Python string) just to check that it is UTF-8.
+
+    The first non-ASCII character decides: where it is valid UTF-8 (Russian text), the file is
+    UTF-8, even if it is damaged further on (its bad lines are reported by the reader);
+    Windows-1251 Cyrillic is not valid UTF-8 there. Only the bytes up to that character are
+    read: the whole file is checked by the reader anyway."""
     head = stream.read(4)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    seen_non_ascii = False
     chunk = head
-    while True:
-        try:
-            decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as exc:
-            # Russian text in UTF-8 before the first bad byte: a UTF-8 file damaged further on
-            # (its bad lines are reported by the reader). Windows-1251 Cyrillic fails at once.
-            if seen_non_ascii or not chunk[: max(exc.start, 0)].isascii():
-                return "utf-8"
-            return "cp1251"
+    while chunk.isascii():
+        chunk = stream.read(16 * 1024 * 1024)
         if not chunk:
             return "utf-8"
-        seen_non_ascii = seen_non_ascii or not chunk.isascii()
-        chunk = stream.read(16 * 1024 * 1024)
+    first = _NON_ASCII.search(chunk).start()
+    char = chunk[first:first + 4]
+    if len(char) < 4:  # the character may go on in the next chunk
+        char += stream.read(4 - len(char))
+    try:
+        # not final: a character cut off after these 4 bytes is not an error
+        _, used = codecs.utf_8_decode(char, "strict", False)
+    except UnicodeDecodeError as exc:
+        used = exc.start  # > 0: a valid character came before the bad byte
+    return "utf-8" if used > 0 else "cp1251"
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, int]:

@@ -43,6 +43,16 @@ def test_cp1251_decimal_comma_nbsp_thousands_and_currency(st):
     ]
 
 
+def test_cp1251_whose_first_letter_is_the_fourth_byte(st):
+    # "ab;Д…": the file's first four bytes end in Cyrillic "Д" (0xC4), which could begin a UTF-8
+    # character; the next byte shows it does not. Once read as UTF-8.
+    text = "ab;Дата приёма;№ карты;Врач;Услуга;Сумма\nx;10.01.2025;101;Иванова А. С.;Пломба;4500\n"
+    r = st.load("fourth.csv", text, encoding="cp1251")
+    assert "Windows-1251" in r.fmt
+    assert (r.rows_new, r.rows_rejected) == (1, 0)
+    assert [row[2:5] for row in services(st)] == [("Иванова А. С.", "Пломба", D("4500.00"))]
+
+
 def test_tab_delimited(st):
     text = "Дата\tКод пациента\tДоктор\tНаименование услуги\tИтого\n2025-02-03\tP7\tDr A\tRx\t500\n"
     r = st.load("tab.txt", text)
