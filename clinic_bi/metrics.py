@@ -384,6 +384,7 @@ class Engine:
             self._con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
         self._lock = threading.RLock()
         self._version: int | None = None
+        self._stamp: tuple[tuple[int, int, int], ...] | None = None
         self._facts: StoreFacts | None = None
         self._pinned = 0
         # Results of metric queries for the current data version, by (query, parameters): a
@@ -459,15 +460,38 @@ class Engine:
             self._con.execute("use memory")
             self._con.execute("detach store")
 
+    def _file_stamp(self) -> tuple[tuple[int, int, int], ...] | None:
+        """What any write to the store changes: the inode, size and modification time of the
+        file and of its write-ahead log (a commit appends to the log; a checkpoint rewrites the
+        file). None without a store path."""
+        if self.store_path is None:
+            return None
+        stamp = []
+        for path in (self.store_path, Path(f"{self.store_path}.wal")):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                stamp.append((0, 0, 0))
+            else:
+                stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(stamp)
+
     def refresh(self) -> bool:
         """Rebuild the models if the store's data_version moved; True when it rebuilt. While a
-        load in another process holds the store, the models already built keep being served."""
+        load in another process holds the store, the models already built keep being served.
+        When neither the store file nor its log changed since the last check, the check itself
+        (attach, read, detach: a few ms, on every call of a page) is skipped."""
         with self._lock:
+            stamp = self._file_stamp()  # before reading: a write during the check moves it
+            if stamp is not None and stamp == self._stamp and self._version is not None:
+                return False
             try:
                 with self._store_attached():
-                    return self._rebuild_if_moved()
+                    rebuilt = self._rebuild_if_moved()
             except _StoreBusy:
                 return False
+            self._stamp = stamp
+            return rebuilt
 
     def _rebuild_if_moved(self) -> bool:
         try:

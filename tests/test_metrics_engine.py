@@ -32,6 +32,23 @@ def test_models_are_built_once_per_data_version(tmp_path: Path) -> None:
     assert engine.builds == 2
 
 
+def test_an_unchanged_store_is_not_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    engine = Engine(path)
+    engine.summary(JANUARY)
+    opened = []
+    attach = engine._store_attached
+    monkeypatch.setattr(engine, "_store_attached", lambda: opened.append(1) or attach())
+    assert engine.summary(period("2025-01-01", "2025-01-15")).revenue == 100
+    assert opened == []  # neither the file nor its log changed: no attach to read the version
+    with writing(path) as con:
+        insert(con, "services", [line("2025-01-11", "P2", "A", 250)])
+    assert engine.summary(period("2025-01-01", "2025-01-15")).revenue == 350
+    assert opened == [1]
+
+
 def test_the_engine_holds_no_lock_on_the_store(tmp_path: Path) -> None:
     path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
     engine = Engine(path)
