@@ -40,22 +40,22 @@ period_total as (
 ),
 
 split_visits as (
-    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1), per
+    -- the visits with rows in two departments or branches (not fct_visits.single_part), per
     -- member
     select
         member,
         count(distinct visit_key) as visits,
     from visits_in_period
-    where visit_parts > 1
+    where not single_part
     group by member
 ),
 
 member_period as (
-    -- a row with visit_parts = 1 is a visit
+    -- a row with single_part is a visit
     select
         member,
         sum(revenue) as revenue,
-        count(*) filter (where visit_parts = 1) as single_visits,
+        count(*) filter (where single_part) as single_visits,
     from visits_in_period
     group by member
 ),

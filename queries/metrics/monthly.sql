@@ -17,24 +17,24 @@ visits_in_period as not materialized (
 ),
 
 split_visits as (
-    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1), per
+    -- the visits with rows in two departments or branches (not fct_visits.single_part), per
     -- month
     select
         visit_month,
         count(distinct visit_key) as visits,
         count(distinct visit_key) filter (where is_first_visit) as first_visits,
     from visits_in_period
-    where visit_parts > 1
+    where not single_part
     group by visit_month
 ),
 
 per_month as (
-    -- a row with visit_parts = 1 is a visit
+    -- a row with single_part is a visit
     select
         visit_month,
         sum(revenue) as revenue,
-        count(*) filter (where visit_parts = 1) as single_visits,
-        count(*) filter (where visit_parts = 1 and is_first_visit) as single_first_visits,
+        count(*) filter (where single_part) as single_visits,
+        count(*) filter (where single_part and is_first_visit) as single_first_visits,
     from visits_in_period
     group by visit_month
 ),

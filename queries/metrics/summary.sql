@@ -22,23 +22,23 @@ visits_in_period as not materialized (
 ),
 
 split_visits as (
-    -- the visits with rows in two departments or branches (fct_visits.visit_parts > 1)
+    -- the visits with rows in two departments or branches (not fct_visits.single_part)
     select
         visit_key,
         bool_or(is_first_visit) as is_first_visit,
     from visits_in_period
-    where visit_parts > 1
+    where not single_part
     group by visit_key
 ),
 
 activity as (
-    -- a row with visit_parts = 1 is a visit; a visit is first when it is on first(p)
+    -- a row with single_part is a visit; a visit is first when it is on first(p)
     select
         coalesce(sum(revenue), 0) as revenue,
-        count(*) filter (where visit_parts = 1)
+        count(*) filter (where single_part)
             + (select count(*) from split_visits) as visits,
         (select count(distinct patient_id) from visits_in_period) as patients,
-        count(*) filter (where visit_parts = 1 and is_first_visit)
+        count(*) filter (where single_part and is_first_visit)
             + (select count(*) from split_visits where is_first_visit) as first_visits,
     from visits_in_period
 ),

@@ -1,7 +1,7 @@
 -- Model fct_visits: visits with their key and the first-visit flag.
 -- Grain: one row per (visit_key, patient_id, visit_date, doctor, department, branch). A visit whose
--- lines span two departments has two rows with the same visit_key (visit_parts = 2): count visits
--- as described under visit_parts below, never with count(*).
+-- lines span two departments has two rows with the same visit_key: count visits
+-- as described under single_part below, never with count(*).
 -- Parameters: none (built once per data_version).
 -- METRICS.md "Common terms" (visit key), "First and returning visits" (is_first_visit),
 -- "Revenue and activity", "Return rate", "LTV": the metric queries read this table, not the lines.
@@ -11,9 +11,18 @@
 -- separator) cannot occur in a name.
 -- is_first_visit: the visit's date is first(p) (dim_patients, from the whole history).
 --
--- visit_parts: the rows of the visit here. Counting visits: the rows with visit_parts = 1 (nearly
--- all) are one visit each; only the rows of split visits need grouping by visit_key (a hash table
--- of long keys over the whole period cost more than the rest of a page's queries together).
+-- single_part: no other row has this visit_key, so the row is a whole visit. Counting visits:
+-- each single_part row is one; only the other rows (split visits) are grouped by visit_key,
+-- which is exact whatever their number (grouping a whole period's rows by their long keys cost
+-- more than the rest of a page's queries together). A row whose key merely shares its 64-bit
+-- hash with another key is not single_part either: it is counted by key, exactly, too.
+-- visit_key_hash: a 64-bit hash of the parts of the visit key (equal keys, equal hashes).
+create or replace temp macro visit_key_hash(visit_id, patient_id, doctor, visit_date) as
+    case
+        when visit_id is not null then hash('id', visit_id)
+        else hash('day', patient_id, doctor, visit_date)
+    end;
+
 create or replace temp table fct_visits as
 with
 
@@ -25,6 +34,7 @@ visits as (
                 'day:' || stg_visits.patient_id || chr(31) || stg_visits.doctor || chr(31)
                 || strftime(stg_visits.visit_date, '%Y-%m-%d')
         end as visit_key,
+        stg_visits.visit_id,
         stg_visits.patient_id,
         stg_visits.visit_date,
         cast(date_trunc('month', stg_visits.visit_date) as date) as visit_month,
@@ -38,11 +48,24 @@ visits as (
     inner join dim_patients using (patient_id)
 ),
 
+shared_hashes as (
+    -- a hash of each visit's key parts, kept when more than one row has it: grouping by a
+    -- 64-bit hash read from stg_visits is cheaper than by the long keys (or a window over them)
+    select visit_key_hash(visit_id, patient_id, doctor, visit_date) as key_hash
+    from stg_visits
+    group by key_hash
+    having count(*) > 1
+),
+
 final as (
     select
-        *,
-        count(*) over (partition by visit_key) as visit_parts,
+        visits.*,
+        shared_hashes.key_hash is null as single_part,
     from visits
+    left join shared_hashes
+        on shared_hashes.key_hash = visit_key_hash(
+            visits.visit_id, visits.patient_id, visits.doctor, visits.visit_date
+        )
 )
 
 select * from final
