@@ -395,6 +395,7 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("drop view if exists " + view)
     for t in ("raw_table", "raw_numbered", "row_shifts", "parsed", "issues", "value_map"):
         con.execute("drop table if exists " + t)
+    con.unregister("raw_arrow")  # a workbook's rows (readers._read_rows)
 
 
 def _write(
