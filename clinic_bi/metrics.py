@@ -41,6 +41,7 @@ from clinic_bi.paths import read_query
 # Build order: each model reads the canonical tables and the models listed before it.
 MODELS: tuple[str, ...] = (
     "stg_visits",
+    "dim_names",
     "fct_lead_links",
     "dim_patients",
     "fct_visits",

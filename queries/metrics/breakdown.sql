@@ -105,19 +105,22 @@ member_departments as (
 ),
 
 member_rows as not materialized (
-    -- p's history with M, one row per (doctor, department, branch) of M that the filters keep
+    -- p's history with M, one row per (doctor, department, branch) of M that the filters keep;
+    -- M by its code here (dim_names), by its name from member_cohorts on
     select
         case $dimension
-            when 'doctor' then doctor
-            when 'department' then department
-            when 'branch' then branch
+            when 'doctor' then doctor_code
+            when 'department' then department_code
+            when 'branch' then branch_code
         end as member,
         patient_id,
         first_date,
         second_date,
         revenue,
     from fct_patient_members
-    where kept_by_filters(doctor, department, branch, $doctor, $department, $branch)
+    where kept_by_filters(
+        doctor_code, department_code, branch_code, $doctor, $department, $branch
+    )
 ),
 
 member_firsts as (
@@ -166,7 +169,7 @@ member_patients as (
 
 member_cohorts as (
     select
-        member,
+        dim_names.name as member,
         count(*) as ltv_cohort,
         sum(revenue_with_member) as ltv_revenue,
         count(*) filter (
@@ -181,7 +184,9 @@ member_cohorts as (
         ) as not_yet_observable,
     from member_patients
     cross join facts
-    group by member
+    left join dim_names
+        on dim_names.attribute = $dimension and dim_names.code = member_patients.member
+    group by dim_names.name
 ),
 
 final as (

@@ -10,6 +10,7 @@
 -- two kinds carry different prefixes so a visit_id can never equal a derived key; chr(31) (unit
 -- separator) cannot occur in a name.
 -- is_first_visit: the visit's date is first(p) (dim_patients, from the whole history).
+-- doctor_code, department_code, branch_code: the names' codes (dim_names), what the filters read.
 --
 -- single_part: no other row has this visit_key, so the row is a whole visit. Counting visits:
 -- each single_part row is one; only the other rows (split visits) are grouped by visit_key,
@@ -41,11 +42,20 @@ visits as (
         stg_visits.doctor,
         stg_visits.department,
         stg_visits.branch,
+        doctors.code as doctor_code,
+        departments.code as department_code,
+        branches.code as branch_code,
         dim_patients.first_visit_date,
         stg_visits.visit_date = dim_patients.first_visit_date as is_first_visit,
         stg_visits.revenue,
     from stg_visits
     inner join dim_patients using (patient_id)
+    left join dim_names as doctors
+        on doctors.attribute = 'doctor' and doctors.name = stg_visits.doctor
+    left join dim_names as departments
+        on departments.attribute = 'department' and departments.name = stg_visits.department
+    left join dim_names as branches
+        on branches.attribute = 'branch' and branches.name = stg_visits.branch
 ),
 
 shared_hashes as (

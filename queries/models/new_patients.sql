@@ -36,7 +36,7 @@ final as (
     from fct_patient_members
     where first_visit_date between period_from and period_to
         and kept_by_filters(
-            doctor, department, branch, doctor_names, department_names, branch_names
+            doctor_code, department_code, branch_code, doctor_names, department_names, branch_names
         )
     group by patient_id, first_visit_date
     having bool_or(first_date = first_visit_date)
