@@ -358,6 +358,9 @@ def ingest_file(
     if keep_rejected and result.rows_rejected:
         result.rejected_rows = _rejected_rows(con, raw)
 
+    # The file's text is not needed any more (rejected rows are taken): free it before the write,
+    # when `parsed` and the insert's buffers are held too.
+    _drop_raw(con)
     _write(con, result, raw, mapping, sha, size, _fail_after_upsert)
     _drop_temp(con)
     return result
@@ -390,12 +393,18 @@ def _same_upload(con: duckdb.DuckDBPyConnection, sha: str, mapping: Mapping
     return (rows[0][0], rows[0][1]) if rows else None
 
 
-def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
     for view in ("staged", "raw"):
         con.execute("drop view if exists " + view)
-    for t in ("raw_table", "raw_numbered", "row_shifts", "parsed", "issues", "value_map"):
+    for t in ("raw_table", "raw_numbered", "row_shifts"):
         con.execute("drop table if exists " + t)
     con.unregister("raw_arrow")  # a workbook's rows (readers._read_rows)
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    _drop_raw(con)
+    for t in ("parsed", "issues", "value_map"):
+        con.execute("drop table if exists " + t)
 
 
 def _write(
