@@ -13,7 +13,8 @@
 -- <= 0 (a booking and its refund cancel out).
 with
 
-lines_in_period as (
+lines_in_period as not materialized (
+    -- read once per use below: each reads only the columns it needs
     select *
     from fct_service_lines
     where visit_date between $date_from and $date_to
@@ -22,16 +23,33 @@ lines_in_period as (
         and ($branch is null or list_contains($branch, branch))
 ),
 
-per_service as (
+service_patients as (
+    -- grouped explicitly: count(distinct ...) made DuckDB materialise every line of P first
+    select
+        service,
+        count(*) as patients,
+    from (select distinct service, patient_id from lines_in_period)
+    group by service
+),
+
+service_sums as (
     select
         service,
         sum(quantity) as quantity,
         sum(amount) as revenue,
-        count(distinct patient_id) as patients,
         sum(amount) filter (where duration_min is not null) as timed_revenue,
         sum(quantity * duration_min) filter (where duration_min is not null) as planned_minutes,
     from lines_in_period
     group by service
+),
+
+per_service as (
+    select
+        service_sums.*,
+        service_patients.patients,
+    from service_sums
+    inner join service_patients
+        on service_patients.service is not distinct from service_sums.service
 ),
 
 ranked as (
