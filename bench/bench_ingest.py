@@ -2,16 +2,22 @@
 from XLSX into a fresh store, keys and journal included. Prints the figures.
 
     .venv/bin/python bench/bench_ingest.py [--lines 1000000] [--xlsx-rows 100000] [--dir DIR]
+    .venv/bin/python bench/bench_ingest.py --files A.csv B.xlsx [--repeat 3]
 
 The files look like an MIS export (Russian headers, decimal commas, `dd.mm.yyyy` dates) and are
-generated once into DIR (default: a temp folder) with a fixed seed.
+generated once into DIR (default: a temp folder) with a fixed seed. `--files` times given files
+instead (e.g. bench_all.py's exports, bench/gen_exports.py): each load in a fresh process and a
+fresh store, `--repeat` times, with wall and CPU seconds, the process's peak RSS and the load
+average (the machine may be shared: CPU seconds are the figure that load does not inflate).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,12 +79,54 @@ def ensure_files(folder: Path, lines: int, xlsx_rows: int) -> dict[str, Path]:
     return files
 
 
+def load_once(path: Path) -> dict:
+    """One load of `path` into a fresh store, in this process (a child: its peak RSS is the
+    load's)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        store.connect(db).close()
+        t, cpu = time.perf_counter(), time.process_time()
+        (result,) = loader.ingest_paths(db, [path])
+        secs, cpu = time.perf_counter() - t, time.process_time() - cpu
+    assert result.ok, result.error
+    assert result.rows_rejected == 0, result.issues[:3]
+    return {"rows": result.rows_loaded, "seconds": secs, "cpu_seconds": cpu,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def time_files(files: list[Path], repeat: int) -> None:
+    # A 10M-line export is over the app's 200 MB upload guard, which a clinic raises for it.
+    env = {**os.environ}
+    env.setdefault("CLINIC_BI_MAX_UPLOAD_MB", "8192")
+    print(f"{'file':<36} {'rows':>10} {'wall s':>7} {'CPU s':>6} {'rows/s':>9} {'RSS MB':>7}  load")
+    for path in files:
+        for _ in range(repeat):
+            load = os.getloadavg()[0]
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--child", str(path)],
+                capture_output=True, text=True, env=env, check=True,
+            )
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{path.name[-36:]:<36} {r['rows']:>10,} {r['seconds']:>7.2f} "
+                  f"{r['cpu_seconds']:>6.2f} {r['rows'] / r['seconds']:>9,.0f} "
+                  f"{r['rss_mb']:>7,.0f}  {load:.2f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--xlsx-rows", type=int, default=100_000)
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "clinic_bi_bench")
+    ap.add_argument("--files", type=Path, nargs="+", help="time these files instead")
+    ap.add_argument("--repeat", type=int, default=1, help="loads per file (with --files)")
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        print(json.dumps(load_once(args.child)))
+        return
+    if args.files:
+        time_files(args.files, args.repeat)
+        return
     t = time.perf_counter()
     files = ensure_files(args.dir, args.lines, args.xlsx_rows)
     print(f"files ready in {time.perf_counter() - t:.1f} s ({args.dir})")
