@@ -69,7 +69,7 @@ shared_hashes as (
 
 final as (
     select
-        visits.*,
+        visits.* exclude (visit_id),
         shared_hashes.key_hash is null as single_part,
     from visits
     left join shared_hashes
