@@ -383,6 +383,9 @@ class Engine:
             self._con = connection.cursor()
         else:
             self._con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
+        # No progress bar: DuckDB draws one on stdout for a query over ~2 s, which would land
+        # in the middle of `report --format json` (seen on a 10M-line store).
+        self._con.execute("set enable_progress_bar = false")
         self._lock = threading.RLock()
         self._version: int | None = None
         self._stamp: tuple[tuple[int, int, int], ...] | None = None

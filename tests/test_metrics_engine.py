@@ -177,3 +177,11 @@ def test_a_store_this_process_holds_open_asks_for_the_connection(tmp_path: Path)
         assert Engine(connection=con).summary(JANUARY).revenue == 100
     finally:
         con.close()
+
+
+def test_the_engine_draws_no_progress_bar(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on stdout for a query over two seconds (a model build at 10M
+    lines), which would land inside `report --format json`."""
+    engine = Engine(make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)]))
+    setting = engine._con.execute("select current_setting('enable_progress_bar')").fetchone()
+    assert setting == (False,)
