@@ -64,10 +64,10 @@ member_period_patients as (
     -- a patient is new to the clinic when a row of theirs with M is on first(p)
     select
         member,
-        patient_id,
+        patient_num,
         bool_or(is_first_visit) as is_new_patient,
     from visits_in_period
-    group by member, patient_id
+    group by member, patient_num
 ),
 
 member_patient_counts as (
@@ -113,7 +113,7 @@ member_rows as not materialized (
             when 'department' then department_code
             when 'branch' then branch_code
         end as member,
-        patient_id,
+        patient_num,
         first_date,
         second_date,
         revenue,
@@ -127,13 +127,13 @@ member_firsts as (
     -- firstM(p), kept for the pairs whose first visit with M falls in P
     select
         member,
-        patient_id,
+        patient_num,
         min(first_date) as first_date,
         max(first_date) as last_first_date,
         min(second_date) as second_date,
         sum(revenue) as revenue_with_member,
     from member_rows
-    group by member, patient_id
+    group by member, patient_num
     having min(first_date) between $date_from and $date_to
 ),
 
@@ -141,15 +141,15 @@ later_firsts as (
     -- for the few pairs whose rows start on different days: the first of the later starts
     select
         member_firsts.member,
-        member_firsts.patient_id,
+        member_firsts.patient_num,
         min(member_rows.first_date) as next_first_date,
     from member_firsts
     inner join member_rows
         on member_rows.member is not distinct from member_firsts.member
-        and member_rows.patient_id = member_firsts.patient_id
+        and member_rows.patient_num = member_firsts.patient_num
     where member_firsts.last_first_date > member_firsts.first_date
         and member_rows.first_date > member_firsts.first_date
-    group by member_firsts.member, member_firsts.patient_id
+    group by member_firsts.member, member_firsts.patient_num
 ),
 
 member_patients as (
@@ -157,14 +157,14 @@ member_patients as (
     -- it starts on firstM(p), else its first_date
     select
         member_firsts.member,
-        member_firsts.patient_id,
+        member_firsts.patient_num,
         member_firsts.first_date,
         least(member_firsts.second_date, later_firsts.next_first_date) as next_date,
         member_firsts.revenue_with_member,
     from member_firsts
     left join later_firsts
         on later_firsts.member is not distinct from member_firsts.member
-        and later_firsts.patient_id = member_firsts.patient_id
+        and later_firsts.patient_num = member_firsts.patient_num
 ),
 
 member_cohorts as (

@@ -33,7 +33,7 @@ revenue_by_offset as (
         ) as month_offset,
         sum(filtered_visits.revenue) as revenue,
     from cohort_patients
-    inner join filtered_visits using (patient_id)
+    inner join filtered_visits using (patient_num)
     group by all
 ),
 

@@ -54,7 +54,7 @@ acquired as (
             where new_patients.first_visit_date <= facts.data_end - 365
         ) as ltv_12m_revenue,
     from new_patients
-    inner join dim_patients using (patient_id)
+    inner join dim_patients using (patient_num)
     cross join facts
     group by dim_patients.acquisition_channel
 ),

@@ -34,7 +34,7 @@ acquired as (
         dim_patients.acquisition_channel as channel,
         count(*) as new_patients,
     from new_patients($date_from, $date_to, $doctor, $department, $branch) as new_patients
-    inner join dim_patients using (patient_id)
+    inner join dim_patients using (patient_num)
     group by all
 ),
 

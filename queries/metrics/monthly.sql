@@ -43,10 +43,10 @@ month_patients as (
     -- a patient is new in the month of first(p), the only month with a row on it
     select
         visit_month,
-        patient_id,
+        patient_num,
         bool_or(is_first_visit) as is_new_patient,
     from visits_in_period
-    group by visit_month, patient_id
+    group by visit_month, patient_num
 ),
 
 patients_per_month as (

@@ -30,12 +30,12 @@ cells as (
 patient_months as (
     select distinct
         cohort_patients.cohort_month,
-        cohort_patients.patient_id,
+        cohort_patients.patient_num,
         date_diff(
             'month', cohort_patients.cohort_month, filtered_visits.visit_month
         ) as month_offset,
     from cohort_patients
-    inner join filtered_visits using (patient_id)
+    inner join filtered_visits using (patient_num)
 ),
 
 returned_by_offset as (

@@ -37,7 +37,7 @@ activity as (
         coalesce(sum(revenue), 0) as revenue,
         count(*) filter (where single_part)
             + (select count(*) from split_visits) as visits,
-        (select count(distinct patient_id) from visits_in_period) as patients,
+        (select count(distinct patient_num) from visits_in_period) as patients,
         count(*) filter (where single_part and is_first_visit)
             + (select count(*) from split_visits where is_first_visit) as first_visits,
     from visits_in_period

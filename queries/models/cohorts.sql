@@ -13,7 +13,7 @@ with
 
 final as (
     select
-        patient_id,
+        patient_num,
         cast(date_trunc('month', first_visit_date) as date) as cohort_month,
     from new_patients(period_from, period_to, doctor_names, department_names, branch_names)
 )

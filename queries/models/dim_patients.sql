@@ -52,6 +52,8 @@ all_patients as (
 final as (
     select
         all_patients.patient_id,
+        -- a small integer for the same patient: what the metric queries group and join by
+        cast(row_number() over () as integer) as patient_num,
         -- least() skips nulls: whichever of the two dates is known and earlier
         least(
             service_patients.first_line_date, listed_patients.listed_first_visit_date

@@ -1,7 +1,7 @@
 -- Model fct_patient_members: each patient's history with each (doctor, department, branch),
 -- folded to the few figures the cohort metrics need, so that a filter change reads one row per
 -- pair instead of the patient's whole history of visits.
--- Grain: one row per (patient_id, doctor_code, department_code, branch_code) that has a visit:
+-- Grain: one row per (patient_num, doctor_code, department_code, branch_code) that has a visit:
 -- the names' codes (dim_names), one to one with the names (null with null).
 -- Parameters: none (built once per data_version).
 -- METRICS.md "First and returning visits" (new_patients), "Return rate", "LTV" (clinic and per
@@ -23,7 +23,7 @@ with
 patient_days as (
     -- one row per day of p with them: two visits on one day are one day
     select
-        patient_id,
+        patient_num,
         doctor_code,
         department_code,
         branch_code,
@@ -31,12 +31,12 @@ patient_days as (
         any_value(first_visit_date) as first_visit_date,
         sum(revenue) as revenue,
     from fct_visits
-    group by patient_id, doctor_code, department_code, branch_code, visit_date
+    group by patient_num, doctor_code, department_code, branch_code, visit_date
 ),
 
 final as (
     select
-        patient_id,
+        patient_num,
         doctor_code,
         department_code,
         branch_code,
@@ -47,7 +47,7 @@ final as (
         sum(revenue) as revenue,
         sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
     from patient_days
-    group by patient_id, doctor_code, department_code, branch_code
+    group by patient_num, doctor_code, department_code, branch_code
 )
 
 select * from final

@@ -10,6 +10,7 @@
 -- two kinds carry different prefixes so a visit_id can never equal a derived key; chr(31) (unit
 -- separator) cannot occur in a name.
 -- is_first_visit: the visit's date is first(p) (dim_patients, from the whole history).
+-- patient_num: dim_patients' integer for the patient, what the metric queries group by.
 -- doctor_code, department_code, branch_code: the names' codes (dim_names), what the filters read.
 --
 -- single_part: no other row has this visit_key, so the row is a whole visit. Counting visits:
@@ -37,6 +38,7 @@ visits as (
         end as visit_key,
         stg_visits.visit_id,
         stg_visits.patient_id,
+        dim_patients.patient_num,
         stg_visits.visit_date,
         cast(date_trunc('month', stg_visits.visit_date) as date) as visit_month,
         stg_visits.doctor,

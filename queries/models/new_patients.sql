@@ -26,7 +26,7 @@ with
 
 final as (
     select
-        patient_id,
+        patient_num,
         first_visit_date,
         min(
             case when first_date > first_visit_date then first_date else second_date end
@@ -38,7 +38,7 @@ final as (
         and kept_by_filters(
             doctor_code, department_code, branch_code, doctor_names, department_names, branch_names
         )
-    group by patient_id, first_visit_date
+    group by patient_num, first_visit_date
     having bool_or(first_date = first_visit_date)
 )
 
