@@ -17,10 +17,12 @@ checks as (
     select 2, 'fct_visits', 'first_visit_date <= visit_date', 'error',
         (select count(*) from fct_visits where not first_visit_date <= visit_date),
     union all
-    select 3, 'fct_visits', 'visit_key, patient_id and visit_date are not null', 'error',
+    select 3, 'fct_visits', 'patient_id and visit_date are not null, visit_key where split',
+        'error',
         (
             select count(*) from fct_visits
-            where visit_key is null or patient_id is null or visit_date is null
+            where patient_id is null or visit_date is null
+                or (visit_key is null and not single_part)
         ),
     union all
     select 4, 'fct_leads', 'lead_key is unique', 'error',
@@ -45,6 +47,7 @@ checks as (
     select 8, 'fct_visits', 'a visit_id belongs to one patient and one day', 'warning',
         (
             select count(*) from (
+                -- such a visit has two rows, so its rows carry their key
                 select visit_key
                 from fct_visits
                 where visit_key like 'id:%'

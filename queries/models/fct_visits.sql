@@ -1,5 +1,5 @@
 -- Model fct_visits: visits with their key and the first-visit flag.
--- Grain: one row per (visit_key, patient_id, visit_date, doctor, department, branch). A visit whose
+-- Grain: one row per (visit, patient_id, visit_date, doctor, department, branch). A visit whose
 -- lines span two departments has two rows with the same visit_key: count visits
 -- as described under single_part below, never with count(*).
 -- Parameters: none (built once per data_version).
@@ -13,7 +13,9 @@
 -- patient_num: dim_patients' integer for the patient, what the metric queries group by.
 -- doctor_code, department_code, branch_code: the names' codes (dim_names), what the filters read.
 --
--- single_part: no other row has this visit_key, so the row is a whole visit. Counting visits:
+-- visit_key is spelled out only on the rows that are not single_part (null on the others, where
+-- nothing reads it: building 4M strings was a third of this model's time at 10M).
+-- single_part: no other row has this visit's key, so the row is a whole visit. Counting visits:
 -- each single_part row is one; only the other rows (split visits) are grouped by visit_key,
 -- which is exact whatever their number (grouping a whole period's rows by their long keys cost
 -- more than the rest of a page's queries together). A row whose key merely shares its 64-bit
@@ -30,12 +32,6 @@ with
 
 visits as (
     select
-        case
-            when stg_visits.visit_id is not null then 'id:' || stg_visits.visit_id
-            else
-                'day:' || stg_visits.patient_id || chr(31) || stg_visits.doctor || chr(31)
-                || strftime(stg_visits.visit_date, '%Y-%m-%d')
-        end as visit_key,
         stg_visits.visit_id,
         stg_visits.patient_id,
         dim_patients.patient_num,
@@ -71,6 +67,14 @@ shared_hashes as (
 
 final as (
     select
+        -- the key is spelled out only where the counts read it: on the rows of split visits
+        case
+            when shared_hashes.key_hash is null then null
+            when visits.visit_id is not null then 'id:' || visits.visit_id
+            else
+                'day:' || visits.patient_id || chr(31) || visits.doctor || chr(31)
+                || strftime(visits.visit_date, '%Y-%m-%d')
+        end as visit_key,
         visits.* exclude (visit_id),
         shared_hashes.key_hash is null as single_part,
     from visits
