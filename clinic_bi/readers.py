@@ -313,12 +313,14 @@ def _read_csv(
 
 
 def _reencode(source: Path, encoding: str, target: Path) -> None:
+    # 1 MB chunks: with 16 MB ones every chunk's text and bytes were fresh large allocations
+    # (page faults, cold caches), twice as slow (0.46-0.8 s vs 0.22-0.24 s for 93 MB).
     decoder = codecs.getincrementaldecoder(encoding)(
         errors="strict" if encoding == "utf-16" else "replace")
-    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(16 * 1024 * 1024):
-            dst.write(decoder.decode(chunk))
-        dst.write(decoder.decode(b"", final=True))
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(1024 * 1024):
+            dst.write(decoder.decode(chunk).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
 
 
 _READER_REASONS = {
