@@ -473,7 +473,7 @@ def _read_rows(
     skip_rows: int | None,
 ) -> RawFile:
     """`raw` over the rows of a sheet or an HTML table: a view of an Arrow table registered on
-    the connection as `raw_arrow` (loader._drop_temp unregisters it). Not copied into a temp
+    the connection as `raw_arrow` (loader._drop_raw unregisters it). Not copied into a temp
     table: that copy cost ~0.07 s per 100k rows, and DuckDB scans a temp table of fewer than
     122,880 rows (one row group) on one core, an Arrow table in batches on all of them."""
     if not rows:
