@@ -3,12 +3,15 @@ from XLSX into a fresh store, keys and journal included. Prints the figures.
 
     .venv/bin/python bench/bench_ingest.py [--lines 1000000] [--xlsx-rows 100000] [--dir DIR]
     .venv/bin/python bench/bench_ingest.py --files A.csv B.xlsx [--repeat 3]
+    .venv/bin/python bench/bench_ingest.py --exports DIR [--lines 1000000] [--repeat 3]
 
 The files look like an MIS export (Russian headers, decimal commas, `dd.mm.yyyy` dates) and are
 generated once into DIR (default: a temp folder) with a fixed seed. `--files` times given files
 instead (e.g. bench_all.py's exports, bench/gen_exports.py): each load in a fresh process and a
 fresh store, `--repeat` times, with wall and CPU seconds, the process's peak RSS and the load
 average (the machine may be shared: CPU seconds are the figure that load does not inflate).
+`--exports DIR` times bench_all.py's files (written into DIR by bench/gen_exports.py from a
+generated store when absent): the CSV in UTF-8 and Windows-1251 and the 100k-row XLSX.
 """
 
 from __future__ import annotations
@@ -90,8 +93,37 @@ def load_once(path: Path) -> dict:
         secs, cpu = time.perf_counter() - t, time.process_time() - cpu
     assert result.ok, result.error
     assert result.rows_rejected == 0, result.issues[:3]
-    return {"rows": result.rows_loaded, "seconds": secs, "cpu_seconds": cpu,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"rows": result.rows_loaded, "seconds": secs, "cpu_seconds": cpu, "rss_mb": _peak_rss_mb()}
+
+
+def _peak_rss_mb() -> float:
+    """Peak RSS of this process (VmHWM: getrusage's ru_maxrss would carry the parent's peak
+    across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_all_exports(folder: Path, lines: int, xlsx_rows: int) -> list[Path]:
+    """The files bench_all.py times: its generated store's service lines as a CSV export
+    (UTF-8, Windows-1251) and bench_ingest's XLSX; written once into `folder`."""
+    from bench import bench_report, gen_exports
+
+    folder.mkdir(parents=True, exist_ok=True)
+    utf8 = folder / f"services_{lines}.csv"
+    cp1251 = folder / f"services_{lines}_cp1251.csv"
+    xlsx = folder / f"services_{xlsx_rows}.xlsx"
+    if not utf8.exists() or not cp1251.exists():
+        db = folder / f"store_{lines}.duckdb"
+        for stale in (db, Path(f"{db}.wal")):
+            stale.unlink(missing_ok=True)
+        bench_report.generate(db, lines)
+        gen_exports.write_services_csv(db, utf8)
+        gen_exports.write_services_csv(db, cp1251, encoding="cp1251")
+    if not xlsx.exists():
+        gen_exports.write_services_xlsx(xlsx, xlsx_rows)
+    return [utf8, cp1251, xlsx]
 
 
 def time_files(files: list[Path], repeat: int) -> None:
@@ -119,11 +151,14 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "clinic_bi_bench")
     ap.add_argument("--files", type=Path, nargs="+", help="time these files instead")
     ap.add_argument("--repeat", type=int, default=1, help="loads per file (with --files)")
+    ap.add_argument("--exports", type=Path, help="time bench_all.py's exports (written here)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(load_once(args.child)))
         return
+    if args.exports:
+        args.files = bench_all_exports(args.exports, args.lines, args.xlsx_rows)
     if args.files:
         time_files(args.files, args.repeat)
         return
