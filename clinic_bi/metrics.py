@@ -58,6 +58,10 @@ MODELS: tuple[str, ...] = (
     "cohorts",
 )
 
+# Models only the build reads, each dropped as soon as the last model that reads it is built
+# (stg_visits is a second 4M-row table at 10M lines).
+BUILD_ONLY_MODELS: dict[str, str] = {"stg_visits": "fct_visits"}
+
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")
 
 _RESULTS_KEPT = 256
@@ -511,6 +515,9 @@ class Engine:
         self._results.clear()
         for name in MODELS:
             self._con.execute(_model_sql(name))
+            for intermediate, last_reader in BUILD_ONLY_MODELS.items():
+                if name == last_reader:
+                    self._con.execute(f"drop table {intermediate}")
         result = self._con.execute("select * from store_facts")
         row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
         columns = [d[0] for d in result.description]

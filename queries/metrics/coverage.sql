@@ -5,12 +5,12 @@
 -- reviews.date, patients.first_visit_date). Rows without that date are not counted.
 -- Parameters: none (the whole store).
 -- METRICS.md "Common terms" (the period a figure can speak for). The large tables are counted
--- from their models (in memory, services already grouped into visits: stg_visits.lines); the
+-- from their models (in memory, services already grouped into visits: fct_visits.lines); the
 -- rest comes from models/store_coverage.
 with
 
 dated_rows as (
-    select 'services' as table_name, visit_date as row_date, lines as row_count from stg_visits
+    select 'services' as table_name, visit_date as row_date, lines as row_count from fct_visits
     union all
     select 'leads', lead_date, 1 from fct_leads
     union all

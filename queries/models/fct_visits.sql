@@ -11,6 +11,7 @@
 -- separator) cannot occur in a name.
 -- is_first_visit: the visit's date is first(p) (dim_patients, from the whole history).
 -- patient_num: dim_patients' integer for the patient, what the metric queries group by.
+-- lines: the service lines behind the row (the data panel counts the services export by them).
 -- doctor_code, department_code, branch_code: the names' codes (dim_names), what the filters read.
 --
 -- visit_key is spelled out only on the rows that are not single_part (null on the others, where
@@ -46,6 +47,7 @@ visits as (
         dim_patients.first_visit_date,
         stg_visits.visit_date = dim_patients.first_visit_date as is_first_visit,
         stg_visits.revenue,
+        stg_visits.lines,
     from stg_visits
     inner join dim_patients using (patient_id)
     left join dim_names as doctors

@@ -5,6 +5,7 @@
 -- Parameters: none (built once per data_version).
 -- METRICS.md "Common terms" (visit key), "Revenue and activity".
 -- Grouping first makes the later steps work on about 2-3 times fewer rows than the lines.
+-- Only the build reads it: the engine drops it once fct_visits is built (BUILD_ONLY_MODELS).
 create or replace temp table stg_visits as
 with
 
