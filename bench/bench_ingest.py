@@ -82,17 +82,22 @@ def ensure_files(folder: Path, lines: int, xlsx_rows: int) -> dict[str, Path]:
     return files
 
 
+def _first_load(db: Path, path: Path) -> tuple[loader.LoadResult, float, float]:
+    """Load `path` into a new store at `db`: the result, wall seconds and CPU seconds."""
+    store.connect(db).close()
+    t, cpu = time.perf_counter(), time.process_time()
+    (result,) = loader.ingest_paths(db, [path])
+    secs, cpu = time.perf_counter() - t, time.process_time() - cpu
+    assert result.ok, result.error
+    assert result.rows_rejected == 0, result.issues[:3]
+    return result, secs, cpu
+
+
 def load_once(path: Path) -> dict:
     """One load of `path` into a fresh store, in this process (a child: its peak RSS is the
     load's)."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        store.connect(db).close()
-        t, cpu = time.perf_counter(), time.process_time()
-        (result,) = loader.ingest_paths(db, [path])
-        secs, cpu = time.perf_counter() - t, time.process_time() - cpu
-    assert result.ok, result.error
-    assert result.rows_rejected == 0, result.issues[:3]
+        result, secs, cpu = _first_load(Path(tmp) / "bench.duckdb", path)
     return {"rows": result.rows_loaded, "seconds": secs, "cpu_seconds": cpu, "rss_mb": _peak_rss_mb()}
 
 
@@ -169,12 +174,7 @@ def main() -> None:
     for label, path in files.items():
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bench.duckdb"
-            store.connect(db).close()
-            t, cpu = time.perf_counter(), time.process_time()
-            (result,) = loader.ingest_paths(db, [path])
-            secs, cpu = time.perf_counter() - t, time.process_time() - cpu
-            assert result.ok, result.error
-            assert result.rows_rejected == 0, result.issues[:3]
+            result, secs, cpu = _first_load(db, path)
             rows = result.rows_loaded
             size = path.stat().st_size / 1e6
             print(f"{label:<12} {rows:>10,} {secs:>8.2f} {rows / secs:>10,.0f}  {size:.0f} MB, "
