@@ -181,7 +181,15 @@ def test_a_store_this_process_holds_open_asks_for_the_connection(tmp_path: Path)
 
 def test_the_engine_draws_no_progress_bar(tmp_path: Path) -> None:
     """DuckDB draws a progress bar on stdout for a query over two seconds (a model build at 10M
-    lines), which would land inside `report --format json`."""
-    engine = Engine(make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)]))
-    setting = engine._con.execute("select current_setting('enable_progress_bar')").fetchone()
-    assert setting == (False,)
+    lines), which would land inside `report --format json`. Checked in a fresh interpreter:
+    under pytest the option already reads false."""
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
+    code = (
+        "import sys; from clinic_bi.metrics import Engine; e = Engine(sys.argv[1]); "
+        "print(e._con.execute(\"select current_setting('enable_progress_bar')\").fetchone()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert out.stdout.strip() == "False"
