@@ -459,7 +459,11 @@ def _column_text(cells: np.ndarray) -> pa.Array:
         whole = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
         return pc.if_else(ints, whole, pc.cast(arr, pa.string()))
     if pa.types.is_timestamp(arr.type):
-        return pc.strftime(arr, format="%Y-%m-%d %H:%M:%S")
+        # whole seconds, as _cell_text writes them: Arrow's %S of a microsecond timestamp adds
+        # ".000000", which sent every date cell down the parser's slow path and into the raw
+        # text a rejected cell is shown with
+        seconds = arr.cast(pa.timestamp("s", tz=arr.type.tz), safe=False)
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
     if pa.types.is_integer(arr.type) or pa.types.is_date(arr.type):
         return pc.cast(arr, pa.string())
     return pa.array([_cell_text(v) for v in values], type=pa.string())

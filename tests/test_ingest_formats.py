@@ -302,3 +302,19 @@ def test_csv_with_title_rows_and_total_row(st):
     assert st.rows("select _row, patient_id, amount from services order by _row") == [
         (5, "11", D("3500.00")), (6, "12", D("3500.00"))
     ]
+
+
+def test_xlsx_date_cells_are_shown_in_whole_seconds(st):
+    """A column of Excel date cells is turned into text in bulk; a rejected cell is shown as
+    the file has it, without the microseconds Arrow's %S would add."""
+    path = _xlsx(
+        st.root / "dates.xlsx",
+        [
+            ["Дата приёма", "№ карты", "Врач", "Услуга", "Сумма"],
+            [dt.datetime(2025, 1, 10, 9, 30), 101, "Иванова А. С.", "Пломба", 5400],
+            [dt.datetime(2095, 2, 1, 10, 15), 102, "Иванова А. С.", "Осмотр", 800],
+        ],
+    )
+    r = st.load(str(path), today=dt.date(2025, 6, 1))
+    assert (r.rows_new, r.rows_rejected) == (1, 1)
+    assert (r.issues[0].row, r.issues[0].value) == (3, "2095-02-01 10:15:00")
