@@ -335,6 +335,9 @@ def ingest_file(
         "from (select _row, unnest(_issues) as i from parsed where not _is_total)"
     )
     if raw.read_issues:
+        # A line the reader could not split has no column: its value is the line's text, which
+        # holds whatever the line holds (a patient's name and phone). It is shown to the user
+        # (the result, the download) but never written to the store: see _write.
         _add_issues(con, [(i.row, None, i.text, i.reason, "rejected") for i in raw.read_issues])
         result.rows_rejected += len(raw.read_issues)
         result.rows_read += len(raw.read_issues)
@@ -474,9 +477,12 @@ def _write(
                 "date_to": result.period[1],
             },
         )
+        # The store keeps where and why. A value is kept only where it is one cell of a known
+        # column (an unreadable date, amount, card number); a whole line's text (column_name
+        # is null: the reader could not split it) stays out, it may hold a name and a phone.
         con.execute(
-            "insert into rejects select $batch_id, row_number, column_name, value, reason, "
-            "severity from issues",
+            "insert into rejects select $batch_id, row_number, column_name, "
+            "case when column_name is not null then value end, reason, severity from issues",
             {"batch_id": batch_id},
         )
         store.bump_data_version(con)

@@ -14,7 +14,9 @@ with typed as (
         gender_code(gender) as gender,
         parse_ts(created_at, $date_format) as created_at,
         phone_hash(phone, $salt) as phone_hash,
-        coalesce(patient_id, _name, _last_name) as patient_raw,
+        -- what the card-number issue shows: the card number, never the name it fell back on
+        coalesce(patient_id, case when coalesce(_name, _last_name, _first_name, _middle_name)
+                                   is not null then '(ФИО)' end) as patient_raw,
         first_visit_date as first_visit_date_raw,
         birth_date as birth_date_raw,
         gender as gender_raw,

@@ -22,7 +22,9 @@ with typed as (
         clean_text(branch) as branch,
         parse_num(duration_min) as duration_min,
         visit_date as visit_date_raw,
-        coalesce(patient_id, _name, _last_name) as patient_raw,
+        -- what the card-number issue shows: the card number, never the name it fell back on
+        coalesce(patient_id, case when coalesce(_name, _last_name, _first_name, _middle_name)
+                                   is not null then '(ФИО)' end) as patient_raw,
         doctor as doctor_raw,
         service as service_raw,
         amount as amount_raw,
