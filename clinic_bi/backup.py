@@ -3,18 +3,32 @@
 A backup holds what the store holds — no names or phones, only their salted hashes — plus the
 salt itself, so that a restored store still links new uploads to old patients. Keep a backup as
 carefully as the store.
+
+File modes (see `clinic_bi/paths.py`): the backup folder is 0700 — created so, or tightened when
+it is an existing empty folder given for the copy (it must be empty, so it is the copy's own) —
+and is made so before anything is written into it, so no other user can reach a file in it even
+for the moment before that file is tightened. The manifest and the salt are created 0600; the
+Parquet files are written by DuckDB (mode from the process umask, 0600 under the CLI and the web
+app) and chmod-ed to 0600 right after. A restored salt is written 0600 as well.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from clinic_bi import __version__, store
+from clinic_bi.paths import (
+    DIR_MODE,
+    FILE_MODE,
+    copy_private,
+    make_private_dir,
+    open_private,
+    tighten,
+)
 from clinic_bi.privacy import salt_path
 
 MANIFEST = "manifest.json"
@@ -35,17 +49,21 @@ class BackupError(Exception):
 
 
 def backup(db_path: Path, out_dir: Path) -> dict:
-    """Write the store to `out_dir` (created; must be empty). Returns the manifest."""
+    """Write the store to `out_dir` (created 0700; must be empty). Returns the manifest. Every
+    file of the copy is 0600 (module docstring)."""
     db_path, out_dir = Path(db_path), Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise BackupError(f"Папка {out_dir} не пуста: укажите новую папку для копии.")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out_dir)
+    tighten(out_dir, DIR_MODE)
     con = store.connect(db_path, read_only=True)
     try:
         counts = {}
         for table in BACKUP_TABLES:
             rel = con.table(table)
-            rel.write_parquet(str(out_dir / f"{table}.parquet"))
+            target = out_dir / f"{table}.parquet"
+            rel.write_parquet(str(target))
+            tighten(target, FILE_MODE)
             counts[table] = rel.count("*").fetchall()[0][0]
         manifest = {
             "clinic_bi": __version__,
@@ -59,10 +77,13 @@ def backup(db_path: Path, out_dir: Path) -> dict:
         con.close()
     salt = salt_path(db_path)
     if salt.exists():
-        shutil.copyfile(salt, out_dir / SALT_FILE)
-        (out_dir / SALT_FILE).chmod(0o600)
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
-                                    encoding="utf-8")
+        copy_private(salt, out_dir / SALT_FILE)
+    with open_private(out_dir / MANIFEST) as fh:
+        fh.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    # Whatever else landed in the folder (nothing today): owner only as well.
+    for entry in out_dir.iterdir():
+        if not entry.is_symlink():
+            tighten(entry, DIR_MODE if entry.is_dir() else FILE_MODE)
     return manifest
 
 
@@ -109,9 +130,7 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
         con.close()
     salt = in_dir / SALT_FILE
     if salt.exists():
-        target = salt_path(db_path)
-        shutil.copyfile(salt, target)
-        target.chmod(0o600)
+        copy_private(salt, salt_path(db_path))
     return manifest
 
 

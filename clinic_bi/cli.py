@@ -15,7 +15,7 @@ from clinic_bi import loader, store
 from clinic_bi.console import print_batches, print_load_results
 from clinic_bi.exports import write_csv
 from clinic_bi.mapping import MappingError, Profile, builtin_profiles
-from clinic_bi.paths import default_db_path
+from clinic_bi.paths import default_db_path, make_private_dir, open_private, private_umask
 
 
 def _say_waiting(message: str) -> None:
@@ -43,12 +43,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     results = loader.ingest_paths(_db(args), files, profiles, on_wait=_say_waiting)
     if args.rejects:
-        out = Path(args.rejects)
-        out.mkdir(parents=True, exist_ok=True)
+        # Rejected rows hold what the store never keeps (full names, phones): each CSV is 0600
+        # from its creation, a folder made for them 0700; an existing folder is left as it is.
+        out = make_private_dir(args.rejects)
         for r in results:
             if r.rejected_rows is not None and len(r.rejected_rows):
                 target = out / (Path(r.file).stem + ".rejected.csv")
-                write_csv(r.rejected_rows, target)
+                with open_private(target) as fh:
+                    write_csv(r.rejected_rows, fh)
     if args.save_profile:
         loaded = [r for r in results if r.ok]
         if len(loaded) != 1:
@@ -277,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The CLI's entry point. Its first act is `private_umask()`: every file this process or
+    DuckDB creates from here on (store, WAL, backups, rejected rows) is 0600, every folder 0700."""
+    private_umask()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from clinic_bi.paths import QUERIES_DIR, read_query
+from clinic_bi.paths import DIR_MODE, QUERIES_DIR, make_private_dir, read_query, tighten
+from clinic_bi.privacy import salt_path
 
 SCHEMA_VERSION = 1
 
@@ -46,11 +47,19 @@ def connect(
     then gives up with a StoreError. Extensions are never downloaded: there is no network at
     run time, and a silent 2-second attempt on every `read_xlsx` would be worse than a clear
     failure.
+
+    File modes (see `clinic_bi/paths.py`): missing parent folders are created 0700 (existing
+    ones are not touched), and the store file and its `.wal` are chmod-ed to 0600 before and
+    after opening — an old store made under umask 022 is fixed here on its next open, and a new
+    one DuckDB has just created is tightened at once. A WAL DuckDB creates later, while the
+    connection is in use, gets its mode from the process umask (`paths.private_umask`, set by
+    the CLI and the web app) and is tightened again on the next open.
     """
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"Хранилище {path} не найдено: сначала загрузите данные (ingest).")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
+    tighten_store_files(path)
     if wait_seconds is None:
         wait_seconds = float(os.environ.get("CLINIC_BI_LOCK_WAIT", "120"))
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -82,6 +91,7 @@ def connect(
                 "файл (--db) или восстановите его из резервной копии (restore)."
             ) from exc
     try:
+        tighten_store_files(path)
         if not read_only:
             ensure_schema(con)
         check_schema_version(con, path)
@@ -89,6 +99,16 @@ def connect(
         con.close()
         raise
     return con
+
+
+def tighten_store_files(path: Path) -> None:
+    """The store, its WAL and its salt readable by the owner only (0600), DuckDB's spill folder
+    `<store>.tmp` 0700; missing ones are skipped, ones we may not chmod are left as they are."""
+    for file in (path, Path(str(path) + ".wal"), salt_path(path)):
+        tighten(file)
+    spill = Path(str(path) + ".tmp")
+    if spill.is_dir() and not spill.is_symlink():
+        tighten(spill, DIR_MODE)
 
 
 def check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
