@@ -137,3 +137,13 @@ def weekday(iso_weekday: int, lang: str = "ru") -> str:
     _check_lang(lang)
     names = _WEEKDAYS_RU if lang == "ru" else _WEEKDAYS_EN
     return names[int(iso_weekday) - 1]
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form for n: 1 столбец, 2 столбца, 5 столбцов, 11 столбцов, 21 столбец."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many

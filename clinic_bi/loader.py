@@ -10,6 +10,8 @@ point leaves the store as it was.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -31,12 +33,13 @@ from clinic_bi.mapping import (
     Profile,
     builtin_profiles,
     detect,
+    found_headers,
     missing_required,
     normalise_header,
 )
 from clinic_bi.paths import read_query
 from clinic_bi.privacy import load_or_create_salt
-from clinic_bi.readers import RawFile, ReadError, file_sha256, read_raw
+from clinic_bi.readers import RawFile, ReadError, file_error, file_sha256, read_raw
 from clinic_bi.values import value_map_rows
 
 # The column that dates a row of each table (journal's period, coverage).
@@ -206,7 +209,7 @@ def preview(path: Path, remembered: list[Profile] | None = None,
         try:
             raw = read_raw(con, path,
                            skip_rows=profile.skip_rows if profile else None)
-        except (OSError, ReadError) as exc:
+        except ReadError as exc:
             return Preview(path.name, "", [], [], 0, None, [], error=str(exc))
         try:
             mapping = choose_mapping(raw, profile, None, remembered)
@@ -267,8 +270,37 @@ def ingest_file(
     _fail_after_upsert: bool = False,
 ) -> LoadResult:
     """Load one file in one transaction. Raises LoadError (nothing written) when the file cannot
-    be loaded at all; rows that cannot be read are reported in the result, not raised."""
+    be loaded at all; rows that cannot be read are reported in the result, not raised. A DuckDB
+    or operating-system error on the way (a full disk, say) is a LoadError in the user's words
+    too: the transaction was rolled back, the store is as it was."""
     path = Path(path)
+    try:
+        return _ingest_file(con, path, salt, profile, offered, keep_rejected, today,
+                            _fail_after_upsert)
+    except (duckdb.Error, OSError) as exc:
+        with contextlib.suppress(duckdb.Error):
+            _drop_temp(con)
+        print(f"clinic_bi: {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        space = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+        raise LoadError(
+            f"{path.name}: файл не загружен, хранилище не изменилось: "
+            + ("на диске кончилось место. Освободите место и загрузите файл снова."
+               if space else
+               "при записи строк произошёл сбой. Загрузите файл ещё раз; если повторится, "
+               "сохраните отчёт заново как XLSX или CSV в UTF-8.")
+        ) from exc
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    salt: str,
+    profile: Profile | None,
+    offered: list[Profile] | None,
+    keep_rejected: bool,
+    today: date | None,
+    _fail_after_upsert: bool,
+) -> LoadResult:
     result = LoadResult(file=path.name)
     _install_macros(con)
     try:
@@ -276,7 +308,7 @@ def ingest_file(
         sha, size = file_sha256(path), path.stat().st_size
         mapping = choose_mapping(raw, profile, offered, saved_profiles(con))
     except OSError as exc:
-        raise LoadError(f"{path.name}: не удалось открыть файл ({exc.strerror}).") from exc
+        raise LoadError(str(file_error(path, exc))) from exc
     except ReadError as exc:
         raise LoadError(str(exc)) from exc
     except MappingError as exc:
@@ -285,13 +317,21 @@ def ingest_file(
     if missing:
         raise LoadError(
             f"{path.name}: в файле нет обязательных столбцов для «{mapping.table}»: "
-            f"{', '.join(missing)}. Найдены: {', '.join(h for h in raw.headers if h)}."
+            f"{', '.join(missing)}. Найдены: {found_headers(raw.headers)}."
         )
     table = mapping.table
     result.kind, result.fmt, result.profile = table, raw.describe(), mapping.profile
     result.mapping = mapping.header_map()
     result.ignored_columns = mapping.ignored
     result.notes.extend(_duplicate_headers(raw.headers, mapping))
+    if raw.rows == 0 and raw.read_issues:
+        # every data line was dropped by the reader: say which and why, not "no data"
+        lines = ", ".join(str(i.row) for i in raw.read_issues[:5])
+        more = "…" if len(raw.read_issues) > 5 else ""
+        raise LoadError(
+            f"{path.name}: ни одна строка данных не прочитана — строки {lines}{more} отброшены: "
+            f"{raw.read_issues[0].reason}."
+        )
     if raw.rows == 0:
         raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
 

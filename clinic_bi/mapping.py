@@ -357,6 +357,15 @@ ALL_SYNONYMS: frozenset[str] = frozenset(
 )
 
 
+def found_headers(headers: list[str], limit: int = 40) -> str:
+    """The file's headers as a message lists them: each cut to 60 characters, at most `limit`
+    of them (a wrong delimiter can make one header of a whole line, or thousands of them)."""
+    shown = [str(h).strip() for h in headers if str(h).strip()]
+    cut = [h if len(h) <= 60 else h[:57] + "…" for h in shown[:limit]]
+    more = f" и ещё {len(shown) - limit}" if len(shown) > limit else ""
+    return ", ".join(f"«{h}»" for h in cut) + more
+
+
 def header_score(cells: list[object]) -> int:
     """How many cells of a row look like known headers: used to find the header row."""
     score = 0
@@ -496,7 +505,7 @@ def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> 
         ranked.insert(0, closest)
         best = closest
     if missing_required(best):
-        found = ", ".join(f"«{h}»" for h in headers if str(h).strip()) or "ни одного"
+        found = found_headers(headers) or "ни одного"
         lines = [f"Не удалось понять, что за выгрузка. Найдены столбцы: {found}."]
         for m in ranked[:2]:
             spec = TABLE_SPECS[m.table]
@@ -589,7 +598,7 @@ class Profile:
         for header, canonical in self.columns.items():
             pos = by_norm.get(normalise_header(header))
             if pos is None:
-                found = ", ".join(f"«{h}»" for h in headers if str(h).strip())
+                found = found_headers(headers)
                 raise MappingError(
                     f"Профиль «{self.name}» ждёт столбец «{header}», а в файле его нет. "
                     f"Найдены: {found}. Выберите другой профиль или обновите этот."

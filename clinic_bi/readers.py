@@ -12,41 +12,53 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import datetime as dt
+import errno
 import hashlib
 import io
 import os
 import re
 import tempfile
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from clinic_bi.mapping import header_score
+from clinic_bi import sheets
+from clinic_bi.fmt import number
+from clinic_bi.sheets import (  # noqa: F401 - ReadError and the limits are this module's API too
+    HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
+    SAMPLE_ROWS,
+    ReadError,
+    unzipped_limit_bytes,
+)
+from clinic_bi.sheets import check_width as _check_width_named
+from clinic_bi.sheets import find_header as _find_header
+from clinic_bi.sheets import strip_trailing_empty as _strip_trailing_empty
 
 SNIFF_BYTES = 256 * 1024
-HEADER_SEARCH_ROWS = 40
-SAMPLE_ROWS = 50
+# the sniffed text is cut at SNIFF_BYTES: a field of it can be that long (csv's default: 128 KB)
+csv.field_size_limit(max(csv.field_size_limit(), SNIFF_BYTES + 1))
 DELIMITERS = (";", ",", "\t", "|")
-MAX_LINE_BYTES = 16 * 1024 * 1024
-MAX_COLUMNS = 500  # no clinic export comes near; thousands mean a wrong delimiter or junk
+MAX_LINE_BYTES = 16 * 1_000_000  # decimal MB, as every size the user reads
+
+
+# One unit for every size a user reads: the decimal megabyte, which is also the one Streamlit's
+# uploader checks against in a browser on Linux and macOS (on Windows it takes 1024², a larger
+# limit, and then the loader's own check below speaks, in the same unit as the uploader's text).
+MB = 1_000_000
+
+
+def upload_limit_mb() -> float:
+    """The largest file accepted, in MB: $CLINIC_BI_MAX_UPLOAD_MB, default 200."""
+    return float(os.environ.get("CLINIC_BI_MAX_UPLOAD_MB", "200"))
 
 
 def upload_limit_bytes() -> int:
-    """The largest file accepted: $CLINIC_BI_MAX_UPLOAD_MB, default 200 MB."""
-    return int(float(os.environ.get("CLINIC_BI_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
-
-
-def unzipped_limit_bytes() -> int:
-    """The most an XLSX may declare it expands to: $CLINIC_BI_MAX_UNZIPPED_MB, default 1 GB."""
-    return int(float(os.environ.get("CLINIC_BI_MAX_UNZIPPED_MB", "1024")) * 1024 * 1024)
+    return int(upload_limit_mb() * MB)
 
 
 def check_size(path: Path) -> int:
@@ -55,8 +67,8 @@ def check_size(path: Path) -> int:
     limit = upload_limit_bytes()
     if size > limit:
         raise ReadError(
-            f"{path.name}: файл весит {size / 1024 / 1024:.0f} МБ, больше предела "
-            f"{limit / 1024 / 1024:.0f} МБ. Выгрузите отчёт по месяцам или поднимите предел "
+            f"{path.name}: файл весит {number(size / MB, 'ru', 1)} МБ, больше предела "
+            f"{limit / MB:.0f} МБ. Выгрузите отчёт по месяцам или поднимите предел "
             "(переменная CLINIC_BI_MAX_UPLOAD_MB)."
         )
     return size
@@ -65,10 +77,6 @@ def check_size(path: Path) -> int:
 def file_sha256(path: Path) -> str:
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-class ReadError(Exception):
-    """The file cannot be read at all; the message names the file and what to do."""
 
 
 @dataclass(frozen=True)
@@ -161,22 +169,15 @@ def detect_file_encoding(stream: BinaryIO) -> str:
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
-def _find_header(rows: list[list[str]]) -> tuple[int, int]:
-    """(index, score) of the row that looks most like a header among the first rows."""
-    best, best_score = 0, -1
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        filled = [c for c in row if str(c or "").strip()]
-        if len(filled) < 2:
-            continue
-        s = header_score(row)
-        if s > best_score:
-            best, best_score = i, s
-    return best, best_score
-
-
 def _parse_lines(text: str, delimiter: str) -> list[list[str]]:
     lines = text.splitlines()[: HEADER_SEARCH_ROWS + SAMPLE_ROWS]
-    return [row for row in csv.reader(lines, delimiter=delimiter, quotechar='"')]
+    rows = []
+    try:
+        for row in csv.reader(lines, delimiter=delimiter, quotechar='"'):
+            rows.append(row)
+    except csv.Error:  # a field longer than the sniffed text allows: the rows before it count
+        pass
+    return rows
 
 
 def _choose_delimiter(text: str) -> tuple[str, list[list[str]], int]:
@@ -195,19 +196,61 @@ def _choose_delimiter(text: str) -> tuple[str, list[list[str]], int]:
     return best[1], best[2], best[3]
 
 
-def _strip_trailing_empty(headers: list[str]) -> list[str]:
-    """Bitrix24 ends every line with `;`: an empty trailing column to drop."""
-    out = list(headers)
-    while out and not str(out[-1] or "").strip():
-        out.pop()
-    return out
+def file_error(path: Path, exc: OSError) -> ReadError:
+    """An operating-system error on opening or reading a file, in the user's words."""
+    reason = {
+        errno.ENOENT: "файл не найден (его переместили или удалили?)",
+        errno.EACCES: "нет прав на чтение файла",
+        errno.EPERM: "нет прав на чтение файла",
+        errno.EISDIR: "это папка, а не файл",
+        errno.ENAMETOOLONG: "слишком длинное имя файла",
+        errno.ENOSPC: "на диске нет места для временных файлов",
+        errno.EMFILE: "открыто слишком много файлов",
+    }.get(exc.errno or 0, "файл не читается с диска")
+    return ReadError(f"{path.name}: {reason}. Проверьте файл и загрузите его ещё раз.")
+
+
+def csv_error(path: Path, exc: duckdb.Error) -> ReadError:
+    """DuckDB's CSV reader gave up on the file: what the file has and what to do, never the
+    reader's own words (they name its options, not the file)."""
+    text = str(exc).lower()
+    if "quoted new lines" in text or "quoted newline" in text:
+        what = ("в файле есть значения с переводом строки внутри кавычек (многострочные "
+                "тексты), и строки с разным числом полей")
+    elif "maximum line size" in text or "line size" in text:
+        what = "в файле есть строка длиннее 16 МБ"
+    elif "invalid unicode" in text or "encoding" in text:
+        what = "в файле смешаны кодировки"
+    else:
+        what = "файл не разбирается как таблица с одним разделителем"
+    return ReadError(
+        f"{path.name}: {what}. Файл не загружен. Откройте его в Excel и сохраните как XLSX "
+        "(или CSV в UTF-8), затем загрузите снова."
+    )
 
 
 def read_raw(
     con: duckdb.DuckDBPyConnection, path: Path, skip_rows: int | None = None
 ) -> RawFile:
+    """Read the file at `path` into temp table `raw` (see _read_raw). Every failure is a
+    ReadError in the user's words: an OSError or a DuckDB error never leaves this function."""
+    try:
+        return _read_raw(con, path, skip_rows)
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+    except duckdb.Error as exc:
+        raise ReadError(
+            f"{path.name}: файл не удалось прочитать. Файл не загружен. Сохраните отчёт заново "
+            "как XLSX или CSV в UTF-8 и загрузите снова."
+        ) from exc
+
+
+def _read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, skip_rows: int | None = None
+) -> RawFile:
     """Read the file at `path` into temp table `raw`. A CSV is streamed (DuckDB reads it from
-    disk); a workbook or an HTML table is read whole (they are capped by the upload limit)."""
+    disk); a workbook or an HTML table is read whole by a worker process capped in memory and
+    time (clinic_bi/sheets.py), so no file can take the app down with it."""
     check_size(path)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
@@ -216,11 +259,9 @@ def read_raw(
     kind = sniff_kind(head)
     if kind == "csv":
         return _read_csv(con, path, head, skip_rows)
-    data = path.read_bytes()
     if kind == "html":
-        return _read_rows(con, path, _html_rows(path, data), "HTML-таблица (.xls Битрикс24)",
-                          skip_rows)
-    return _read_rows(con, path, _workbook_rows(path, data), "Excel", skip_rows)
+        return _read_sheet(con, path, kind, "HTML-таблица (.xls Битрикс24)", skip_rows)
+    return _read_sheet(con, path, kind, "Excel", skip_rows)
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -253,7 +294,7 @@ def _read_csv(
     # The header's physical line: csv rows can span lines only inside quotes, which headers and
     # title rows do not do.
     header_line = header_idx + 1
-    _check_width(path, width)
+    _check_width_named(path.name, width)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     with tempfile.TemporaryDirectory(prefix="clinic_bi_") as tmp:
         if utf8:
@@ -282,7 +323,7 @@ def _read_csv(
                 },
             )
         except duckdb.Error as exc:
-            raise ReadError(f"{path.name}: не удалось разобрать CSV ({exc}).") from exc
+            raise csv_error(path, exc) from exc
     read_issues = _csv_reject_issues(con)
     first_line = header_line + 1
     rel = con.table("raw_table")
@@ -349,162 +390,28 @@ def _csv_reject_issues(con: duckdb.DuckDBPyConnection) -> list[ReadIssue]:
 # --- spreadsheets and HTML tables ------------------------------------------------------------
 
 
-def _check_width(path: Path, width: int) -> None:
-    if width > MAX_COLUMNS:
-        raise ReadError(
-            f"{path.name}: в таблице {width} столбцов — это не похоже на выгрузку (обычно их "
-            "10–30). Проверьте, что файл сохранён как таблица с одним разделителем."
-        )
-
-
-def _check_zip(path: Path, data: bytes) -> None:
-    """Refuse a workbook by the size it declares before anything is expanded (zip bomb)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            declared = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ReadError(
-            f"{path.name}: файл Excel повреждён или обрезан ({exc}). Выгрузите отчёт заново "
-            "или откройте его в Excel и сохраните как XLSX."
-        ) from exc
-    limit = unzipped_limit_bytes()
-    if declared > limit:
-        raise ReadError(
-            f"{path.name}: внутри книги Excel {declared / 1024**3:.1f} ГБ данных (предел "
-            f"{limit / 1024**3:.1f} ГБ) — файл не открыт. Если это настоящая выгрузка, разделите "
-            "её по месяцам (или поднимите предел: CLINIC_BI_MAX_UNZIPPED_MB)."
-        )
-
-
-def _workbook_rows(path: Path, data: bytes) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
-
-    if data.startswith(b"PK"):
-        _check_zip(path, data)
-
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types per format
-        raise ReadError(
-            f"{path.name}: файл Excel повреждён или не читается ({exc}). "
-            "Откройте его в Excel и сохраните заново как XLSX."
-        ) from exc
-    best: list[list[object]] = []
-    best_score = -1
-    try:
-        for name in wb.sheet_names:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            _, score = _find_header([[_cell_text(c) or "" for c in r] for r in rows[:40]])
-            if score > best_score:
-                best, best_score = rows, score
-    finally:
-        close = getattr(wb, "close", None)
-        if close:
-            close()
-    return best
-
-
-def _html_rows(path: Path, data: bytes) -> list[list[object]]:
-    import lxml.html
-
-    encoding = detect_encoding(data)
-    text = data.decode(encoding, errors="replace")
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except Exception as exc:  # lxml's parser errors
-        raise ReadError(f"{path.name}: HTML-таблица не читается ({exc}).") from exc
-    tables = doc.xpath("//table")
-    if not tables:
-        raise ReadError(f"{path.name}: в файле нет таблицы. Выгрузите отчёт заново.")
-    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
-    return [
-        [cell.text_content().strip() for cell in tr.xpath("./td|./th")]
-        for tr in table.xpath(".//tr")
-    ]
-
-
-def _cell_text(v: object) -> str | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, dt.time):
-        return v.strftime("%H:%M:%S")
-    return str(v)
-
-
-def _column_text(cells: np.ndarray) -> pa.Array:
-    """One spreadsheet column (an object array) as text. A column of one type (text, numbers,
-    dates) is converted by Arrow in bulk; a mixed one cell by cell."""
-    values = np.where(cells == "", None, cells)  # calamine gives "" for an empty cell
-    try:
-        arr = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([_cell_text(v) for v in values], type=pa.string())
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        return arr.cast(pa.string())
-    if pa.types.is_null(arr.type):
-        return pa.nulls(len(values), pa.string())
-    if pa.types.is_floating(arr.type):
-        # 1500.0 → "1500" (card numbers, visit ids); fractional values keep their digits
-        ints = pc.equal(arr, pc.floor(arr))
-        whole = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
-        return pc.if_else(ints, whole, pc.cast(arr, pa.string()))
-    if pa.types.is_timestamp(arr.type):
-        # whole seconds, as _cell_text writes them: Arrow's %S of a microsecond timestamp adds
-        # ".000000", which sent every date cell down the parser's slow path and into the raw
-        # text a rejected cell is shown with
-        seconds = arr.cast(pa.timestamp("s", tz=arr.type.tz), safe=False)
-        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
-    if pa.types.is_integer(arr.type) or pa.types.is_date(arr.type):
-        return pc.cast(arr, pa.string())
-    return pa.array([_cell_text(v) for v in values], type=pa.string())
-
-
-def _read_rows(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    rows: list[list[object]],
-    fmt: str,
-    skip_rows: int | None,
+def _read_sheet(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str, fmt: str, skip_rows: int | None
 ) -> RawFile:
-    """`raw` over the rows of a sheet or an HTML table: a view of an Arrow table registered on
-    the connection as `raw_arrow` (loader._drop_raw unregisters it). Not copied into a temp
-    table: that copy cost ~0.07 s per 100k rows, and DuckDB scans a temp table of fewer than
-    122,880 rows (one row group) on one core, an Arrow table in batches on all of them."""
-    if not rows:
-        raise ReadError(f"{path.name}: таблица пуста. Выгрузите отчёт заново.")
-    head_text = [[_cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
-    header_idx = skip_rows if skip_rows is not None else _find_header(head_text)[0]
-    if header_idx >= len(rows):
-        raise ReadError(f"{path.name}: не найдена строка заголовка.")
-    headers = _strip_trailing_empty([_cell_text(c) or "" for c in rows[header_idx]])
-    body = rows[header_idx + 1:]
-    _check_width(path, len(headers))
-    lengths = set(map(len, body))
-    width = max(lengths | {len(headers)})
-    if lengths - {width}:
-        body = [list(r) + [None] * (width - len(r)) for r in body]
-    # rows → columns in one step: a 2-D object array, sliced per column
-    grid = np.empty((len(body), width), dtype=object)
-    if body:
-        grid[:] = body
-    columns: dict[str, pa.Array] = {f"c{i}": _column_text(grid[:, i]) for i in range(width)}
-    first_line = header_idx + 2
-    columns["_row"] = pa.array(range(first_line, first_line + len(body)), type=pa.int32())
-    table = pa.table(columns)
+    """`raw` over the rows of a sheet or an HTML table, read by a capped worker process
+    (sheets.read_in_worker): a view of the Arrow table registered on the connection as
+    `raw_arrow` (loader._drop_raw unregisters it). Not copied into a temp table: that copy
+    cost ~0.07 s per 100k rows, and DuckDB scans a temp table of fewer than 122,880 rows (one
+    row group) on one core, an Arrow table in batches on all of them."""
+    encoding = None
+    if kind == "html":
+        with path.open("rb") as fh:
+            encoding = detect_file_encoding(fh)
+    table, meta = sheets.read_in_worker(path, kind, encoding, skip_rows)
     # batches of 16k rows: the units DuckDB hands to its threads
     table = pa.Table.from_batches(table.to_batches(max_chunksize=16384), table.schema)
-    con.register("raw_arrow", table)
-    con.execute("create or replace temp view raw as select * from raw_arrow")
-    sample = [[_cell_text(c) or "" for c in r] for r in body[:SAMPLE_ROWS]]
-    return RawFile(path=path, headers=headers, sample=sample, rows=len(body), fmt=fmt,
-                   header_line=header_idx + 1)
+    try:
+        con.register("raw_arrow", table)
+        con.execute("create or replace temp view raw as select * from raw_arrow")
+    except duckdb.Error as exc:
+        raise ReadError(
+            f"{path.name}: таблицу из файла не удалось подготовить к загрузке. Сохраните "
+            "отчёт заново как XLSX или CSV."
+        ) from exc
+    return RawFile(path=path, headers=meta.headers, sample=meta.sample, rows=meta.rows, fmt=fmt,
+                   header_line=meta.header_line)
