@@ -210,9 +210,10 @@ def check_zip(name: str, data: bytes) -> zipfile.ZipFile:
     limit = unzipped_limit_bytes()
     if declared > limit:
         raise ReadError(
-            f"{name}: внутри книги Excel {number(declared / MB / 1000, 'ru', 1)} ГБ данных (предел "
-            f"{number(limit / MB / 1000, 'ru', 1)} ГБ) — файл не открыт. Если это настоящая выгрузка, разделите "
-            "её по месяцам (или поднимите предел: CLINIC_BI_MAX_UNZIPPED_MB)."
+            f"{name}: внутри книги Excel {number(declared / MB / 1000, 'ru', 1)} ГБ данных "
+            f"(предел {number(limit / MB / 1000, 'ru', 1)} ГБ) — файл не открыт. Если это "
+            "настоящая выгрузка, разделите её по месяцам (или поднимите предел: "
+            "CLINIC_BI_MAX_UNZIPPED_MB)."
         )
     return zf
 
@@ -381,7 +382,10 @@ def memory_limit_bytes(declared: int) -> int:
     env = os.environ.get("CLINIC_BI_READER_MEMORY_MB")
     if env:
         return int(float(env) * MB)
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): assume 8 GB
+        total = 8000 * MB
     return int(min(0.6 * total, max(1500 * MB, 1000 * MB + 40 * declared)))
 
 
@@ -424,8 +428,8 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
         answer = out.with_suffix(".json")
         if proc.returncode != 0 or not answer.exists():
             raise ReadError(
-                f"{path.name}: файлу не хватило {number(limit / MB / 1000, 'ru', 1)} ГБ памяти при чтении — "
-                "так бывает, когда в книге заполнены ячейки далеко за таблицей или файл "
+                f"{path.name}: файлу не хватило {number(limit / MB / 1000, 'ru', 1)} ГБ памяти "
+                "при чтении — так бывает, когда в книге заполнены ячейки далеко за таблицей или файл "
                 "повреждён. Файл не прочитан, хранилище не изменилось. Скопируйте таблицу на "
                 "новый лист и сохраните заново (или выгрузите отчёт в CSV)."
             )
@@ -439,10 +443,13 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
 
 def _worker_main(argv: list[str]) -> int:
     src, kind, encoding, skip, out, limit = argv
-    import resource
-
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
+    try:
+        import resource  # POSIX only: elsewhere the worker still keeps a bad file off the app
+    except ImportError:
+        resource = None
+    if resource is not None:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
     path, out_path = Path(src), Path(out)
     name = path.name
     try:
