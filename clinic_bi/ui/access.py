@@ -1,4 +1,4 @@
-"""Who may open the app, and what they may do (issue 6, item 5).
+"""Who may open the app, and what they may do (issue 6, item 5; issue 10, item 4).
 
 Users live in Streamlit secrets (`[auth.users.<name>] role, password_hash`, see
 `clinic_bi/auth.py` and the README's "Data safety"). Two cases:
@@ -7,22 +7,43 @@ Users live in Streamlit secrets (`[auth.users.<name>] role, password_hash`, see
   the page until someone signs in. The user is kept in the session (`st.session_state`), and
   checked again against the secrets on each run, so a removed user or a changed role takes effect
   at once. An owner reads; a manager also uploads, removes uploads and edits mappings.
-- **No users**: the app serves only this computer. `gate()` refuses every request whose browser
-  is not connected from a loopback address, and says how to configure users. (The server also
+- **No users**: the app serves only this computer. `gate()` refuses every request that does
+  not come from a browser on this computer, and says how to configure users. (The server also
   listens on 127.0.0.1 by default: `.streamlit/config.toml`.)
 
 What a role may do is enforced where the write happens — `require(action)`, called by
 `data.write_connection` — not only by hiding buttons.
 
-The client's address is the TCP peer of its WebSocket, as Streamlit's Starlette server records it
-(`client_context.remote_ip`). `st.context.ip_address` is not used: it reports a loopback peer and
-an unknown one both as None. A proxy in front of the app (its own peer is loopback) is caught by
-its forwarding headers: any `X-Forwarded-For`, `X-Real-IP` or `Forwarded` address that is not
-loopback makes the request remote. An unknown peer counts as remote.
+"This computer", without users, is three checks of the browser's WebSocket handshake, all of
+which must pass (`is_local_origin`):
+
+1. *The connection.* The TCP peer, as Streamlit's Starlette server records it
+   (`client_context.remote_ip`), is a loopback address. (`st.context.ip_address` is not used: it
+   reports a loopback peer and an unknown one both as None; an unknown peer counts as remote.) A
+   proxy in front of the app (its own peer is loopback) is caught by its forwarding headers: any
+   `X-Forwarded-For`, `X-Real-IP` or `Forwarded` address that is not loopback makes the request
+   remote.
+2. *The name the browser used* (`Host`) is `localhost` or a loopback address (`127.0.0.1`,
+   `[::1]`, any port, any case); a missing or malformed Host is refused, and so is the dotted
+   `localhost.`. A page on another site that rebinds its own name to 127.0.0.1 (DNS rebinding)
+   reaches the app under that name, and a reverse proxy that sends no forwarding headers passes
+   on its own public name: both are refused. (Streamlit checks the Host only against
+   `server.allowedHosts`, which is empty by default.)
+3. *The page that opened the WebSocket* (`Origin`), when the browser says, is an `http(s)`
+   origin on a loopback name, any port (another program of this computer is this computer's).
+   Streamlit itself already refuses a cross-site origin unless `server.enableCORS` is off or the
+   origin is on `server.corsAllowedOrigins`; this check holds when someone changes those. A
+   missing Origin is allowed (browsers always send one; a script on this computer need not).
+
+What cannot be told apart: a plain TCP forwarder that keeps the name `localhost` — `ssh -L
+8501:localhost:8501` used from another machine's browser at http://localhost:8501 — looks
+exactly like this computer (loopback peer, Host localhost, loopback Origin). That is why any
+proxy, tunnel or forwarder in front of the app must come with users configured.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +54,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from clinic_bi.auth import AuthConfigError, Throttle, User, is_local_address, load_users
 from clinic_bi.ui.i18n import t
+from clinic_bi.ui.safe import md
 
 SESSION_KEY = "auth_user"
 # With no users configured, on this computer: every action (as the CLI allows).
@@ -50,11 +72,17 @@ class ActionRefused(PermissionError):
 
 @dataclass(frozen=True)
 class Origin:
-    """The browser's connection: its TCP peer (None when unknown) and the addresses a proxy in
-    front of the app says it forwards for."""
+    """The browser's connection: its TCP peer (None when unknown), the addresses a proxy in front
+    of the app says it forwards for, the `Host` header (None when missing) and the `Origin`
+    header (None when the handshake had none).
+
+    `request_origin()` always fills `host` from the handshake; the default, a browser at
+    localhost, is for code that describes a connection by its addresses only."""
 
     peer: str | None
     forwarded: tuple[str, ...] = ()
+    host: str | None = "localhost"
+    web_origin: str | None = None
 
 
 def forwarded_addresses(headers: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -71,9 +99,62 @@ def forwarded_addresses(headers: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_PORT = re.compile(r":\d{0,5}")
+_WEB_ORIGIN = re.compile(r"https?://([^/?#\s]+)", re.IGNORECASE)
+
+
+def is_local_host(host: str | None) -> bool:
+    """True when a `Host` header names this computer: `localhost` or a loopback address
+    (`127.0.0.1`, `[::1]`), with or without a port, in any case. None, empty or malformed: False.
+    Any other name — `localhost.`, `localhost.evil.com`, `127.0.0.1.nip.io` — is False."""
+    if not host:
+        return False
+    text = host.strip()
+    if text.startswith("["):  # an IPv6 literal: [::1]:8501
+        end = text.find("]")
+        name, rest = (text[1:end], text[end + 1 :]) if end > 0 else ("", "")
+        if ":" not in name:
+            return False
+    else:
+        name, colon, port = text.partition(":")
+        rest = colon + port
+    if not name or (rest and not _PORT.fullmatch(rest)):
+        return False
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def is_local_web_origin(origin: str | None) -> bool:
+    """True when the `Origin` header is missing or is an http(s) origin on a loopback name (any
+    port). `null` (a sandboxed frame, a file) and any other site: False."""
+    if origin is None:
+        return True
+    found = _WEB_ORIGIN.fullmatch(origin.strip())
+    return found is not None and is_local_host(found.group(1))
+
+
 def is_local_origin(origin: Origin) -> bool:
-    """True only when the peer and every forwarded address are loopback addresses."""
-    return is_local_address(origin.peer) and all(is_local_address(a) for a in origin.forwarded)
+    """True only when the peer and every forwarded address are loopback addresses, the Host
+    names this computer and the Origin, if any, is a page of this computer."""
+    return (
+        is_local_address(origin.peer)
+        and all(is_local_address(a) for a in origin.forwarded)
+        and is_local_host(origin.host)
+        and is_local_web_origin(origin.web_origin)
+    )
+
+
+def _single(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The one value of header `name`; None when it is missing, "" when it is repeated (a
+    request that names two hosts names none)."""
+    values = [value for key, value in pairs if key.lower() == name]
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else ""
 
 
 def request_origin() -> Origin:
@@ -89,7 +170,15 @@ def request_origin() -> Origin:
         pairs = [(str(k), str(v)) for k, v in headers] if headers is not None else []
     except TypeError:
         pairs = []
-    return Origin(peer if isinstance(peer, str) else None, forwarded_addresses(pairs))
+    return origin_from_handshake(peer if isinstance(peer, str) else None, pairs)
+
+
+def origin_from_handshake(peer: str | None, headers: Iterable[tuple[str, str]]) -> Origin:
+    """The connection a WebSocket handshake describes: its TCP peer and its headers (names
+    in any case)."""
+    pairs = list(headers)
+    return Origin(peer, forwarded_addresses(pairs), host=_single(pairs, "host"),
+                  web_origin=_single(pairs, "origin"))  # fmt: skip
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -151,7 +240,7 @@ def gate(lang: str) -> User:
         if is_local_origin(request_origin()):
             return LOCAL_USER
         st.title(t("remote_refused_title", lang))
-        st.error(t("remote_refused_text", lang))
+        st.error(t("remote_refused_text", lang, url=f"http://localhost:{_port()}"))
         st.code(_SECRETS_EXAMPLE, language="toml")
         st.stop()
     user = current_user()
@@ -161,6 +250,13 @@ def gate(lang: str) -> User:
     _login_form(users, lang)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
+
+
+def _port() -> int:
+    try:
+        return int(st.get_option("server.port"))
+    except (TypeError, ValueError):
+        return 8501
 
 
 _SECRETS_EXAMPLE = """# .streamlit/secrets.toml
@@ -192,7 +288,7 @@ def sidebar_note(user: User, lang: str) -> None:
     if user is LOCAL_USER:
         st.caption(t("no_login_note", lang))
         return
-    st.caption(t("signed_in_as", lang, name=user.name, role=t(f"role_{user.role}", lang)))
+    st.caption(t("signed_in_as", lang, name=md(user.name), role=t(f"role_{user.role}", lang)))
     if st.button(t("logout", lang), key="logout", type="tertiary", icon=":material/logout:"):
         st.session_state.pop(SESSION_KEY, None)
         st.rerun()
