@@ -542,6 +542,34 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Хранилище занято: идёт загрузка в другом процессе. Повторите, когда она закончится.",
         "The store is busy: another process is loading. Try again when it is done.",
     ),
+    # an upload's load, run in a child process (clinic_bi/ui/upload.py, clinic_bi/load_worker.py)
+    "load_interrupted": (
+        "Загрузка файла {name} прервалась (процесс загрузки остановлен: не хватило памяти или "
+        "его завершили); хранилище не изменилось. Загрузите файл ещё раз; если повторится — "
+        "разделите выгрузку по месяцам.",
+        "Loading {name} was interrupted (the loading process stopped: out of memory, or it was "
+        "ended); the store is unchanged. Load the file again; if it happens again, split the "
+        "export by month.",
+    ),
+    "load_store_error": (
+        "Файл {name} не загружен: хранилище не открывается (подробности — в журнале сервера). "
+        "Хранилище не изменилось; проверьте файл хранилища или восстановите его из резервной "
+        "копии (restore).",
+        "{name} was not loaded: the store does not open (details in the server log). The store "
+        "is unchanged; check the store file or restore it from a backup (restore).",
+    ),
+    "load_failed": (
+        "Файл {name} не загружен из-за внутренней ошибки (подробности — в журнале сервера); "
+        "хранилище не изменилось. Попробуйте ещё раз и сообщите разработчикам, если повторится.",
+        "{name} was not loaded because of an internal error (details in the server log); the "
+        "store is unchanged. Try again, and tell the developers if it happens again.",
+    ),
+    "stage_failed": (
+        "Файл {name} не сохранён для проверки: во временной папке нет места или доступа. "
+        "Освободите место на диске и добавьте файл снова.",
+        "{name} could not be saved for checking: the temporary folder is full or not writable. "
+        "Free some disk space and add the file again.",
+    ),
     "remove_pick": ("Загрузка", "Upload"),
     "remove_button": ("Удалить эту загрузку", "Remove this upload"),
     "removed": (
@@ -589,15 +617,17 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "remote_refused_title": ("Доступ только с этого компьютера", "Open to this computer only"),
     "remote_refused_text": (
-        "Вход в приложение не настроен, поэтому оно открывается только на компьютере, где "
-        "запущено. Чтобы пустить других, добавьте пользователей в файл .streamlit/secrets.toml "
-        "рядом с приложением (роль owner — только просмотр, manager — ещё загрузка и удаление "
-        "выгрузок) и перезапустите приложение. Хэш пароля даёт команда "
-        "`python -m clinic_bi hash-password`.",
-        "Sign-in is not configured, so the app opens only on the computer it runs on. To let "
-        "others in, add users to .streamlit/secrets.toml next to the app (role owner: read only; "
-        "manager: also uploads and removes exports) and restart the app. "
-        "`python -m clinic_bi hash-password` makes a password hash.",
+        "Вход в приложение не настроен, поэтому оно отвечает только по адресу {url} на "
+        "компьютере, где запущено. Через прокси, туннель или под другим именем (не localhost) "
+        "оно открывается только с настроенным входом. Чтобы пустить других, добавьте "
+        "пользователей в файл .streamlit/secrets.toml рядом с приложением (роль owner — только "
+        "просмотр, manager — ещё загрузка и удаление выгрузок) и перезапустите приложение. Хэш "
+        "пароля даёт команда `python -m clinic_bi hash-password`.",
+        "Sign-in is not configured, so the app answers only at {url} on the computer it runs "
+        "on. Through a proxy, a tunnel or under another name (not localhost) it opens only with "
+        "sign-in configured. To let others in, add users to .streamlit/secrets.toml next to the "
+        "app (role owner: read only; manager: also uploads and removes exports) and restart the "
+        "app. `python -m clinic_bi hash-password` makes a password hash.",
     ),
     "auth_config_error": (
         "Пользователи в .streamlit/secrets.toml описаны с ошибкой: {error}",

@@ -30,6 +30,7 @@ from clinic_bi.metrics import Filters
 from clinic_bi.paths import default_db_path, demo_db_path
 from clinic_bi.ui import access, data
 from clinic_bi.ui.i18n import EXPORTS, LANGS, t, table_label
+from clinic_bi.ui.safe import md
 
 # (page name, script path relative to the app's folder, icon)
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -273,7 +274,7 @@ def setup(name: str) -> Page:
     filters = _sidebar(name, state, info, user)
     _sync_url(state)
     if error:
-        st.error(t("store_error", lang, error=error))
+        st.error(t("store_error", lang, error=md(error)))  # a path, a file's words
     return Page(name, lang, db, state["src"] == "demo", info, filters, state, user)
 
 
@@ -380,8 +381,9 @@ def period_caption(page: Page) -> None:
         "period_caption", lang, start=fmt.day(f.date_from, lang), end=fmt.day(f.date_to, lang),
         data_end=fmt.day(info.data_end, lang),
     )  # fmt: skip
-    chosen = [", ".join(v) for v in (page.state["doctor"], page.state["department"],
-                                     page.state["branch"]) if v]  # fmt: skip
+    # the names come from the clinic's files: literal text in the caption's markdown (safe.md)
+    chosen = [", ".join(md(name) for name in v) for v in (page.state["doctor"],
+              page.state["department"], page.state["branch"]) if v]  # fmt: skip
     if chosen:
         text += " · " + t("filtered_by", lang, what="; ".join(chosen))
     st.caption(text)
