@@ -545,11 +545,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     # an upload's load, run in a child process (clinic_bi/ui/upload.py, clinic_bi/load_worker.py)
     "load_interrupted": (
         "Загрузка файла {name} прервалась (процесс загрузки остановлен: не хватило памяти или "
-        "его завершили); хранилище не изменилось. Загрузите файл ещё раз; если повторится — "
-        "разделите выгрузку по месяцам.",
+        "его завершили). Файл загружается целиком или никак: если его нет в журнале загрузок "
+        "ниже, хранилище не изменилось. Загрузите файл ещё раз (уже загруженный файл "
+        "повторно не считается); если повторится — разделите выгрузку по месяцам.",
         "Loading {name} was interrupted (the loading process stopped: out of memory, or it was "
-        "ended); the store is unchanged. Load the file again; if it happens again, split the "
-        "export by month.",
+        "ended). A file loads whole or not at all: if it is not in the upload journal below, "
+        "the store is unchanged. Load the file again (a file already loaded is not counted "
+        "twice); if it happens again, split the export by month.",
     ),
     "load_store_error": (
         "Файл {name} не загружен: хранилище не открывается (подробности — в журнале сервера). "
