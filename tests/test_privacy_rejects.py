@@ -9,8 +9,6 @@ was, so the manager can fix it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from clinic_bi import backup
