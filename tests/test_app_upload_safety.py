@@ -334,3 +334,11 @@ def test_a_limit_above_the_servers_is_capped_at_the_servers(
     at = data_page()
     assert at.get("file_uploader")[0].proto.max_upload_size_mb == 209
     assert _limit_text(at).startswith("до 209 МБ на файл")
+
+
+def test_the_load_button_counts_files_in_russian_and_english():
+    from clinic_bi.ui.upload import _files_word
+
+    assert [f"{n} {_files_word(n, 'ru')}" for n in (1, 2, 5, 11, 21, 22)] == [
+        "1 файл", "2 файла", "5 файлов", "11 файлов", "21 файл", "22 файла"]
+    assert [_files_word(n, "en") for n in (1, 2)] == ["file", "files"]

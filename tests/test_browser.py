@@ -187,7 +187,7 @@ def test_upload_then_filter_the_overview(server: Server, browser) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         [str(p) for p in UPLOADS]
     )
-    load = page.get_by_role("button", name="Загрузить 3 файл(ов)")
+    load = page.get_by_role("button", name="Загрузить 3 файла")
     load.wait_for(timeout=WAIT_MS)
     assert page.get_by_text("medesk_services_2025.csv — Оказанные услуги").is_visible()
     load.click()

@@ -130,7 +130,7 @@ def test_another_session_answers_while_an_upload_loads(tmp_path: Path) -> None:
             uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
                 str(UPLOAD)
             )
-            load = uploader.get_by_role("button", name="Загрузить 1 файл(ов)")
+            load = uploader.get_by_role("button", name="Загрузить 1 файл")
             load.wait_for(timeout=WAIT_MS)
 
             load_started = time.monotonic()

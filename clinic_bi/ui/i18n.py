@@ -522,7 +522,7 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Профиль «{name}» сохранён: следующая такая выгрузка загрузится без вопросов.",
         "Profile “{name}” saved: the next export like this loads without questions.",
     ),
-    "load_button": ("Загрузить {n} файл(ов)", "Load {n} file(s)"),
+    "load_button": ("Загрузить {n} {files}", "Load {n} {files}"),
     "loading_file": ("Загружаю {name} ({i} из {n})…", "Loading {name} ({i} of {n})…"),
     "load_done": ("Готово.", "Done."),
     "results": ("Результат загрузки", "Load result"),

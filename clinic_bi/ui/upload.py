@@ -157,6 +157,13 @@ def disk_name(client_name: str) -> str:
     return stem + suffix
 
 
+def _files_word(n: int, lang: str) -> str:
+    """"файл" in the form its number takes: 1 файл, 2 файла, 5 файлов; 1 file, 2 files."""
+    if lang == "ru":
+        return fmt.plural_ru(n, "файл", "файла", "файлов")
+    return "file" if n == 1 else "files"
+
+
 def short_name(name: str, limit: int = TITLE_CHARS) -> str:
     """A long file name shortened for a title: its start, "…", its end (the suffix shows)."""
     if len(name) <= limit:
@@ -582,8 +589,9 @@ def uploads(page: state.Page, clinic_db: Path) -> None:
             title = f"{md(short_name(item.name))} — {table_label(kind, lang) if kind else '?'}"
             with st.expander(title, expanded=len(items) <= 2):
                 chosen.append((item, file_panel(item, lang, clinic_db)))
-        if items and st.button(t("load_button", lang, n=len(items)), type="primary",
-                               key="load_button", icon=":material/upload:"):  # fmt: skip
+        label = t("load_button", lang, n=len(items), files=_files_word(len(items), lang))
+        if items and st.button(label, type="primary", key="load_button",
+                               icon=":material/upload:"):  # fmt: skip
             load_files(chosen, clinic_db, lang)
             st.session_state["flt"]["src"] = "clinic"
             st.session_state["uploader_round"] = counter + 1
