@@ -66,16 +66,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(home: Path, env: dict[str, str], cwd: Path = PROJECT_DIR) -> Iterator[str]:
-    """`streamlit run` of the app (by its absolute path) in `cwd`, where Streamlit looks for
-    .streamlit/config.toml and secrets.toml, on a free port of 127.0.0.1; yields its URL once
-    /_stcore/health answers. The server's log is home/streamlit.log."""
+def serve(home: Path, env: dict[str, str] | None, cwd: Path = PROJECT_DIR,
+          script: Path = PROJECT_DIR / "streamlit_app.py") -> Iterator[str]:
+    """`streamlit run` of `script` (the app, by its absolute path) in `cwd`, where Streamlit
+    looks for .streamlit/config.toml and secrets.toml, on a free port of 127.0.0.1; yields its
+    URL once /_stcore/health answers. The server's log is home/streamlit.log. No file watcher:
+    a source file edited while a test runs must not reload the app's modules under it."""
     port = _free_port()
     log = open(home / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "streamlit_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

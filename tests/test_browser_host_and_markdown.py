@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _free_port, _settle, serve
+from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _settle, serve
 from test_markdown_escape import IMG, LINK, J, write_hostile_export
 
 from clinic_bi import loader
@@ -200,33 +196,8 @@ def literal_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("literal")
     (folder / "page.py").write_text(
         SCRIPT.format(root=str(PROJECT_DIR), text=LITERAL + EXTRA), encoding="utf-8")
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(folder / "page.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((folder / "streamlit.log").read_text()) from None
-                time.sleep(0.2)
+    with serve(folder, None, cwd=folder, script=folder / "page.py") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_md_renders_literally_in_every_markdown_element(literal_page: str, browser) -> None:

@@ -16,83 +16,20 @@ indicator never shows with toolbarMode = "minimal"), and for session 1 the resul
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _wait_text, serve
 
 from clinic_bi import fmt, loader, store
 from clinic_bi.metrics import Engine, Filters
-from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from clinic_bi.paths import SAMPLE_DATA_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-SHOTS = Path(os.environ.get("CLINIC_BI_SCREENSHOTS", PROJECT_DIR / "test-artifacts" / "screenshots"))
 SEED = SAMPLE_DATA_DIR / "medesk_services_2025.csv"  # in the store before the server starts
 UPLOAD = SAMPLE_DATA_DIR / "ident_services_2024.xlsx"  # what session 1 uploads
 PAUSE_SECONDS = 8
-WAIT_MS = 60_000
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail("/usr/bin/chromium is missing: `make test` installs it", pytrace=False)
-    pytest.skip("no /usr/bin/chromium (make test installs it)", allow_module_level=True)
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(home: Path, env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
-    log = open(home / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "streamlit_app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         # no module reloads when a source file changes under a running test
-         "--server.fileWatcherType", "none"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((home / "streamlit.log").read_text()) from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_text(locator, text: str) -> None:
-    locator.page.wait_for_function(
-        "([el, text]) => el && el.innerText.trim() === text",
-        arg=[locator.element_handle(timeout=WAIT_MS), text],
-        timeout=WAIT_MS,
-    )
 
 
 def _revenue(page):
