@@ -1,4 +1,4 @@
-"""`python -m clinic_bi`: the engine without the browser (../shared/spec/CLI.md).
+"""`python -m clinic_bi`: the engine without the browser (docs/CLI.md).
 
 Every command prints a message a user can act on and exits non-zero on failure; no traceback
 reaches the terminal for an expected problem (a bad file, a missing store, a wrong id).

@@ -23,8 +23,8 @@ from clinic_bi.metrics import Engine, Filters
 from clinic_bi.privacy import phone_hash
 
 SALT = "metrics-test-salt"
-# CI clones the repo with shared/ beside it, as on the developers' machines.
-EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec" / "example"
+# The worked example of docs/METRICS.md: the project's own copy, so a clone alone runs it.
+EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "services": {"quantity": 1},
@@ -99,7 +99,7 @@ def line(
     }
 
 
-# --- the worked example of /work/shared/spec/example -----------------------------------------
+# --- the worked example of tests/example -----------------------------------------------------
 
 
 def _example_rows(name: str) -> list[dict[str, Any]]:

@@ -27,8 +27,8 @@ from clinic_bi.metrics import Engine, Filters
 from clinic_bi.report import build_report
 
 PROJECT = Path(__file__).resolve().parents[1]
-# CI clones the repo with shared/ beside it, as on the developers' machines.
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "example"
+# The worked example: the project's own copy (tests/example), so a clone alone runs it.
+EXAMPLE = Path(__file__).resolve().parent / "example"
 SECTIONS = ("period", "summary", "doctors", "departments", "services", "monthly", "funnel",
             "marketing", "appointments", "quality")  # fmt: skip
 

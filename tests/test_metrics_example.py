@@ -1,4 +1,4 @@
-"""The worked example of ../shared/spec/example: the full report for 2025 H1 must equal
+"""The worked example of tests/example: the full report for 2025 H1 must equal
 expected_2025H1.json (worked out by hand by the spec's authors and cross-checked there), both
 from build_report and from `report --format json` as the CLI prints it."""
 
