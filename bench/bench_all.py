@@ -20,7 +20,7 @@ Per size (service lines; patients, leads, appointments, contracts, reviews in pr
 4. full JSON report (CLI.md, `report --format json` for the last full year): cold (a new Engine,
    models built from the store) and warm (models built, remembered results dropped);
 5. peak RSS during the report: a fresh subprocess that only opens the store and builds it;
-6. pandas: bench/pandas_report.py in a fresh subprocess: load the tables, prepare (visit keys,
+6. pandas: tests/oracle/pandas_report.py in a fresh subprocess: load the tables, prepare (visit keys,
    first visits, lead links: what does not depend on the filters), compute the report; its report
    must equal the engine's, section by section, or the benchmark fails. Ratios: warm (pandas
    report from prepared frames / engine warm) and cold (pandas prepare + report / engine cold).
@@ -51,9 +51,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from bench import bench_report, gen_exports  # noqa: E402
-from bench.pandas_report import report_differences  # noqa: E402
 from clinic_bi.metrics import Engine, Filters  # noqa: E402
 from clinic_bi.report import build_report  # noqa: E402
+from tests.oracle.pandas_report import report_differences  # noqa: E402
 
 SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 XLSX_ROWS = 100_000
@@ -204,7 +204,7 @@ def child_report(db: str) -> dict[str, Any]:
 
 
 def child_pandas(db: str, out: str, repeat: int) -> dict[str, Any]:
-    from bench.pandas_report import load_tables, pandas_report, prepare
+    from tests.oracle.pandas_report import load_tables, pandas_report, prepare
 
     baseline = _rss_mb()
     load, tables = _timed(load_tables, db)

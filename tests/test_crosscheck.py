@@ -1,5 +1,5 @@
 """Issue 3's cross-check: an independent pandas implementation of METRICS.md
-(bench/pandas_report.py, written from the text, not from the engine's SQL) must give the report
+(tests/oracle/pandas_report.py, written from the text, not from the engine's SQL) must give the report
 the spec worked out by hand, and the engine's report on realistic data, section by section."""
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 from metrics_fixtures import line, make_store
-
-from bench import bench_report
-from bench.pandas_report import (
+from oracle.pandas_report import (
     Prepared,
     load_tables,
     pandas_report,
     prepare,
     report_differences,
 )
+
+from bench import bench_report
 from clinic_bi import demo, loader, store
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.report import build_report
