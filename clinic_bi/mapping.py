@@ -462,20 +462,24 @@ def map_columns(table: str, headers: list[str], sample: list[list[str]]) -> Mapp
                    ignored=ignored)
 
 
-def missing_required(mapping: Mapping) -> list[str]:
-    spec = TABLE_SPECS[mapping.table]
-    have = mapping.canonical()
-    missing = [c for c in spec.required if c not in have]
-    for group in spec.one_of:
-        if not have.intersection(group):
-            missing.append(" или ".join(group))
+def missing_groups(table: str, have: set[str]) -> list[tuple[str, ...]]:
+    """The required columns of `table` that `have` lacks, each as a group of alternatives: a
+    required column alone, or a one-of group none of which is there (amount or price). The one
+    rule of "what a file must have"; the loader's message and the upload page's warning read it."""
+    spec = TABLE_SPECS[table]
+    missing: list[tuple[str, ...]] = [(c,) for c in spec.required if c not in have]
+    missing += [tuple(group) for group in spec.one_of if not have.intersection(group)]
     return missing
 
 
-def _describe_needed(table: str, missing: list[str]) -> str:
+def missing_required(mapping: Mapping) -> list[str]:
+    """missing_groups of a mapping, each group as text ("amount или price")."""
+    return [" или ".join(g) for g in missing_groups(mapping.table, mapping.canonical())]
+
+
+def _describe_needed(table: str, missing: list[tuple[str, ...]]) -> str:
     parts = []
-    for m in missing:
-        names = m.split(" или ")
+    for names in missing:
         examples = []
         for name in names:
             words = (_SCOPED.get(table, {}).get(name) or _SHARED.get(name, []))[:3]
@@ -509,7 +513,7 @@ def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> 
         lines = [f"Не удалось понять, что за выгрузка. Найдены столбцы: {found}."]
         for m in ranked[:2]:
             spec = TABLE_SPECS[m.table]
-            need = _describe_needed(m.table, missing_required(m))
+            need = _describe_needed(m.table, missing_groups(m.table, m.canonical()))
             lines.append(f"Для «{spec.label_ru}» ({m.table}) не хватает: {need}.")
         lines.append("Переименуйте столбец или укажите профиль сопоставления (--profile).")
         raise MappingError(" ".join(lines))

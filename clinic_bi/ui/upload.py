@@ -49,7 +49,7 @@ import streamlit as st
 
 from clinic_bi import charts, fmt, loader, readers
 from clinic_bi.loader import LoadResult, Preview
-from clinic_bi.mapping import TABLE_SPECS, Profile
+from clinic_bi.mapping import TABLE_SPECS, Profile, missing_groups
 from clinic_bi.paths import open_private
 from clinic_bi.ui import access, data, state, view
 from clinic_bi.ui.downloads import to_csv_bytes, to_xlsx_bytes
@@ -313,11 +313,8 @@ def file_panel(item: Staged, lang: str, clinic_db: Path) -> Profile | None:
         str(h): by_label[f] for h, f in zip(edited["column"], edited["field"], strict=True)
         if f in by_label
     }
-    spec = TABLE_SPECS[kind]
-    have = set(columns.values())
-    missing = [field_label(c, lang) for c in spec.required if c not in have]
-    missing += [" / ".join(field_label(c, lang) for c in group) for group in spec.one_of
-                if not have.intersection(group)]  # fmt: skip
+    missing = [" / ".join(field_label(c, lang) for c in group)
+               for group in missing_groups(kind, set(columns.values()))]
     if missing:
         st.warning(t("missing_required", lang, cols=", ".join(missing)))
     with st.expander(t("first_rows", lang)):
