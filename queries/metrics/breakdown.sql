@@ -39,23 +39,12 @@ period_total as (
     select sum(revenue) as total_revenue from visits_in_period
 ),
 
-split_visits as (
-    -- the visits with rows in two departments or branches (not fct_visits.single_part), per
-    -- member
-    select
-        member,
-        count(distinct visit_key) as visits,
-    from visits_in_period
-    where not single_part
-    group by member
-),
-
 member_period as (
-    -- a row with single_part is a visit
+    -- counted_visits: models/filtered_visits.sql
     select
         member,
         sum(revenue) as revenue,
-        count(*) filter (where single_part) as single_visits,
+        counted_visits(single_part, visit_key, true) as visits,
     from visits_in_period
     group by member
 ),
@@ -83,14 +72,12 @@ member_activity as (
     select
         member_period.member,
         member_period.revenue,
-        member_period.single_visits + coalesce(split_visits.visits, 0) as visits,
+        member_period.visits,
         member_patient_counts.patients,
         member_patient_counts.new_patients,
     from member_period
     inner join member_patient_counts
         on member_patient_counts.member is not distinct from member_period.member
-    left join split_visits
-        on split_visits.member is not distinct from member_period.member
 ),
 
 member_departments as (
@@ -123,48 +110,32 @@ member_rows as not materialized (
     )
 ),
 
-member_firsts as (
-    -- firstM(p), kept for the pairs whose first visit with M falls in P
+member_starts as (
+    -- firstM(p), for the pairs whose first visit with M falls in P
     select
         member,
         patient_num,
-        min(first_date) as first_date,
-        max(first_date) as last_first_date,
-        min(second_date) as second_date,
-        sum(revenue) as revenue_with_member,
+        min(first_date) as member_first_date,
     from member_rows
     group by member, patient_num
     having min(first_date) between $date_from and $date_to
 ),
 
-later_firsts as (
-    -- for the few pairs whose rows start on different days: the first of the later starts
-    select
-        member_firsts.member,
-        member_firsts.patient_num,
-        min(member_rows.first_date) as next_first_date,
-    from member_firsts
-    inner join member_rows
-        on member_rows.member is not distinct from member_firsts.member
-        and member_rows.patient_num = member_firsts.patient_num
-    where member_firsts.last_first_date > member_firsts.first_date
-        and member_rows.first_date > member_firsts.first_date
-    group by member_firsts.member, member_firsts.patient_num
-),
-
 member_patients as (
-    -- the next day p came back to M: a row's next day after firstM(p) is its second_date when
-    -- it starts on firstM(p), else its first_date
+    -- with the next day p came back to M and p's revenue with M
     select
-        member_firsts.member,
-        member_firsts.patient_num,
-        member_firsts.first_date,
-        least(member_firsts.second_date, later_firsts.next_first_date) as next_date,
-        member_firsts.revenue_with_member,
-    from member_firsts
-    left join later_firsts
-        on later_firsts.member is not distinct from member_firsts.member
-        and later_firsts.patient_num = member_firsts.patient_num
+        member_starts.member,
+        member_starts.patient_num,
+        member_starts.member_first_date,
+        next_visit_after(
+            member_rows.first_date, member_rows.second_date, member_starts.member_first_date
+        ) as next_date,
+        sum(member_rows.revenue) as revenue_with_member,
+    from member_starts
+    inner join member_rows
+        on member_rows.member is not distinct from member_starts.member
+        and member_rows.patient_num = member_starts.patient_num
+    group by member_starts.member, member_starts.patient_num, member_starts.member_first_date
 ),
 
 member_cohorts as (
@@ -173,14 +144,14 @@ member_cohorts as (
         count(*) as ltv_cohort,
         sum(revenue_with_member) as ltv_revenue,
         count(*) filter (
-            where first_date <= facts.data_end - $return_window
+            where is_observable(member_first_date, facts.data_end, $return_window)
         ) as return_cohort,
         count(*) filter (
-            where first_date <= facts.data_end - $return_window
-                and next_date <= first_date + $return_window
+            where is_observable(member_first_date, facts.data_end, $return_window)
+                and returned_within(member_first_date, next_date, $return_window)
         ) as returned,
         count(*) filter (
-            where first_date > facts.data_end - $return_window
+            where not is_observable(member_first_date, facts.data_end, $return_window)
         ) as not_yet_observable,
     from member_patients
     cross join facts

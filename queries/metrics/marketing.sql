@@ -48,10 +48,10 @@ acquired as (
         count(*) as new_patients,
         sum(new_patients.revenue_to_date) as revenue,
         count(*) filter (
-            where new_patients.first_visit_date <= facts.data_end - 365
+            where is_observable(new_patients.first_visit_date, facts.data_end, 365)
         ) as ltv_12m_cohort,
         sum(new_patients.revenue_first_year) filter (
-            where new_patients.first_visit_date <= facts.data_end - 365
+            where is_observable(new_patients.first_visit_date, facts.data_end, 365)
         ) as ltv_12m_revenue,
     from new_patients
     inner join dim_patients using (patient_num)

@@ -16,25 +16,13 @@ visits_in_period as not materialized (
     where visit_date between $date_from and $date_to
 ),
 
-split_visits as (
-    -- the visits with rows in two departments or branches (not fct_visits.single_part), per
-    -- month
-    select
-        visit_month,
-        count(distinct visit_key) as visits,
-        count(distinct visit_key) filter (where is_first_visit) as first_visits,
-    from visits_in_period
-    where not single_part
-    group by visit_month
-),
-
 per_month as (
-    -- a row with single_part is a visit
+    -- counted_visits: models/filtered_visits.sql
     select
         visit_month,
         sum(revenue) as revenue,
-        count(*) filter (where single_part) as single_visits,
-        count(*) filter (where single_part and is_first_visit) as single_first_visits,
+        counted_visits(single_part, visit_key, true) as visits,
+        counted_visits(single_part, visit_key, is_first_visit) as first_visits,
     from visits_in_period
     group by visit_month
 ),
@@ -62,13 +50,12 @@ month_figures as (
     select
         per_month.visit_month as month,
         per_month.revenue,
-        per_month.single_visits + coalesce(split_visits.visits, 0) as visits,
+        per_month.visits,
         patients_per_month.patients,
         patients_per_month.new_patients,
-        per_month.single_first_visits + coalesce(split_visits.first_visits, 0) as first_visits,
+        per_month.first_visits,
     from per_month
     inner join patients_per_month using (visit_month)
-    left join split_visits using (visit_month)
 ),
 
 final as (

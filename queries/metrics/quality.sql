@@ -16,7 +16,7 @@ reviews_in_period as (
     select *
     from fct_reviews
     where review_date between $date_from and $date_to
-        and ($doctor is null or list_contains($doctor, doctor))
+        and kept_by_filters(doctor_code, null, null, $doctor, null, null)
 ),
 
 waits_in_period as (
@@ -25,9 +25,9 @@ waits_in_period as (
     where scheduled_date between $date_from and $date_to
         and status = 'attended'
         and wait_min is not null
-        and ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
+        and kept_by_filters(
+            doctor_code, department_code, branch_code, $doctor, $department, $branch
+        )
 ),
 
 review_stats as (

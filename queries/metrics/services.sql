@@ -18,9 +18,9 @@ lines_in_period as not materialized (
     select *
     from fct_service_lines
     where visit_date between $date_from and $date_to
-        and ($doctor is null or list_contains($doctor, doctor))
-        and ($department is null or list_contains($department, department))
-        and ($branch is null or list_contains($branch, branch))
+        and kept_by_filters(
+            doctor_code, department_code, branch_code, $doctor, $department, $branch
+        )
 ),
 
 service_patients as (

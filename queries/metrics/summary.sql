@@ -6,6 +6,8 @@
 -- "LTV" (ltv, ltv_12m).
 --
 -- The filters narrow the visits; first(p) comes from the whole history (fct_visits carries it).
+-- The shared rules (counted_visits, is_observable, returned_within) are macros beside
+-- kept_by_filters in models/filtered_visits.sql.
 -- The new patients (models/new_patients.sql) are also the cohort of the return rate and of LTV,
 -- so return_cohort + not_yet_observable = new_patients.
 with
@@ -21,25 +23,13 @@ visits_in_period as not materialized (
     where visit_date between $date_from and $date_to
 ),
 
-split_visits as (
-    -- the visits with rows in two departments or branches (not fct_visits.single_part)
-    select
-        visit_key,
-        bool_or(is_first_visit) as is_first_visit,
-    from visits_in_period
-    where not single_part
-    group by visit_key
-),
-
 activity as (
-    -- a row with single_part is a visit; a visit is first when it is on first(p)
+    -- a visit is first when it is on first(p) (a part of it is)
     select
         coalesce(sum(revenue), 0) as revenue,
-        count(*) filter (where single_part)
-            + (select count(*) from split_visits) as visits,
+        counted_visits(single_part, visit_key, true) as visits,
         (select count(distinct patient_num) from visits_in_period) as patients,
-        count(*) filter (where single_part and is_first_visit)
-            + (select count(*) from split_visits where is_first_visit) as first_visits,
+        counted_visits(single_part, visit_key, is_first_visit) as first_visits,
     from visits_in_period
 ),
 
@@ -52,19 +42,21 @@ cohorts as (
     select
         count(*) as new_patients,
         count(*) filter (
-            where first_visit_date <= facts.data_end - $return_window
+            where is_observable(first_visit_date, facts.data_end, $return_window)
         ) as return_cohort,
         count(*) filter (
-            where first_visit_date <= facts.data_end - $return_window
-                and next_visit_date <= first_visit_date + $return_window
+            where is_observable(first_visit_date, facts.data_end, $return_window)
+                and returned_within(first_visit_date, next_visit_date, $return_window)
         ) as returned,
         count(*) filter (
-            where first_visit_date > facts.data_end - $return_window
+            where not is_observable(first_visit_date, facts.data_end, $return_window)
         ) as not_yet_observable,
         sum(revenue_to_date) as ltv_revenue,
-        count(*) filter (where first_visit_date <= facts.data_end - 365) as ltv_12m_cohort,
+        count(*) filter (
+            where is_observable(first_visit_date, facts.data_end, 365)
+        ) as ltv_12m_cohort,
         sum(revenue_first_year) filter (
-            where first_visit_date <= facts.data_end - 365
+            where is_observable(first_visit_date, facts.data_end, 365)
         ) as ltv_12m_revenue,
     from new_patients
     cross join facts

@@ -2,7 +2,9 @@
 -- Grain: one row per appointments row.
 -- Parameters: none (built once per data_version).
 -- METRICS.md "Funnel" (an appointment counts from the day it was created, else scheduled),
--- "Appointment show-up" (weekday), "Quality of service" (avg_wait_min).
+-- "Appointment show-up" (weekday), "Quality of service" (avg_wait_min), "Common terms" (Filters:
+-- doctor_code, department_code, branch_code are the names' codes, dim_names, what
+-- kept_by_filters reads; the doctor's name stays for the per-doctor rows).
 --
 -- wait_min: max(0, started_at - scheduled_at) in minutes where both times are known, else the
 -- export's own wait_min (also floored at 0). Reading: when an export gives both the times and a
@@ -13,24 +15,35 @@ with
 
 final as (
     select
-        appointment_id,
-        patient_id,
-        lead_id,
-        doctor,
-        department,
-        branch,
-        status,
-        scheduled_at,
-        cast(scheduled_at as date) as scheduled_date,
-        isodow(scheduled_at) as weekday,
-        cast(coalesce(created_at, scheduled_at) as date) as booked_date,
+        appointments.appointment_id,
+        appointments.patient_id,
+        appointments.lead_id,
+        appointments.doctor,
+        doctors.code as doctor_code,
+        departments.code as department_code,
+        branches.code as branch_code,
+        appointments.status,
+        appointments.scheduled_at,
+        cast(appointments.scheduled_at as date) as scheduled_date,
+        isodow(appointments.scheduled_at) as weekday,
+        cast(
+            coalesce(appointments.created_at, appointments.scheduled_at) as date
+        ) as booked_date,
         case
-            when started_at is not null
-                then greatest(0.0, epoch(started_at - scheduled_at) / 60.0)
-            when wait_min is not null
-                then greatest(0.0, cast(wait_min as double))
+            when appointments.started_at is not null
+                then greatest(
+                    0.0, epoch(appointments.started_at - appointments.scheduled_at) / 60.0
+                )
+            when appointments.wait_min is not null
+                then greatest(0.0, cast(appointments.wait_min as double))
         end as wait_min,
     from appointments
+    left join dim_names as doctors
+        on doctors.attribute = 'doctor' and doctors.name = appointments.doctor
+    left join dim_names as departments
+        on departments.attribute = 'department' and departments.name = appointments.department
+    left join dim_names as branches
+        on branches.attribute = 'branch' and branches.name = appointments.branch
 )
 
 select * from final

@@ -48,38 +48,37 @@ lead_patients as (
     inner join fct_lead_links using (lead_key)
 ),
 
-patient_appointments as (
+patient_events as (
+    -- every dated piece of evidence about a patient, in one shape: its kind and its day
     select
-        lead_patients.lead_key,
-        min(fct_appointments.booked_date - lead_patients.lead_date) as booked_after_days,
-        min(fct_appointments.booked_date - lead_patients.lead_date)
-            filter (where fct_appointments.status = 'attended') as attended_after_days,
-    from lead_patients
-    inner join fct_appointments
-        on fct_appointments.patient_id = lead_patients.patient_id
-        and fct_appointments.booked_date >= lead_patients.lead_date
-    group by lead_patients.lead_key
+        'appointment' as kind,
+        patient_id,
+        booked_date as event_date,
+        status = 'attended' as is_attended,
+    from fct_appointments
+    union all
+    select 'visit', patient_id, visit_date, false from fct_visits
+    union all
+    select 'contract', patient_id, signed_at, false from contracts
 ),
 
-patient_visits as (
+patient_evidence as (
+    -- per lead and kind, the earliest day on or after the lead's day, as days after it
     select
         lead_patients.lead_key,
-        min(fct_visits.visit_date - lead_patients.lead_date) as visit_after_days,
+        min(patient_events.event_date - lead_patients.lead_date)
+            filter (where patient_events.kind = 'appointment') as booked_after_days,
+        min(patient_events.event_date - lead_patients.lead_date)
+            filter (where patient_events.kind = 'appointment' and patient_events.is_attended)
+            as attended_after_days,
+        min(patient_events.event_date - lead_patients.lead_date)
+            filter (where patient_events.kind = 'visit') as visit_after_days,
+        min(patient_events.event_date - lead_patients.lead_date)
+            filter (where patient_events.kind = 'contract') as contract_after_days,
     from lead_patients
-    inner join fct_visits
-        on fct_visits.patient_id = lead_patients.patient_id
-        and fct_visits.visit_date >= lead_patients.lead_date
-    group by lead_patients.lead_key
-),
-
-patient_contracts as (
-    select
-        lead_patients.lead_key,
-        min(contracts.signed_at - lead_patients.lead_date) as contract_after_days,
-    from lead_patients
-    inner join contracts
-        on contracts.patient_id = lead_patients.patient_id
-        and contracts.signed_at >= lead_patients.lead_date
+    inner join patient_events
+        on patient_events.patient_id = lead_patients.patient_id
+        and patient_events.event_date >= lead_patients.lead_date
     group by lead_patients.lead_key
 ),
 
@@ -111,16 +110,14 @@ final as (
         appointments_by_lead_id.lead_id is not null as has_appointment,
         coalesce(appointments_by_lead_id.has_attended, false) as has_attended,
         contracts_by_lead_id.lead_id is not null as has_contract,
-        patient_appointments.booked_after_days,
-        patient_appointments.attended_after_days,
-        patient_visits.visit_after_days,
-        patient_contracts.contract_after_days,
+        patient_evidence.booked_after_days,
+        patient_evidence.attended_after_days,
+        patient_evidence.visit_after_days,
+        patient_evidence.contract_after_days,
     from leads_base
     left join appointments_by_lead_id using (lead_id)
     left join contracts_by_lead_id using (lead_id)
-    left join patient_appointments using (lead_key)
-    left join patient_visits using (lead_key)
-    left join patient_contracts using (lead_key)
+    left join patient_evidence using (lead_key)
 )
 
 select * from final

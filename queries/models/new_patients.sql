@@ -17,8 +17,8 @@
 -- that day is in none of them.
 -- Read from fct_patient_members (one row per patient and doctor, department and branch), whose
 -- grain holds every filterable attribute: the filters keep or drop its rows as they keep or drop
--- visits, and no (filtered) visit is before first(p), so the next day after first(p) is each
--- kept row's first_date, or its second_date when its first_date is first(p).
+-- visits, and no (filtered) visit is before first(p), so the next day after first(p) is
+-- next_visit_after over the kept rows (models/filtered_visits.sql).
 create or replace temp macro new_patients(
     period_from, period_to, doctor_names, department_names, branch_names
 ) as table
@@ -28,9 +28,7 @@ final as (
     select
         patient_num,
         first_visit_date,
-        min(
-            case when first_date > first_visit_date then first_date else second_date end
-        ) as next_visit_date,
+        next_visit_after(first_date, second_date, first_visit_date) as next_visit_date,
         sum(revenue) as revenue_to_date,
         sum(revenue_first_year) as revenue_first_year,
     from fct_patient_members
