@@ -2,9 +2,10 @@
 an Altair chart. They compute nothing but layout (sorting, a top-N cut, a running sum for a
 Pareto line); the figures come from clinic_bi.metrics.
 
-Conventions: every chart has a title and axis titles in the chosen language (i18n.py); money axes
-read `32,9 млн ₽`, ratio axes read `47 %` (Vega label expressions mirroring fmt.py), tooltips show
-the values formatted by fmt.py itself; a legend never has more than TOP_N entries + "прочие".
+Conventions: every chart has a title and axis titles in the chosen language (clinic_bi/words.py
+and clinic_bi/figures.py: nothing of the app, clinic_bi/ui); money axes read `32,9 млн ₽`, ratio
+axes read `47 %` (Vega label expressions mirroring fmt.py), tooltips show the values formatted by
+figures.show itself; a legend never has more than TOP_N entries + "прочие".
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from clinic_bi import fmt
-from clinic_bi.ui.i18n import MONEY, RATIOS, label, show, t, table_label, value
+from clinic_bi import figures, fmt
+from clinic_bi.words import label, show, t, table_label, value
 
 TOP_N = 10
 BAR_STEP = 26  # pixels per bar in horizontal bar charts
@@ -73,9 +74,10 @@ def month_expr(lang: str) -> str:
 
 def axis_for(column: str, lang: str, **kwargs) -> alt.Axis:
     """An axis titled in `lang` whose labels read like fmt.py for the column's kind."""
-    if column in MONEY:
+    kind = figures.kind(column)
+    if kind == "money":
         expr = money_expr(lang)
-    elif column in RATIOS:
+    elif kind == "ratio":
         expr = percent_expr(lang)
     else:
         expr = count_expr(lang)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from clinic_bi import fmt
+from clinic_bi import figures, fmt, words
 from clinic_bi.metrics import Engine, Filters, MetricsError, open_engine, plain_value
 from clinic_bi.paths import default_db_path
 from clinic_bi.store import StoreError
@@ -42,14 +42,6 @@ FUNNEL_KEYS = (
 MARKETING_KEYS = ("channel", "spend", "leads", "new_patients", "cac", "cpl", "romi")
 APPOINTMENT_KEYS = ("attended", "no_show", "cancelled", "show_up_rate")
 QUALITY_KEYS = ("reviews", "avg_rating", "negative_share", "avg_wait_min")
-
-# How each figure is shown in text. Anything not listed is a count.
-MONEY = {"revenue", "avg_check", "ltv", "ltv_12m", "spend", "cac", "cpl", "avg_price",
-         "revenue_per_hour", "revenue_per_patient"}  # fmt: skip
-RATIOS = {"share", "return_rate", "booking_rate", "show_rate", "contract_rate", "overall_rate",
-          "romi", "negative_share", "show_up_rate", "returning_share"}  # fmt: skip
-DECIMALS = {"quantity": 2, "avg_rating": 1, "visits_per_patient": 2}
-
 
 # ---------------------------------------------------------------------------------------------
 # JSON
@@ -150,160 +142,12 @@ def build_report(
 # ---------------------------------------------------------------------------------------------
 # Text
 
-_LABELS = {
-    "ru": {
-        "title": "Отчёт клиники за {start} — {end}",
-        "data_end": "данные по {day}",
-        "no_data": "нет данных",
-        "filters": "Фильтры",
-        "windows": "окно возврата {h} дн., окно воронки {w} дн.",
-        "doctor_filter": "врач",
-        "department_filter": "отделение",
-        "branch_filter": "филиал",
-        "summary": "Сводка",
-        "doctors": "Врачи",
-        "departments": "Отделения",
-        "services": "Услуги",
-        "monthly": "По месяцам",
-        "funnel": "Воронка: заявка → запись → визит → договор",
-        "by_channel": "По каналам",
-        "by_operator": "По операторам",
-        "marketing": "Маркетинг",
-        "appointments": "Записи на приём",
-        "quality": "Качество сервиса",
-        "comparison": "Сравнение",
-        "empty": "нет строк за период",
-        "previous": "пред. период",
-        "year_earlier": "год назад",
-        "change": "изм.",
-        "current": "период",
-        "metric": "показатель",
-        "revenue": "Выручка",
-        "visits": "Визиты",
-        "patients": "Пациенты",
-        "avg_check": "Средний чек",
-        "new_patients": "Новые пациенты",
-        "first_visits": "Первичные визиты",
-        "returning_visits": "Повторные визиты",
-        "returning_share": "Доля повторных",
-        "return_rate": "Возвращаемость",
-        "return_cohort": "Когорта возврата",
-        "not_yet_observable": "Рано судить о возврате",
-        "ltv": "LTV",
-        "ltv_12m": "LTV 12 мес.",
-        "revenue_per_patient": "Выручка на пациента",
-        "visits_per_patient": "Визитов на пациента",
-        "doctor": "Врач",
-        "department": "Отделение",
-        "service": "Услуга",
-        "quantity": "Кол-во",
-        "share": "Доля",
-        "abc": "ABC",
-        "avg_price": "Ср. цена",
-        "revenue_per_hour": "Выручка/час",
-        "month": "Месяц",
-        "leads": "Заявки",
-        "booked": "Записаны",
-        "visited": "Пришли",
-        "contracted": "Договор",
-        "booking_rate": "Запись",
-        "show_rate": "Доходимость",
-        "contract_rate": "Конверсия в договор",
-        "overall_rate": "Сквозная конверсия",
-        "channel": "Канал",
-        "operator": "Оператор",
-        "spend": "Расход",
-        "cac": "CAC",
-        "cpl": "CPL",
-        "romi": "ROMI",
-        "attended": "Пришли",
-        "no_show": "Не пришли",
-        "cancelled": "Отменены",
-        "show_up_rate": "Явка",
-        "reviews": "Отзывы",
-        "avg_rating": "Средняя оценка",
-        "negative_share": "Доля негативных",
-        "avg_wait_min": "Ожидание, мин",
-        "leads_total": "Заявки",
-        "none": "не указано",
-    },
-    "en": {
-        "title": "Clinic report {start} — {end}",
-        "data_end": "data up to {day}",
-        "no_data": "no data",
-        "filters": "Filters",
-        "windows": "return window {h} days, funnel window {w} days",
-        "doctor_filter": "doctor",
-        "department_filter": "department",
-        "branch_filter": "branch",
-        "summary": "Summary",
-        "doctors": "Doctors",
-        "departments": "Departments",
-        "services": "Services",
-        "monthly": "By month",
-        "funnel": "Funnel: lead → booking → visit → contract",
-        "by_channel": "By channel",
-        "by_operator": "By operator",
-        "marketing": "Marketing",
-        "appointments": "Appointments",
-        "quality": "Quality of service",
-        "comparison": "Comparison",
-        "empty": "no rows in the period",
-        "previous": "previous",
-        "year_earlier": "year ago",
-        "change": "chg.",
-        "current": "period",
-        "metric": "figure",
-        "revenue": "Revenue",
-        "visits": "Visits",
-        "patients": "Patients",
-        "avg_check": "Average check",
-        "new_patients": "New patients",
-        "first_visits": "First visits",
-        "returning_visits": "Returning visits",
-        "returning_share": "Returning share",
-        "return_rate": "Return rate",
-        "return_cohort": "Return cohort",
-        "not_yet_observable": "Too recent to judge",
-        "ltv": "LTV",
-        "ltv_12m": "LTV 12 months",
-        "revenue_per_patient": "Revenue per patient",
-        "visits_per_patient": "Visits per patient",
-        "doctor": "Doctor",
-        "department": "Department",
-        "service": "Service",
-        "quantity": "Qty",
-        "share": "Share",
-        "abc": "ABC",
-        "avg_price": "Avg price",
-        "revenue_per_hour": "Revenue/hour",
-        "month": "Month",
-        "leads": "Leads",
-        "booked": "Booked",
-        "visited": "Visited",
-        "contracted": "Contract",
-        "booking_rate": "Booking",
-        "show_rate": "Show rate",
-        "contract_rate": "Contract rate",
-        "overall_rate": "Overall",
-        "channel": "Channel",
-        "operator": "Operator",
-        "spend": "Spend",
-        "cac": "CAC",
-        "cpl": "CPL",
-        "romi": "ROMI",
-        "attended": "Attended",
-        "no_show": "No-show",
-        "cancelled": "Cancelled",
-        "show_up_rate": "Show-up",
-        "reviews": "Reviews",
-        "avg_rating": "Average rating",
-        "negative_share": "Negative share",
-        "avg_wait_min": "Wait, min",
-        "leads_total": "Leads",
-        "none": "not given",
-    },
-}
+# Figures are named and written by clinic_bi/figures.py (a table's header is a figure's short
+# name, a line of its own its full name), other columns and the report's words by words.py.
+
+
+def _word(key: str, lang: str, **kwargs: Any) -> str:
+    return words.t(f"report_{key}", lang, **kwargs)
 
 
 def _show(key: str, value: Any, lang: str) -> str:
@@ -313,25 +157,17 @@ def _show(key: str, value: Any, lang: str) -> str:
         return fmt.day(value, lang)
     if isinstance(value, str):
         return value
-    if key in MONEY:
-        return fmt.money(value, lang)
-    if key in RATIOS:
-        return fmt.percent(value, lang)
-    if key == "avg_wait_min":
-        return fmt.number(value, lang, 1)
-    if key == "quantity" and value is not None and float(value).is_integer():
-        return fmt.number(value, lang)
-    return fmt.number(value, lang, DECIMALS.get(key, 0))
+    return figures.show(key, value, lang)
 
 
-def _table(rows: list[dict[str, Any]], keys: Sequence[str], labels: dict[str, str],
-           lang: str) -> list[str]:  # fmt: skip
-    """Aligned columns: the first (a name) left, figures right."""
-    header = [labels[k] for k in keys]
+def _table(rows: list[dict[str, Any]], keys: Sequence[str], lang: str,
+           header: Sequence[str] | None = None) -> list[str]:  # fmt: skip
+    """Aligned columns under the short names: the first (a name) left, figures right."""
+    header = list(header) if header is not None else [words.short_label(k, lang) for k in keys]
     body = []
     for row in rows:
         first = row[keys[0]]
-        cells = [labels["none"] if first is None else _show(keys[0], first, lang)]
+        cells = [words.value("none", lang) if first is None else _show(keys[0], first, lang)]
         cells += [_show(k, row[k], lang) for k in keys[1:]]
         body.append(cells)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(keys))]
@@ -344,38 +180,36 @@ def _table(rows: list[dict[str, Any]], keys: Sequence[str], labels: dict[str, st
     return [line(header), *(line(c) for c in body)]
 
 
-def _pairs(record: dict[str, Any], keys: Sequence[str], labels: dict[str, str],
-           lang: str) -> list[str]:  # fmt: skip
+def _pairs(record: dict[str, Any], keys: Sequence[str], lang: str) -> list[str]:
+    """One line per figure: its full name, its value."""
+    names = {k: words.label(k, lang) for k in keys}
     shown = {k: _show(k, record[k], lang) for k in keys}
-    width = max(len(labels[k]) for k in keys)
+    width = max(len(names[k]) for k in keys)
     value_width = max(len(v) for v in shown.values())
-    return [f"  {labels[k].ljust(width)}  {shown[k].rjust(value_width)}" for k in keys]
+    return [f"  {names[k].ljust(width)}  {shown[k].rjust(value_width)}" for k in keys]
 
 
 def _change(change: Any, relative: Any, kind: str, lang: str) -> str:
-    """A ratio's change in percentage points; any other figure's change in per cent."""
-    if change is None:
-        return fmt.DASH
-    if kind == "ratio":
-        return fmt.number(change * 100, lang, 1) + (" п.п." if lang == "ru" else " pp")
-    return fmt.percent(relative, lang)
+    """figures.change_text without a plus sign: percentage points for a ratio, per cent else."""
+    return figures.change_text(kind, change, relative, lang, signed=False) or fmt.DASH
 
 
-def _comparison_lines(comparison: dict[str, Any], labels: dict[str, str], lang: str) -> list[str]:
+def _comparison_lines(comparison: dict[str, Any], lang: str) -> list[str]:
     prev, year = comparison["previous_period"], comparison["year_earlier_period"]
     out = [
-        f"  {labels['previous']}: {fmt.day(prev['from'], lang)} — {fmt.day(prev['to'], lang)}; "
-        f"{labels['year_earlier']}: {fmt.day(year['from'], lang)} — {fmt.day(year['to'], lang)}"
+        f"  {_word('previous', lang)}: {fmt.day(prev['from'], lang)} — "
+        f"{fmt.day(prev['to'], lang)}; {_word('year_earlier', lang)}: "
+        f"{fmt.day(year['from'], lang)} — {fmt.day(year['to'], lang)}"
     ]
     rows = []
     for figure in comparison["figures"]:
         key = figure["metric"]
-        if key not in labels:
+        if figures.get(key) is None:
             continue
 
         kind = figure["kind"]
         rows.append({
-            "metric": labels[key],
+            "metric": words.label(key, lang),
             "current": _show(key, figure["current"], lang),
             "previous": _show(key, figure["previous"], lang),
             "change": _change(figure["change"], figure["change_rel"], kind, lang),
@@ -383,57 +217,56 @@ def _comparison_lines(comparison: dict[str, Any], labels: dict[str, str], lang: 
             "change_year": _change(figure["change_year"], figure["change_year_rel"], kind, lang),
         })  # fmt: skip
     keys = ("metric", "current", "previous", "change", "year_earlier", "change_year")
-    names = {**labels, "change_year": labels["change"]}
-    return out + _table(rows, keys, names, lang)
+    header = [_word(k, lang) for k in ("metric", "current", "previous", "change", "year_earlier",
+                                       "change")]  # fmt: skip
+    return out + _table(rows, keys, lang, header)
 
 
 def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | None = None) -> str:
     """The report as a readable page: labels in `lang` ("ru" or "en"), money as '58 900 ₽' /
     '32,9 млн ₽', ratios as '47,4 %', null as '—'. With `filters`, a line says which."""
-    labels = _LABELS[lang]
     period = report["period"]
-    title = labels["title"].format(
-        start=fmt.day(period["from"], lang), end=fmt.day(period["to"], lang)
-    )
+    title = _word("title", lang, start=fmt.day(period["from"], lang),
+                  end=fmt.day(period["to"], lang))  # fmt: skip
     summary = report.get("summary")
     if summary is not None:
-        title += " · " + labels["data_end"].format(day=fmt.day(summary["data_end"], lang))
+        title += " · " + _word("data_end", lang, day=fmt.day(summary["data_end"], lang))
     out = [title]
     if filters is not None:
-        out.append(f"{labels['filters']}: {_filters_text(filters, lang)}")
+        out.append(f"{_word('filters', lang)}: {_filters_text(filters, lang)}")
 
     sections: list[tuple[str, Callable[[Any], list[str]]]] = [
-        ("summary", lambda s: _pairs(s, SUMMARY_KEYS[:-1], labels, lang)),
-        ("comparison", lambda c: _comparison_lines(c, labels, lang)),
-        ("doctors", lambda r: _table(r, ("doctor", *BREAKDOWN_KEYS), labels, lang)),
-        ("departments", lambda r: _table(r, ("department", *BREAKDOWN_KEYS), labels, lang)),
-        ("services", lambda r: _table(r, SERVICE_KEYS, labels, lang)),
-        ("monthly", lambda r: _table(r, MONTHLY_KEYS, labels, lang)),
-        ("funnel", lambda s: _funnel_lines(s, labels, lang)),
-        ("marketing", lambda r: _table(r, MARKETING_KEYS, labels, lang)),
-        ("appointments", lambda s: _pairs(s, APPOINTMENT_KEYS, labels, lang)),
-        ("quality", lambda s: _pairs(s, QUALITY_KEYS, labels, lang)),
+        ("summary", lambda s: _pairs(s, SUMMARY_KEYS[:-1], lang)),
+        ("comparison", lambda c: _comparison_lines(c, lang)),
+        ("doctors", lambda r: _table(r, ("doctor", *BREAKDOWN_KEYS), lang)),
+        ("departments", lambda r: _table(r, ("department", *BREAKDOWN_KEYS), lang)),
+        ("services", lambda r: _table(r, SERVICE_KEYS, lang)),
+        ("monthly", lambda r: _table(r, MONTHLY_KEYS, lang)),
+        ("funnel", lambda s: _funnel_lines(s, lang)),
+        ("marketing", lambda r: _table(r, MARKETING_KEYS, lang)),
+        ("appointments", lambda s: _pairs(s, APPOINTMENT_KEYS, lang)),
+        ("quality", lambda s: _pairs(s, QUALITY_KEYS, lang)),
     ]
     for key, render in sections:
         if key not in report:
             continue
         value = report[key]
-        out += ["", labels[key]]
+        out += ["", _word(key, lang)]
         if value is None:
-            out.append(f"  {labels['no_data']}")
+            out.append(f"  {_word('no_data', lang)}")
         elif isinstance(value, list) and not value:
-            out.append(f"  {labels['empty']}")
+            out.append(f"  {_word('empty', lang)}")
         else:
             out += render(value)
     return "\n".join(out) + "\n"
 
 
-def _funnel_lines(funnel: dict[str, Any], labels: dict[str, str], lang: str) -> list[str]:
-    out = _pairs(funnel, FUNNEL_KEYS, labels, lang)
+def _funnel_lines(funnel: dict[str, Any], lang: str) -> list[str]:
+    out = _pairs(funnel, FUNNEL_KEYS, lang)
     for key, name in (("by_channel", "channel"), ("by_operator", "operator")):
         if funnel[key]:
-            out += ["", f"  {labels[key]}"]
-            out += _table(funnel[key], (name, *FUNNEL_KEYS), labels, lang)
+            out += ["", f"  {_word(key, lang)}"]
+            out += _table(funnel[key], (name, *FUNNEL_KEYS), lang)
     return out
 
 
@@ -442,14 +275,13 @@ def _funnel_lines(funnel: dict[str, Any], labels: dict[str, str], lang: str) -> 
 
 
 def _filters_text(f: Filters, lang: str = "ru") -> str:
-    labels = _LABELS[lang]
     parts = []
     for name in ("doctor", "department", "branch"):
         value = getattr(f, name)
         if value is not None:
             shown = value if isinstance(value, str) else ", ".join(value)
-            parts.append(f"{labels[name + '_filter']} {shown}")
-    parts.append(labels["windows"].format(h=f.return_window, w=f.funnel_window))
+            parts.append(f"{_word(name + '_filter', lang)} {shown}")
+    parts.append(_word("windows", lang, h=f.return_window, w=f.funnel_window))
     return "; ".join(parts)
 
 

@@ -91,7 +91,7 @@ def test_format_text_of_the_example() -> None:
     assert "Выручка" in summary and "58 900 ₽" in summary  # 58900 -> '58 900 ₽'
     assert "50,0 %" in summary  # return_rate 0.5
     assert "LTV 12 мес." in summary and summary.rstrip().endswith("—")  # ltv_12m null
-    assert "Сквозная конверсия" in text
+    assert "Заявка → договор" in text  # overall_rate, named as in the app (clinic_bi/figures.py)
     assert "данные по 20.12.2025" in text.splitlines()[0]
     english = format_text(EXPECTED, lang="en")
     assert "58,900 ₽" in english and "50.0%" in english

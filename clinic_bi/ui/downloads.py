@@ -20,14 +20,14 @@ import pandas as pd
 import streamlit as st
 from openpyxl import load_workbook
 
-from clinic_bi import exports
-from clinic_bi.ui.i18n import MONEY, label, t
+from clinic_bi import exports, figures
+from clinic_bi.ui.i18n import label, t
 
 
 def export_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
     out = frame.loc[:, list(columns)].copy()
     for column in columns:
-        if column in MONEY:
+        if figures.kind(column) == "money":
             out[column] = pd.to_numeric(out[column], errors="coerce").round(2)
     return out.rename(columns={c: label(c, lang) for c in columns})
 

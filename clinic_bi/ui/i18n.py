@@ -1,8 +1,10 @@
 """Every word the app shows, in Russian (the default) and English.
 
-`t("key", lang)` for a phrase, `label(column, lang)` for a figure's name (table headers, axis
+`t("key", lang)` for a phrase, `label(column, lang)` for a column's name (table headers, axis
 titles, tooltips), `show(column, value, lang)` to format a value the way fmt.py does (money as
-`32,9 млн ₽`, ratios as percentages). A key missing in one language is a test failure
+`32,9 млн ₽`, ratios as percentages). The figures' names, kinds and digits are clinic_bi/figures.py's,
+the columns, tables and chart phrases the layer below the app shares are clinic_bi/words.py's;
+this module adds the words of the app alone. A key missing in one language is a test failure
 (tests/test_charts.py), never an English word on a Russian page.
 """
 
@@ -10,91 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_bi import fmt
+from clinic_bi import figures, words
+from clinic_bi.words import TABLES, VALUES, show, table_label, value
+
+__all__ = ["LANGS", "TABLES", "VALUES", "label", "short_label", "show", "t", "table_label", "value"]
 
 LANGS = ("ru", "en")
 
-# -- figures: how each column is named and shown ------------------------------------------------
+# -- columns of the app's own tables (the upload journal, the coverage list) -------------------
 
-MONEY = {
-    "revenue", "avg_check", "revenue_per_patient", "ltv", "ltv_12m", "spend", "cac", "cpl",
-    "avg_price", "revenue_per_hour", "amount", "ltv_cohort_revenue", "revenue_with_doctor",
-}  # fmt: skip
-RATIOS = {
-    "share", "return_rate", "returning_share", "booking_rate", "show_rate", "contract_rate",
-    "overall_rate", "romi", "negative_share", "show_up_rate", "retention", "cumulative_share",
-    "patients_share", "revenue_share", "no_show_rate",
-}  # fmt: skip
-DECIMALS = {"quantity": 1, "avg_rating": 2, "visits_per_patient": 2, "ltv_to_cac": 1}
-MINUTES = {"avg_wait_min"}
-
-LABELS: dict[str, tuple[str, str]] = {
-    "revenue": ("Выручка", "Revenue"),
-    "visits": ("Визиты", "Visits"),
-    "patients": ("Пациенты", "Patients"),
-    "new_patients": ("Новые пациенты", "New patients"),
-    "avg_check": ("Средний чек", "Average check"),
-    "revenue_per_patient": ("Выручка на пациента", "Revenue per patient"),
-    "visits_per_patient": ("Визитов на пациента", "Visits per patient"),
-    "return_rate": ("Возвращаемость", "Return rate"),
-    "return_cohort": ("Когорта возврата", "Return cohort"),
-    "returned": ("Вернулись", "Returned"),
-    "not_yet_observable": ("Рано судить", "Too early to tell"),
-    "ltv": ("LTV", "LTV"),
-    "ltv_cohort": ("Когорта LTV", "LTV cohort"),
-    "ltv_12m": ("LTV 12 мес.", "LTV 12 mo"),
-    "share": ("Доля выручки", "Revenue share"),
-    "main_department": ("Основное направление", "Main department"),
-    "doctor": ("Врач", "Doctor"),
-    "department": ("Направление", "Department"),
-    "branch": ("Филиал", "Branch"),
-    "service": ("Услуга", "Service"),
-    "quantity": ("Количество", "Quantity"),
-    "abc": ("ABC", "ABC"),
-    "avg_price": ("Средняя цена", "Average price"),
-    "revenue_per_hour": ("Выручка в час", "Revenue per hour"),
-    "month": ("Месяц", "Month"),
-    "first_visits": ("Первичные визиты", "First visits"),
-    "returning_visits": ("Повторные визиты", "Returning visits"),
-    "returning_share": ("Доля повторных", "Returning share"),
-    "leads": ("Заявки", "Leads"),
-    "booked": ("Записались", "Booked"),
-    "visited": ("Пришли", "Visited"),
-    "contracted": ("Договор", "Contract"),
-    "booking_rate": ("Конверсия в запись", "Booking rate"),
-    "show_rate": ("Доходимость", "Show rate"),
-    "contract_rate": ("Конверсия в договор", "Contract rate"),
-    "overall_rate": ("Заявка → договор", "Lead → contract"),
-    "channel": ("Канал", "Channel"),
-    "operator": ("Оператор", "Operator"),
-    "spend": ("Расходы", "Spend"),
-    "cac": ("CAC", "CAC"),
-    "cpl": ("CPL", "CPL"),
-    "romi": ("ROMI", "ROMI"),
-    "ltv_to_cac": ("LTV / CAC", "LTV / CAC"),
-    "attended": ("Пришли", "Attended"),
-    "no_show": ("Не пришли", "No-shows"),
-    "cancelled": ("Отменены", "Cancelled"),
-    "planned": ("Запланированы", "Planned"),
-    "show_up_rate": ("Явка", "Show-up rate"),
-    "no_show_rate": ("Доля неявок", "No-show rate"),
-    "weekday": ("День недели", "Weekday"),
-    "reviews": ("Отзывы", "Reviews"),
-    "avg_rating": ("Средняя оценка", "Average rating"),
-    "negative_share": ("Доля негативных", "Negative share"),
-    "timed_appointments": ("Приёмы со временем", "Timed appointments"),
-    "avg_wait_min": ("Ожидание", "Waiting time"),
-    "cohort_month": ("Когорта (месяц первого визита)", "Cohort (month of first visit)"),
-    "month_offset": ("Месяцев после первого визита", "Months after the first visit"),
-    "retention": ("Вернулись в этом месяце", "Came back that month"),
-    "cohort_patients": ("Пациентов в когорте", "Patients in the cohort"),
-    "cumulative_share": ("Накопленная доля", "Cumulative share"),
-    "patients_share": ("Доля пациентов", "Share of patients"),
-    "revenue_share": ("Доля выручки", "Share of revenue"),
-    "rows": ("Строк", "Rows"),
-    "table": ("Таблица", "Table"),
-    "kind_of_visit": ("Вид визита", "Kind of visit"),
-    # the upload journal
+UI_COLUMNS: dict[str, tuple[str, str]] = {
     "batch_id": ("№", "#"),
     "loaded_at": ("Загружено", "Loaded at"),
     "file_name": ("Файл", "File"),
@@ -118,63 +45,37 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 # Table headers that would make a column wider than its numbers: the short form heads the
-# column, the full name (LABELS) is its tooltip and the name in downloads.
-SHORT_LABELS: dict[str, tuple[str, str]] = {
-    "main_department": ("Направление", "Department"),
-    "new_patients": ("Новые", "New"),
-    "share": ("Доля", "Share"),
-    "avg_check": ("Ср. чек", "Avg check"),
-    "revenue_per_patient": ("На пациента", "Per patient"),
-    "return_rate": ("Возврат", "Return"),
-    "booking_rate": ("→ запись", "→ booked"),
-    "contract_rate": ("→ договор", "→ contract"),
-    "avg_price": ("Ср. цена", "Avg price"),
-    "revenue_per_hour": ("В час", "Per hour"),
-    "avg_rating": ("Оценка", "Rating"),
-    "negative_share": ("Негатив", "Negative"),
-    "timed_appointments": ("Со временем", "Timed"),
+# column, the full name is its tooltip and the name in downloads.
+UI_SHORT_COLUMNS: dict[str, tuple[str, str]] = {
     "rows_skipped": ("Пропущено", "Skipped"),
     "rows_loaded": ("Строк", "Rows"),
     "rows_read": ("В файле", "In file"),
 }
 
 
+# Every column's (full, short) name the app knows, for a look-up or a test: the figures', the
+# shared columns' and the app's own.
+LABELS: dict[str, tuple[str, str]] = {
+    **{f.name: (f.ru, f.en) for f in figures.FIGURES}, **words.COLUMNS, **UI_COLUMNS,
+}
+SHORT_LABELS: dict[str, tuple[str, str]] = {
+    **{f.name: (f.ru_short, f.en_short) for f in figures.FIGURES
+       if (f.ru_short, f.en_short) != (f.ru, f.en)},
+    **words.SHORT_COLUMNS, **UI_SHORT_COLUMNS,
+}  # fmt: skip
+
+
 def label(column: str, lang: str) -> str:
-    pair = LABELS.get(column)
-    if pair is None:
-        return column
-    return pair[0] if lang == "ru" else pair[1]
+    pair = UI_COLUMNS.get(column)
+    return words.label(column, lang) if pair is None else pair[0 if lang == "ru" else 1]
 
 
 def short_label(column: str, lang: str) -> str:
     """A table header: the short form where there is one, else label()."""
-    pair = SHORT_LABELS.get(column)
-    if pair is None:
-        return label(column, lang)
-    return pair[0] if lang == "ru" else pair[1]
-
-
-def _whole(value: Any) -> bool:
-    try:
-        return float(value).is_integer()
-    except (TypeError, ValueError):
-        return False
-
-
-def show(column: str, value: Any, lang: str) -> str:
-    """A figure as text, by what its column holds."""
-    if column in MONEY:
-        return fmt.money(value, lang)
-    if column in RATIOS:
-        return fmt.percent(value, lang)
-    if column in MINUTES:
-        return fmt.minutes(value, lang)
-    if column in DECIMALS:
-        digits = DECIMALS[column]
-        if column == "quantity" and _whole(value):
-            digits = 0
-        return fmt.number(value, lang, digits)
-    return fmt.number(value, lang)
+    pair = UI_SHORT_COLUMNS.get(column)
+    if pair is not None:
+        return pair[0 if lang == "ru" else 1]
+    return words.short_label(column, lang) if column not in UI_COLUMNS else label(column, lang)
 
 
 # -- the canonical fields a file column can be mapped onto (the mapping editor) -----------------
@@ -234,17 +135,7 @@ def field_label(name: str, lang: str) -> str:
     return name if pair is None else pair[0 if lang == "ru" else 1]
 
 
-# -- table names (the kinds of export) ---------------------------------------------------------
-
-TABLES: dict[str, tuple[str, str]] = {
-    "services": ("Оказанные услуги", "Services rendered"),
-    "leads": ("Лиды / сделки CRM", "CRM leads / deals"),
-    "appointments": ("Расписание (записи)", "Schedule (appointments)"),
-    "contracts": ("Договоры / планы лечения", "Contracts / treatment plans"),
-    "marketing_spend": ("Расходы на рекламу", "Ad spend"),
-    "reviews": ("Отзывы", "Reviews"),
-    "patients": ("Список пациентов", "Patient list"),
-}
+# -- the exports (the tables' names are clinic_bi/words.py's) ---------------------------------
 
 # Which export brings each table (the "upload this" notice).
 EXPORTS: dict[str, tuple[str, str]] = {
@@ -270,30 +161,10 @@ EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
-def table_label(table: str, lang: str) -> str:
-    pair = TABLES.get(table)
-    return table if pair is None else pair[0 if lang == "ru" else 1]
-
-
-# -- values that come from the data but have a name in the app ----------------------------------
-
-VALUES: dict[str, tuple[str, str]] = {
-    "unknown": ("не указан", "not given"),
-    "other": ("прочие", "others"),
-    "first": ("первичные", "first"),
-    "returning": ("повторные", "returning"),
-    "none": ("без указания", "not given"),
-}
-
-
-def value(key: str, lang: str) -> str:
-    pair = VALUES[key]
-    return pair[0] if lang == "ru" else pair[1]
-
-
-# -- phrases ------------------------------------------------------------------------------------
+# -- phrases (the charts' and the text report's are clinic_bi/words.py's) ----------------------
 
 PHRASES: dict[str, tuple[str, str]] = {
+    **words.PHRASES,
     "app_title": ("Clinic BI", "Clinic BI"),
     "app_caption": (
         "Аналитика клиники по её собственным выгрузкам",
@@ -393,22 +264,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "top_shown": ("Показаны {n} крупнейших, остальные — «прочие».", "Top {n} shown; the rest as “others”."),
     # overview
     "overview_title": ("Обзор", "Overview"),
-    "trend_title": ("Выручка по месяцам", "Revenue by month"),
     "by_department_title": ("Выручка по направлениям", "Revenue by department"),
     "top_doctors_title": ("Врачи с наибольшей выручкой", "Top doctors by revenue"),
     # doctors
     "doctors_title": ("Врачи", "Doctors"),
     "doctors_table": ("Показатели врачей", "Doctors' figures"),
-    "scatter_title": ("Загрузка и средний чек", "Load and average check"),
-    "scatter_unnamed": (
-        "Размер точки — выручка. Имена ещё {n} врачей — при наведении на точку.",
-        "Point size is revenue. Hover a point for the name of {n} more doctors.",
-    ),
-    "q_busy_low": ("плотная запись, низкий чек", "busy schedule, low check"),
-    "q_free_high": ("свободная запись, высокий чек", "free schedule, high check"),
-    "q_busy_high": ("плотная запись, высокий чек", "busy schedule, high check"),
-    "q_free_low": ("свободная запись, низкий чек", "free schedule, low check"),
-    "load_axis": ("Визиты за период (загрузка)", "Visits in the period (load)"),
     "doctor_return_title": ("Возвращаемость к врачу и по клинике", "Return rate per doctor vs the clinic"),
     "clinic_level": ("клиника: {value}", "clinic: {value}"),
     "doctor_card": ("Карточка врача", "Doctor card"),
@@ -419,27 +279,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "doctor_trend": ("Выручка врача по месяцам", "The doctor's revenue by month"),
     # departments
     "departments_title": ("Направления", "Departments"),
-    "traffic_vs_money": ("Кто приводит пациентов, а кто приносит деньги", "Who brings patients, who brings money"),
     "dept_check_title": ("Средний чек по направлениям", "Average check per department"),
     "dept_return_title": ("Возвращаемость по направлениям", "Return rate per department"),
     "departments_table": ("Показатели направлений", "Departments' figures"),
     # services
     "services_title": ("Услуги", "Services"),
     "top_services_title": ("Выручка по услугам", "Revenue per service"),
-    "pareto_title": ("ABC-анализ: накопленная доля выручки", "ABC / Pareto: cumulative revenue share"),
-    "pareto_x": ("Услуги по убыванию выручки", "Services, largest revenue first"),
-    "quantity_log": ("Количество (лог. шкала)", "Quantity (log scale)"),
-    "per_hour_log": ("Выручка в час (лог. шкала)", "Revenue per hour (log scale)"),
-    "cohort_short": ("Когорта", "Cohort"),
-    "short_booking_rate": ("→ запись", "→ booked"),
-    "short_show_rate": ("→ визит", "→ visited"),
-    "short_contract_rate": ("→ договор", "→ contract"),
-    "short_overall_rate": ("заявка → договор", "lead → contract"),
-    "hour_title": ("Объём и выручка в час", "Volume and revenue per hour"),
-    "hour_caption": (
-        "Внизу справа — услуги, которые занимают время врача и приносят мало.",
-        "Bottom right: services that take the doctor's time and bring little.",
-    ),
     "no_duration": (
         "В отчёте об услугах нет длительности, поэтому выручку в час не посчитать.",
         "The services report has no durations, so revenue per hour cannot be computed.",
@@ -449,9 +294,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "abc_counts": ("A: {a} услуг · B: {b} · C: {c}", "A: {a} services · B: {b} · C: {c}"),
     # retention
     "retention_title": ("Возвращаемость", "Retention"),
-    "first_vs_returning": ("Первичные и повторные визиты", "First and returning visits"),
-    "heatmap_title": ("Когорты: доля вернувшихся по месяцам", "Cohorts: share coming back each month"),
-    "ltv_curves_title": ("LTV когорт: накопленная выручка на пациента", "Cohort LTV: cumulative revenue per patient"),
     "return_by_doctor": ("Возвращаемость по врачам", "Return rate per doctor"),
     "return_by_department": ("Возвращаемость по направлениям", "Return rate per department"),
     "retention_note": (
@@ -462,7 +304,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     # funnel
     "funnel_title": ("Воронка", "Funnel"),
-    "funnel_steps_title": ("Заявка → запись → визит → договор", "Lead → booking → visit → contract"),
     "funnel_ignores_filters": (
         "Воронка — по всей клинике: у заявок нет врача, направления и филиала, поэтому эти "
         "фильтры действуют только на неявки ниже.",
@@ -473,13 +314,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "funnel_by_operator": ("По операторам", "By operator"),
     "noshow_weekday": ("Неявки по дням недели", "No-shows by weekday"),
     "noshow_doctor": ("Неявки по врачам", "No-shows by doctor"),
-    "step": ("Шаг", "Step"),
-    "count": ("Количество", "Count"),
     # marketing
     "marketing_title": ("Маркетинг", "Marketing"),
     "marketing_table": ("Каналы", "Channels"),
     "cac_title": ("Стоимость нового пациента (CAC) по каналам", "Cost per new patient (CAC) by channel"),
-    "spend_vs_new": ("Расходы и новые пациенты по месяцам", "Spend and new patients by month"),
     # quality
     "quality_title": ("Качество", "Quality"),
     "rating_title": ("Оценки по врачам", "Ratings per doctor"),
@@ -578,11 +416,8 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Загрузка {batch} удалена: данные — как до неё.",
         "Upload {batch} removed: the data are as before it.",
     ),
-    "coverage": ("Покрытие: какие месяцы есть в данных", "Coverage: which months the data hold"),
     "coverage_gaps": ("Пропуски: {gaps}", "Gaps: {gaps}"),
     "no_gaps": ("Пропусков нет.", "No gaps."),
-    "coverage_missing": ("пропуск", "missing"),
-    "coverage_present": ("есть", "present"),
     "demo_data_note": (
         "Сейчас открыта демо-клиника; ниже — журнал и покрытие вашего собственного хранилища.",
         "The demo clinic is open; below are the journal and coverage of your own store.",

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from clinic_bi import figures as registry
 from clinic_bi import fmt
 from clinic_bi.metrics import Comparison
 from clinic_bi.ui import i18n
 from clinic_bi.ui.downloads import download_buttons
-from clinic_bi.ui.i18n import DECIMALS, MINUTES, MONEY, RATIOS, label, show, t, value
+from clinic_bi.ui.i18n import label, show, t, value
 
 # The KPI cards of Обзор, in order (names of Engine.comparison's metrics).
 KPIS: tuple[str, ...] = (
@@ -31,28 +32,15 @@ TEXT_COLUMNS = {"doctor", "department", "branch", "service", "channel", "operato
 
 def change_text(kind: str, change: Any, change_rel: Any, lang: str) -> str | None:
     """A change as a card shows it: relative for money and counts (+12,3 %), in percentage
-    points for a ratio (+2,1 п.п.). None when there is nothing to compare with."""
-    if kind == "ratio":
-        if change is None or pd.isna(change):
-            return None
-        points = fmt.number(abs(change) * 100, lang, 1)
-        sign = "+" if change >= 0 else "-"  # ASCII: st.metric colours a delta by it
-        return f"{sign}{points} {'п.п.' if lang == 'ru' else 'pp'}"
-    if change_rel is None or pd.isna(change_rel):
-        return None
-    sign = "+" if change_rel >= 0 else "-"
-    return f"{sign}{fmt.percent(abs(change_rel), lang)}"
+    points for a ratio (+2,1 п.п.), always with an ASCII sign (st.metric colours a delta by it).
+    None when there is nothing to compare with. The rule is figures.change_text's."""
+    return registry.change_text(kind, change, change_rel, lang)
 
 
 def kpi_value(name: str, kind: str, current: Any, lang: str) -> str:
-    """A card's value: exactly fmt.py's text for the figure's kind."""
-    if kind == "money":
-        return fmt.money(current, lang)
-    if kind == "ratio":
-        return fmt.percent(current, lang)
-    if kind == "count":
-        return fmt.number(current, lang)
-    return fmt.number(current, lang, 1)
+    """A card's value: the figure as figures.show writes it (`kind` is the comparison's, the
+    same as the registry's: tests/test_figures.py)."""
+    return registry.show(name, current, lang)
 
 
 def kpi_cards(comparison: Comparison, lang: str, names: Sequence[str] = KPIS) -> None:
@@ -96,7 +84,8 @@ def kpi_cards(comparison: Comparison, lang: str, names: Sequence[str] = KPIS) ->
 
 
 def _formatter(column: str, lang: str):
-    if column in MONEY or column in RATIOS or column in DECIMALS or column in MINUTES:
+    figure = registry.get(column)
+    if figure is not None and (figure.kind != "count" or figure.digits):
         return lambda v: show(column, v, lang)
     if column in TEXT_COLUMNS:
         return lambda v: value("none", lang) if v is None or pd.isna(v) else str(v)
@@ -168,7 +157,7 @@ def vs_clinic_cards(figures: Sequence[tuple[str, Any, Any]], lang: str) -> None:
         for column, (name, own, clinic) in zip(columns, figures[start : start + per_row],
                                                strict=False):  # fmt: skip
             delta = None
-            kind = "ratio" if name in RATIOS else "money" if name in MONEY else "count"
+            kind = registry.kind(name) or "count"
             if clinic is not None and own is not None and not pd.isna(own) and not pd.isna(clinic):
                 change = float(own) - float(clinic)
                 delta = change_text(kind, change, change / abs(clinic) if clinic else None, lang)

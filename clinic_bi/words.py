@@ -1,0 +1,175 @@
+"""Words below the app: how the columns that are not figures are named (a doctor, a month), the
+tables' names, names of values that come from the data, and the phrases of the charts and of the
+text report, in Russian and English.
+
+The figures themselves (revenue, return rate …) are named in clinic_bi/figures.py; `label()` and
+`show()` here cover both, so clinic_bi/charts.py and clinic_bi/report.py need nothing of the app
+(clinic_bi/ui/i18n.py builds its words on these).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic_bi import figures
+
+# -- columns that are not figures: names of rows, months, the coverage table -------------------
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "main_department": ("Основное направление", "Main department"),
+    "doctor": ("Врач", "Doctor"),
+    "department": ("Направление", "Department"),
+    "branch": ("Филиал", "Branch"),
+    "service": ("Услуга", "Service"),
+    "abc": ("ABC", "ABC"),
+    "month": ("Месяц", "Month"),
+    "channel": ("Канал", "Channel"),
+    "operator": ("Оператор", "Operator"),
+    "weekday": ("День недели", "Weekday"),
+    "cohort_month": ("Когорта (месяц первого визита)", "Cohort (month of first visit)"),
+    "month_offset": ("Месяцев после первого визита", "Months after the first visit"),
+    "rows": ("Строк", "Rows"),
+    "table": ("Таблица", "Table"),
+    "kind_of_visit": ("Вид визита", "Kind of visit"),
+}
+
+# A short table header where the full name would widen the column (figures have their own).
+SHORT_COLUMNS: dict[str, tuple[str, str]] = {
+    "main_department": ("Направление", "Department"),
+}
+
+# -- table names (the kinds of export) ---------------------------------------------------------
+
+TABLES: dict[str, tuple[str, str]] = {
+    "services": ("Оказанные услуги", "Services rendered"),
+    "leads": ("Лиды / сделки CRM", "CRM leads / deals"),
+    "appointments": ("Расписание (записи)", "Schedule (appointments)"),
+    "contracts": ("Договоры / планы лечения", "Contracts / treatment plans"),
+    "marketing_spend": ("Расходы на рекламу", "Ad spend"),
+    "reviews": ("Отзывы", "Reviews"),
+    "patients": ("Список пациентов", "Patient list"),
+}
+
+
+# -- values that come from the data but have a name in the app ----------------------------------
+
+VALUES: dict[str, tuple[str, str]] = {
+    "unknown": ("не указан", "not given"),
+    "other": ("прочие", "others"),
+    "first": ("первичные", "first"),
+    "returning": ("повторные", "returning"),
+    "none": ("без указания", "not given"),
+}
+
+
+# -- phrases of the charts (clinic_bi/charts.py) and of the text report (clinic_bi/report.py) ----
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "trend_title": ("Выручка по месяцам", "Revenue by month"),
+    "scatter_title": ("Загрузка и средний чек", "Load and average check"),
+    "scatter_unnamed": (
+        "Размер точки — выручка. Имена ещё {n} врачей — при наведении на точку.",
+        "Point size is revenue. Hover a point for the name of {n} more doctors.",
+    ),
+    "q_busy_low": ("плотная запись, низкий чек", "busy schedule, low check"),
+    "q_free_high": ("свободная запись, высокий чек", "free schedule, high check"),
+    "q_busy_high": ("плотная запись, высокий чек", "busy schedule, high check"),
+    "q_free_low": ("свободная запись, низкий чек", "free schedule, low check"),
+    "load_axis": ("Визиты за период (загрузка)", "Visits in the period (load)"),
+    "traffic_vs_money": ("Кто приводит пациентов, а кто приносит деньги", "Who brings patients, who brings money"),
+    "pareto_title": ("ABC-анализ: накопленная доля выручки", "ABC / Pareto: cumulative revenue share"),
+    "pareto_x": ("Услуги по убыванию выручки", "Services, largest revenue first"),
+    "quantity_log": ("Количество (лог. шкала)", "Quantity (log scale)"),
+    "per_hour_log": ("Выручка в час (лог. шкала)", "Revenue per hour (log scale)"),
+    "cohort_short": ("Когорта", "Cohort"),
+    "short_booking_rate": ("→ запись", "→ booked"),
+    "short_show_rate": ("→ визит", "→ visited"),
+    "short_contract_rate": ("→ договор", "→ contract"),
+    "short_overall_rate": ("заявка → договор", "lead → contract"),
+    "hour_title": ("Объём и выручка в час", "Volume and revenue per hour"),
+    "hour_caption": (
+        "Внизу справа — услуги, которые занимают время врача и приносят мало.",
+        "Bottom right: services that take the doctor's time and bring little.",
+    ),
+    "first_vs_returning": ("Первичные и повторные визиты", "First and returning visits"),
+    "heatmap_title": ("Когорты: доля вернувшихся по месяцам", "Cohorts: share coming back each month"),
+    "ltv_curves_title": ("LTV когорт: накопленная выручка на пациента", "Cohort LTV: cumulative revenue per patient"),
+    "funnel_steps_title": ("Заявка → запись → визит → договор", "Lead → booking → visit → contract"),
+    "step": ("Шаг", "Step"),
+    "count": ("Количество", "Count"),
+    "spend_vs_new": ("Расходы и новые пациенты по месяцам", "Spend and new patients by month"),
+    "coverage": ("Покрытие: какие месяцы есть в данных", "Coverage: which months the data hold"),
+    "coverage_missing": ("пропуск", "missing"),
+    "coverage_present": ("есть", "present"),
+    # the text report (python -m clinic_bi report)
+    "report_title": ("Отчёт клиники за {start} — {end}", "Clinic report {start} — {end}"),
+    "report_data_end": ("данные по {day}", "data up to {day}"),
+    "report_no_data": ("нет данных", "no data"),
+    "report_filters": ("Фильтры", "Filters"),
+    "report_windows": (
+        "окно возврата {h} дн., окно воронки {w} дн.",
+        "return window {h} days, funnel window {w} days",
+    ),
+    "report_doctor_filter": ("врач", "doctor"),
+    "report_department_filter": ("отделение", "department"),
+    "report_branch_filter": ("филиал", "branch"),
+    "report_summary": ("Сводка", "Summary"),
+    "report_doctors": ("Врачи", "Doctors"),
+    "report_departments": ("Отделения", "Departments"),
+    "report_services": ("Услуги", "Services"),
+    "report_monthly": ("По месяцам", "By month"),
+    "report_funnel": ("Воронка: заявка → запись → визит → договор", "Funnel: lead → booking → visit → contract"),
+    "report_by_channel": ("По каналам", "By channel"),
+    "report_by_operator": ("По операторам", "By operator"),
+    "report_marketing": ("Маркетинг", "Marketing"),
+    "report_appointments": ("Записи на приём", "Appointments"),
+    "report_quality": ("Качество сервиса", "Quality of service"),
+    "report_comparison": ("Сравнение", "Comparison"),
+    "report_empty": ("нет строк за период", "no rows in the period"),
+    "report_previous": ("пред. период", "previous"),
+    "report_year_earlier": ("год назад", "year ago"),
+    "report_change": ("изм.", "chg."),
+    "report_current": ("период", "period"),
+    "report_metric": ("показатель", "figure"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "ru" else pair[1]
+
+
+def label(column: str, lang: str) -> str:
+    """A column's full name: a figure's (figures.py) or a column's of COLUMNS; else the column."""
+    figure = figures.get(column)
+    if figure is not None:
+        return figure.label(lang)
+    pair = COLUMNS.get(column)
+    return column if pair is None else _pick(pair, lang)
+
+
+def short_label(column: str, lang: str) -> str:
+    """A table header: the short form where there is one, else label()."""
+    figure = figures.get(column)
+    if figure is not None:
+        return figure.short(lang)
+    pair = SHORT_COLUMNS.get(column)
+    return label(column, lang) if pair is None else _pick(pair, lang)
+
+
+def show(column: str, value: Any, lang: str) -> str:
+    """A value of a column as text: a figure by figures.show, anything else as a whole number."""
+    return figures.show(column, value, lang)
+
+
+def table_label(table: str, lang: str) -> str:
+    pair = TABLES.get(table)
+    return table if pair is None else _pick(pair, lang)
+
+
+def value(key: str, lang: str) -> str:
+    return _pick(VALUES[key], lang)
+
+
+def t(key: str, lang: str, **kwargs: Any) -> str:
+    text = _pick(PHRASES[key], lang)
+    return text.format(**kwargs) if kwargs else text
