@@ -159,12 +159,12 @@ def metric(info: StoreInfo, family: str, f: Filters, *args: Any) -> Any:
     return _family(str(info.path), info.version, family, f, tuple(args))
 
 
-# The KPI cards' figures, all from Summary (the Engine's HEADLINE_FIGURES names and kinds).
-KPI_KINDS: dict[str, str] = {
-    "revenue": "money", "visits": "count", "patients": "count", "new_patients": "count",
-    "avg_check": "money", "revenue_per_patient": "money", "return_rate": "ratio", "ltv": "money",
-    "ltv_12m": "money", "returning_share": "ratio",
-}  # fmt: skip
+# The KPI cards' figures, all from Summary (names of the Engine's HEADLINE_FIGURES; how each
+# looks is the figure registry's, clinic_bi/figures.py).
+KPI_FIGURES: tuple[str, ...] = (
+    "revenue", "visits", "patients", "new_patients", "avg_check", "revenue_per_patient",
+    "return_rate", "ltv", "ltv_12m", "returning_share",
+)  # fmt: skip
 
 
 @st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
@@ -172,7 +172,7 @@ def _kpi_comparison(path: str, version: int, f: Filters) -> Comparison:
     with engine_for(Path(path)) as engine:
         comparison = engine.comparison(f, summary_only=True)
     table = comparison.table
-    table = table[table["metric"].isin(list(KPI_KINDS))].reset_index(drop=True)
+    table = table[table["metric"].isin(list(KPI_FIGURES))].reset_index(drop=True)
     return replace(comparison, table=table)
 
 
