@@ -111,18 +111,13 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
                 f"Хранилище {db_path} не пусто ({held} загрузок). Восстановление заменит всё его "
                 "содержимое: добавьте --force, если это и нужно."
             )
-        con.execute("begin transaction")
-        try:
+        with store.transaction(con):
             before = store.data_version(con)
             for table in BACKUP_TABLES:
                 _replace_rows(con, table, in_dir / f"{table}.parquet")
             # The version must move past anything a running app has cached for this file.
             con.execute("update meta set value = $v where key = 'data_version'",
                         {"v": str(max(before, store.data_version(con)) + 1)})
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
         # Batch numbers go on after the restored ones.
         top = con.execute("select coalesce(max(batch_id), 0) from batches").fetchall()[0][0]
         con.execute("select max(nextval('batch_id_seq')) from range($n)", {"n": int(top)})

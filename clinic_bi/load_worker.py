@@ -64,11 +64,6 @@ def _say(word: str) -> None:
     sys.stdout.flush()
 
 
-def _is_lock(exc: store.StoreError) -> bool:
-    cause = exc.__cause__
-    return isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()
-
-
 def write_outcome(path: Path, outcome: dict[str, Any]) -> None:
     """Pickle `outcome` into `path` (0600), atomically."""
     part = path.with_name(path.name + ".part")
@@ -85,7 +80,7 @@ def _open_store(db: Path) -> duckdb.DuckDBPyConnection | dict[str, Any]:
         try:
             con = store.connect(db, wait_seconds=0)  # the parent does the waiting
         except store.StoreError as exc:
-            if _is_lock(exc):
+            if isinstance(exc, store.StoreLocked):
                 _say(LOCKED)
                 continue
             print(f"clinic_bi.load_worker: {exc}", file=sys.stderr, flush=True)

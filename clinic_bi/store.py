@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -17,6 +19,8 @@ from clinic_bi.paths import DIR_MODE, QUERIES_DIR, make_private_dir, read_query,
 from clinic_bi.privacy import salt_path
 
 SCHEMA_VERSION = 1
+
+T = TypeVar("T")
 
 # The canonical tables of DATA.md, in the order a demo loads them.
 TABLES: tuple[str, ...] = (
@@ -34,6 +38,71 @@ class StoreError(Exception):
     """A problem with the store file itself, with a message a user can act on."""
 
 
+def duckdb_config() -> dict[str, object]:
+    """The configuration of every DuckDB connection clinic_bi opens (the store, the engine's
+    in-memory database, a preview's): extensions are never downloaded nor loaded on their own.
+    There is no network at run time, and a silent 2-second attempt on every `read_xlsx` would be
+    worse than a clear failure."""
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def lock_wait_seconds() -> float:
+    """How long an open waits for another process's lock on the store: $CLINIC_BI_LOCK_WAIT,
+    default 120 s."""
+    return float(os.environ.get("CLINIC_BI_LOCK_WAIT", "120"))
+
+
+class StoreLocked(StoreError):
+    """Another process held the store (a load in progress) for longer than we waited. Raised
+    from DuckDB's own lock error, which stays its `__cause__`."""
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """DuckDB refused the file because another process holds its lock."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def wait_for_lock(
+    open_: Callable[[], T],
+    path: Path | str,
+    wait_seconds: float,
+    on_wait: Callable[[str], None] | None = None,
+) -> T:
+    """`open_()` (a `duckdb.connect`, an `attach`), tried again every 0.2 s while another process
+    holds the store's lock, for up to `wait_seconds`; `on_wait` is told once, at the first
+    refusal. Then StoreLocked. Any other error of `open_` goes through as it is."""
+    deadline = time.monotonic() + wait_seconds
+    told = False
+    while True:
+        try:
+            return open_()
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreLocked(
+                    f"Хранилище {path} занято другим процессом (идёт загрузка?) дольше "
+                    f"{wait_seconds:.0f} с. Повторите позже."
+                ) from exc
+            if not told and on_wait is not None:
+                on_wait(f"Хранилище {path} занято другим процессом (идёт загрузка); жду…")
+                told = True
+            time.sleep(0.2)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with transaction(con):` — begin; commit when the block ends; on any exception (the
+    commit's own included) roll back and re-raise."""
+    con.execute("begin transaction")
+    try:
+        yield con
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def connect(
     path: Path | str,
     read_only: bool = False,
@@ -43,10 +112,8 @@ def connect(
     """Open (creating if needed) the store and make sure its schema is in place.
 
     One process at a time may write: while another holds the file (a load in progress), this
-    waits up to `wait_seconds` ($CLINIC_BI_LOCK_WAIT, default 120 s), telling `on_wait` once,
-    then gives up with a StoreError. Extensions are never downloaded: there is no network at
-    run time, and a silent 2-second attempt on every `read_xlsx` would be worse than a clear
-    failure.
+    waits up to `wait_seconds` (`lock_wait_seconds()`), telling `on_wait` once, then gives up
+    with StoreLocked (a StoreError). Extensions are never downloaded (`duckdb_config`).
 
     File modes (see `clinic_bi/paths.py`): missing parent folders are created 0700 (existing
     ones are not touched), and the store file and its `.wal` are chmod-ed to 0600 before and
@@ -61,35 +128,17 @@ def connect(
     make_private_dir(path.parent)
     tighten_store_files(path)
     if wait_seconds is None:
-        wait_seconds = float(os.environ.get("CLINIC_BI_LOCK_WAIT", "120"))
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    deadline = time.monotonic() + wait_seconds
-    told = False
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-            break
-        except duckdb.IOException as exc:
-            text = str(exc)
-            if "lock" not in text.lower():
-                raise StoreError(
-                    f"Файл {path} не открывается как хранилище clinic_bi ({text}). Укажите "
-                    "другой файл (--db) или восстановите его из резервной копии (restore)."
-                ) from exc
-            if time.monotonic() >= deadline:
-                raise StoreError(
-                    f"Хранилище {path} занято другим процессом (идёт загрузка?) дольше "
-                    f"{wait_seconds:.0f} с. Повторите позже."
-                ) from exc
-            if not told and on_wait is not None:
-                on_wait(f"Хранилище {path} занято другим процессом (идёт загрузка); жду…")
-                told = True
-            time.sleep(0.2)
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"Файл {path} не открывается как хранилище clinic_bi ({exc}). Укажите другой "
-                "файл (--db) или восстановите его из резервной копии (restore)."
-            ) from exc
+        wait_seconds = lock_wait_seconds()
+    try:
+        con = wait_for_lock(
+            lambda: duckdb.connect(str(path), read_only=read_only, config=duckdb_config()),
+            path, wait_seconds, on_wait,
+        )  # fmt: skip
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"Файл {path} не открывается как хранилище clinic_bi ({exc}). Укажите другой "
+            "файл (--db) или восстановите его из резервной копии (restore)."
+        ) from exc
     try:
         tighten_store_files(path)
         if not read_only:
@@ -131,32 +180,22 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 f"Хранилище {path} старой схемы {version}; перехода к схеме {SCHEMA_VERSION} нет. "
                 "Сделайте резервную копию старой версией (backup) и восстановите её (restore)."
             )
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(step.read_text(encoding="utf-8"))
             con.execute("update meta set value = $v where key = 'schema_version'",
                         {"v": str(version + 1)})
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
         version += 1
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing (a new store); an existing store keeps its data."""
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(read_query("store", "schema.sql"))
         con.execute(
             "insert into meta values ('schema_version', $v) on conflict do nothing",
             {"v": str(SCHEMA_VERSION)},
         )
         con.execute("insert into meta values ('data_version', '0') on conflict do nothing")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
