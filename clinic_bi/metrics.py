@@ -19,7 +19,6 @@ calls (a whole report), so they cannot straddle an upload.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -29,7 +28,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from time import monotonic, perf_counter, sleep
+from time import perf_counter
 from typing import Any
 
 import duckdb
@@ -65,8 +64,6 @@ BUILD_ONLY_MODELS: dict[str, str] = {"stg_visits": "fct_visits"}
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("doctor", "department", "branch")
 
 _RESULTS_KEPT = 256
-
-_DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class MetricsError(ValueError):
@@ -192,6 +189,17 @@ class StoreFacts:
     marketing_spend_rows: int
     reviews_rows: int
     patients_rows: int
+
+
+@dataclass(frozen=True)
+class StoreNames:
+    """The doctors, departments and branches a filter can pick (model dim_names), each sorted,
+    and the first month with a visit (None without visits): what the sidebar offers."""
+
+    doctors: tuple[str, ...]
+    departments: tuple[str, ...]
+    branches: tuple[str, ...]
+    data_start: date | None
 
 
 @dataclass(frozen=True)
@@ -379,14 +387,14 @@ class Engine:
             raise TypeError("Engine needs exactly one of store_path or connection")
         self.store_path = Path(store_path) if store_path is not None else None
         if lock_wait_seconds is None:
-            lock_wait_seconds = float(os.environ.get("CLINIC_BI_LOCK_WAIT", "120"))
+            lock_wait_seconds = store.lock_wait_seconds()
         self.lock_wait_seconds = lock_wait_seconds
         if connection is not None:
             # A cursor of the caller's connection: the canonical tables are its default tables
             # and the models become temp tables of this cursor only.
             self._con = connection.cursor()
         else:
-            self._con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
+            self._con = duckdb.connect(":memory:", config=store.duckdb_config())
         # No progress bar: DuckDB draws one on stdout for a query over ~2 s, which would land
         # in the middle of `report --format json` (seen on a 10M-line store).
         self._con.execute("set enable_progress_bar = false")
@@ -416,40 +424,33 @@ class Engine:
     def _attach(self) -> None:
         """Attach the store read-only. While another process writes to it (a load in progress)
         DuckDB refuses: with models already built the engine keeps serving them (_StoreBusy);
-        without, it waits up to lock_wait_seconds, as store.connect does."""
+        without, it waits up to lock_wait_seconds (store.wait_for_lock, as store.connect)."""
         assert self.store_path is not None
-        deadline = monotonic() + self.lock_wait_seconds
-        while True:
-            try:
-                self._con.execute(
+        built = self._version is not None
+        try:
+            store.wait_for_lock(
+                lambda: self._con.execute(
                     "attach $path as store (read_only)", {"path": str(self.store_path)}
-                )
-                return
-            except duckdb.ResourceInUseException as exc:
-                # this process holds the file open with another configuration
-                if self._version is not None:
-                    raise _StoreBusy from exc
-                raise store.StoreError(
-                    f"Хранилище {self.store_path} уже открыто в этом процессе: передайте это "
-                    f"соединение, Engine(connection=...). ({exc})"
-                ) from exc
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise store.StoreError(
-                        f"Не удалось открыть хранилище {self.store_path}: {exc}"
-                    ) from exc
-                if self._version is not None:
-                    raise _StoreBusy from exc
-                if monotonic() >= deadline:
-                    raise store.StoreError(
-                        f"Хранилище {self.store_path} занято другим процессом (идёт загрузка?) "
-                        f"дольше {self.lock_wait_seconds:.0f} с. Повторите позже."
-                    ) from exc
-                sleep(0.2)
-            except duckdb.Error as exc:
-                raise store.StoreError(
-                    f"Не удалось открыть хранилище {self.store_path}: {exc}"
-                ) from exc
+                ),
+                self.store_path,
+                0 if built else self.lock_wait_seconds,
+            )
+        except store.StoreLocked as exc:
+            if built:
+                raise _StoreBusy from exc
+            raise
+        except duckdb.ResourceInUseException as exc:
+            # this process holds the file open with another configuration
+            if built:
+                raise _StoreBusy from exc
+            raise store.StoreError(
+                f"Хранилище {self.store_path} уже открыто в этом процессе: передайте это "
+                f"соединение, Engine(connection=...). ({exc})"
+            ) from exc
+        except duckdb.Error as exc:
+            raise store.StoreError(
+                f"Не удалось открыть хранилище {self.store_path}: {exc}"
+            ) from exc
 
     @contextmanager
     def _store_attached(self) -> Iterator[None]:
@@ -551,6 +552,30 @@ class Engine:
             self._fresh()
             assert self._facts is not None
             return self._facts
+
+    def names(self) -> StoreNames:
+        """The names of the store's doctors, departments and branches (model dim_names) and its
+        first month with a visit (the first fct_visits.visit_month): what the sidebar lists,
+        without running the three breakdowns and monthly() over all the data."""
+        key = ("names",)
+        with self._lock:
+            self._fresh()
+            if key not in self._results:
+                found: dict[str, list[str]] = {d: [] for d in BREAKDOWN_DIMENSIONS}
+                for attribute, name in self._con.execute(
+                    "select attribute, name from dim_names"
+                ).fetchall():
+                    found[attribute].append(name)
+                first = self._con.execute("select min(visit_month) from fct_visits").fetchall()
+                self._results[key] = StoreNames(
+                    doctors=tuple(sorted(found["doctor"])),
+                    departments=tuple(sorted(found["department"])),
+                    branches=tuple(sorted(found["branch"])),
+                    data_start=first[0][0],
+                )
+                if len(self._results) > _RESULTS_KEPT:
+                    self._results.popitem(last=False)
+            return self._results[key]
 
     def forget_results(self) -> None:
         """Drop the remembered query results (the models stay): for benchmarks and tests."""

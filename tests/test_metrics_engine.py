@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
-from metrics_fixtures import insert, line, make_store, period, writing
+from metrics_fixtures import insert, line, make_store, new_store, period, writing
 
-from clinic_bi import store
-from clinic_bi.metrics import MODELS, Engine
-from clinic_bi.paths import QUERIES_DIR
+from clinic_bi import loader, store
+from clinic_bi.metrics import MODELS, Engine, Filters
+from clinic_bi.paths import QUERIES_DIR, SAMPLE_DATA_DIR
 
 JANUARY = period("2025-01-01", "2025-01-31")
 
@@ -52,9 +54,52 @@ def test_an_unchanged_store_is_not_opened_again(
 def test_the_engine_holds_no_lock_on_the_store(tmp_path: Path) -> None:
     path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100)])
     engine = Engine(path)
-    engine.summary(JANUARY)
-    con = store.connect(path)  # a writer in the same process can open the file
-    con.close()
+    assert engine.summary(JANUARY).revenue == 100
+    # a writer in the same process opens the file read-write between two calls, reads what the
+    # engine read, and lands a line the engine then counts
+    with writing(path) as con:
+        assert con.execute("select sum(amount) from services").fetchone()[0] == 100
+        insert(con, "services", [line("2025-01-20", "P2", "B", 250)])
+    assert engine.summary(JANUARY).revenue == 350  # 100 + 250
+    assert engine.builds == 2
+
+
+def test_names_list_the_visits_names_sorted_and_the_first_month(tmp_path: Path) -> None:
+    path = make_store(tmp_path, services=[
+        line("2025-03-10", "P1", "Петров", 100, department="Хирургия", branch="Центр"),
+        line("2024-11-30", "P2", "Антонов", 200, department="Терапия"),  # no branch
+        line("2025-01-05", "P3", "Петров", 300, department="Терапия", branch="Юг"),
+    ])
+    names = Engine(path).names()
+    assert names.doctors == ("Антонов", "Петров")
+    assert names.departments == ("Терапия", "Хирургия")
+    assert names.branches == ("Центр", "Юг")  # a line without a branch adds no name
+    assert names.data_start == date(2024, 11, 1)  # the month of 30.11.2024, the first visit
+    empty = Engine(new_store(tmp_path / "empty")).names()
+    assert (empty.doctors, empty.departments, empty.branches, empty.data_start) == (
+        (), (), (), None)  # fmt: skip
+
+
+def test_names_are_what_the_breakdowns_and_monthly_list_on_the_sample_store(
+    tmp_path: Path,
+) -> None:
+    """Engine.names() against what the sidebar (clinic_bi/ui/data.py, _store_info) read before:
+    the members of the three breakdowns over all the data and the first month of monthly()."""
+    path = tmp_path / "sample.duckdb"
+    assert all(r.ok for r in loader.ingest_paths(path, [SAMPLE_DATA_DIR]))
+    with Engine(path) as engine:
+        names = engine.names()
+        everything = Filters(date(1900, 1, 1), engine.facts().data_end)
+        for dimension, listed in (
+            ("doctor", names.doctors),
+            ("department", names.departments),
+            ("branch", names.branches),
+        ):
+            members = engine.breakdown(everything, dimension)[dimension].dropna()
+            assert listed == tuple(sorted(str(m) for m in members)), dimension
+            assert listed, dimension  # the sample names some of each
+        months = engine.monthly(everything)
+        assert names.data_start == pd.Timestamp(months["month"].iloc[0]).date()
 
 
 def test_a_snapshot_pins_one_version(tmp_path: Path) -> None:
