@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import os
 import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -203,8 +201,7 @@ def preview(path: Path, remembered: list[Profile] | None = None,
             profile: Profile | None = None) -> Preview:
     """Read a file and decide its mapping without touching any store (an in-memory DuckDB)."""
     path = Path(path)
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = duckdb.connect(":memory:", config=store.duckdb_config())
     try:
         try:
             raw = read_raw(con, path,
@@ -267,7 +264,6 @@ def ingest_file(
     offered: list[Profile] | None = None,
     keep_rejected: bool = True,
     today: date | None = None,
-    _fail_after_upsert: bool = False,
 ) -> LoadResult:
     """Load one file in one transaction. Raises LoadError (nothing written) when the file cannot
     be loaded at all; rows that cannot be read are reported in the result, not raised. A DuckDB
@@ -275,8 +271,7 @@ def ingest_file(
     too: the transaction was rolled back, the store is as it was."""
     path = Path(path)
     try:
-        return _ingest_file(con, path, salt, profile, offered, keep_rejected, today,
-                            _fail_after_upsert)
+        return _ingest_file(con, path, salt, profile, offered, keep_rejected, today)
     except (duckdb.Error, OSError) as exc:
         with contextlib.suppress(duckdb.Error):
             _drop_temp(con)
@@ -299,7 +294,6 @@ def _ingest_file(
     offered: list[Profile] | None,
     keep_rejected: bool,
     today: date | None,
-    _fail_after_upsert: bool,
 ) -> LoadResult:
     result = LoadResult(file=path.name)
     _install_macros(con)
@@ -404,7 +398,7 @@ def _ingest_file(
     # The file's text is not needed any more (rejected rows are taken): free it before the write,
     # when `parsed` and the insert's buffers are held too.
     _drop_raw(con)
-    _write(con, result, raw, mapping, sha, size, _fail_after_upsert)
+    _write(con, result, raw, mapping, sha, size)
     _drop_temp(con)
     return result
 
@@ -457,80 +451,85 @@ def _write(
     mapping: Mapping,
     sha: str,
     size: int,
-    fail_after_upsert: bool,
 ) -> None:
     table = mapping.table
-    con.execute("begin transaction")
     try:
-        batch_id = con.execute("select nextval('batch_id_seq')").fetchone()[0]
-        # The keyed rows go straight from the parsed file into the table (no temp copy of a
-        # million rows); then earlier versions of the same keys step aside.
-        key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED
-                             else "keys_by_hash.sql")
-        loaded = con.execute(
-            _table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
-            {"batch_id": batch_id},
-        ).fetchone()[0]
-        move, delete = _table_sql("upsert.sql", table)
-        replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
-        if replaced:
-            con.execute(delete, {"batch_id": batch_id})
-        date_col = MAIN_DATE[table]
-        period = (
-            con.table(table)
-            .filter(duckdb.ColumnExpression("_batch_id") == duckdb.ConstantExpression(batch_id))
-            .aggregate([
-                duckdb.FunctionExpression("min", duckdb.ColumnExpression(date_col)),
-                duckdb.FunctionExpression("max", duckdb.ColumnExpression(date_col)),
-            ])
-            .fetchall()[0]
-        )
-        result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
-        if fail_after_upsert:  # tests: a failure in the middle of the transaction
-            raise RuntimeError("simulated failure during load")
-        pause = os.environ.get("CLINIC_BI_TEST_PAUSE_IN_TRANSACTION")
-        if pause:  # crash tests: a window in which the process is killed mid-transaction
-            print("clinic_bi: inside the load transaction", file=sys.stderr, flush=True)
-            time.sleep(float(pause))
-        result.batch_id = batch_id
-        result.rows_replaced = replaced
-        result.rows_new = loaded - replaced
-        con.execute(
-            "insert into batches values ($batch_id, now(), $file_name, $sha, $size, $kind, "
-            "$profile, $mapping, $read, $loaded, $new, $replaced, $rejected, $skipped, "
-            "$date_from, $date_to)",
-            {
-                "batch_id": batch_id,
-                "file_name": raw.path.name,
-                "sha": sha,
-                "size": size,
-                "kind": table,
-                "profile": mapping.profile,
-                "mapping": json.dumps(mapping.header_map(), ensure_ascii=False),
-                "read": result.rows_read,
-                "loaded": result.rows_loaded,
-                "new": result.rows_new,
-                "replaced": result.rows_replaced,
-                "rejected": result.rows_rejected,
-                "skipped": result.rows_skipped,
-                "date_from": result.period[0],
-                "date_to": result.period[1],
-            },
-        )
-        # The store keeps where and why. A value is kept only where it is one cell of a known
-        # column (an unreadable date, amount, card number); a whole line's text (column_name
-        # is null: the reader could not split it) stays out, it may hold a name and a phone.
-        con.execute(
-            "insert into rejects select $batch_id, row_number, column_name, "
-            "case when column_name is not null then value end, reason, severity from issues",
-            {"batch_id": batch_id},
-        )
-        store.bump_data_version(con)
-        con.execute("commit")
+        with store.transaction(con):
+            batch_id = con.execute("select nextval('batch_id_seq')").fetchone()[0]
+            # The keyed rows go straight from the parsed file into the table (no temp copy of a
+            # million rows); then earlier versions of the same keys step aside.
+            key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED
+                                 else "keys_by_hash.sql")
+            loaded = con.execute(
+                _table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
+                {"batch_id": batch_id},
+            ).fetchone()[0]
+            move, delete = _table_sql("upsert.sql", table)
+            replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
+            if replaced:
+                con.execute(delete, {"batch_id": batch_id})
+            date_col = MAIN_DATE[table]
+            period = (
+                con.table(table)
+                .filter(duckdb.ColumnExpression("_batch_id")
+                        == duckdb.ConstantExpression(batch_id))
+                .aggregate([
+                    duckdb.FunctionExpression("min", duckdb.ColumnExpression(date_col)),
+                    duckdb.FunctionExpression("max", duckdb.ColumnExpression(date_col)),
+                ])
+                .fetchall()[0]
+            )
+            result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
+            result.batch_id = batch_id
+            result.rows_replaced = replaced
+            result.rows_new = loaded - replaced
+            _record_batch(con, result, raw, mapping, sha, size)
+            store.bump_data_version(con)
     except BaseException:
-        con.execute("rollback")
         result.batch_id = None
         raise
+
+
+def _record_batch(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    raw: RawFile,
+    mapping: Mapping,
+    sha: str,
+    size: int,
+) -> None:
+    """Inside the load's transaction, once the rows are in: the journal row of the upload and
+    the reasons of its rejected rows."""
+    con.execute(
+        "insert into batches values ($batch_id, now(), $file_name, $sha, $size, $kind, "
+        "$profile, $mapping, $read, $loaded, $new, $replaced, $rejected, $skipped, "
+        "$date_from, $date_to)",
+        {
+            "batch_id": result.batch_id,
+            "file_name": raw.path.name,
+            "sha": sha,
+            "size": size,
+            "kind": mapping.table,
+            "profile": mapping.profile,
+            "mapping": json.dumps(mapping.header_map(), ensure_ascii=False),
+            "read": result.rows_read,
+            "loaded": result.rows_loaded,
+            "new": result.rows_new,
+            "replaced": result.rows_replaced,
+            "rejected": result.rows_rejected,
+            "skipped": result.rows_skipped,
+            "date_from": result.period[0],
+            "date_to": result.period[1],
+        },
+    )
+    # The store keeps where and why. A value is kept only where it is one cell of a known
+    # column (an unreadable date, amount, card number); a whole line's text (column_name is
+    # null: the reader could not split it) stays out, it may hold a name and a phone.
+    con.execute(
+        "insert into rejects select $batch_id, row_number, column_name, "
+        "case when column_name is not null then value end, reason, severity from issues",
+        {"batch_id": result.batch_id},
+    )
 
 
 def _as_date(v: object) -> date | None:
@@ -658,15 +657,10 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> str:
     if row is None:
         raise LoadError(f"Загрузки с номером {batch_id} нет. Список: python -m clinic_bi batches.")
     kind = row[0]
-    con.execute("begin transaction")
-    try:
+    with store.transaction(con):
         for stmt in _table_sql("remove.sql", kind):
             con.execute(stmt, _bind(stmt, {"batch_id": batch_id}))
         con.execute("delete from rejects where batch_id = $b", {"b": batch_id})
         con.execute("delete from batches where batch_id = $b", {"b": batch_id})
         store.bump_data_version(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return kind

@@ -1,7 +1,7 @@
 """The web app keeps serving reads while a load runs (issue 6).
 
 A real `python -m clinic_bi ingest` holds the store's write lock, paused mid-transaction
-(CLINIC_BI_TEST_PAUSE_IN_TRANSACTION); meanwhile the app, whose engine built its models before,
+(tests/hooks: `pause_in_transaction`); meanwhile the app, whose engine built its models before,
 draws Обзор with the same revenue as before, opens a page it had not drawn yet, and Данные says a
 load is under way instead of waiting for it."""
 
@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from clinic_bi.ui import access
+from tests.hooks import MARKER, pause_in_transaction
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 PAUSE_SECONDS = 20
@@ -52,14 +53,14 @@ def paused_load(clinic_db: Path, tmp_path: Path) -> Iterator[subprocess.Popen]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "clinic_bi", "ingest", str(source), "--db", str(clinic_db)],
             cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "CLINIC_BI_TEST_PAUSE_IN_TRANSACTION": str(PAUSE_SECONDS)},
+            env={**os.environ, **pause_in_transaction(PAUSE_SECONDS)},
         )  # fmt: skip
         procs.append(proc)
         deadline = time.monotonic() + 60
         line = ""
-        while "inside the load transaction" not in line and time.monotonic() < deadline:
+        while MARKER not in line and time.monotonic() < deadline:
             line = proc.stderr.readline()
-        assert "inside the load transaction" in line, "the load never reached its pause"
+        assert MARKER in line, "the load never reached its pause"
         return proc
 
     yield start  # type: ignore[misc]

@@ -32,6 +32,7 @@ from clinic_bi import loader, store
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from clinic_bi.ui import access
 from clinic_bi.ui.access import User
+from tests.hooks import MARKER, pause_in_transaction
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 PATIENTS = SAMPLE_DATA_DIR / "patients.csv"
@@ -255,7 +256,7 @@ def _kill_the_child_in_its_transaction(temp: Path, done: threading.Event) -> Non
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not done.is_set():
         for log in temp.rglob("stderr.txt"):
-            if "inside the load transaction" not in log.read_text(errors="replace"):
+            if MARKER not in log.read_text(errors="replace"):
                 continue
             request = str(log.parent / "request.json")
             for proc in Path("/proc").iterdir():
@@ -276,7 +277,8 @@ def test_a_killed_load_says_so_and_leaves_the_store_as_it_was(
     before = loader.ingest_paths(db, [REVIEWS])
     assert all(r.ok for r in before)
     counts = row_counts(db)
-    monkeypatch.setenv("CLINIC_BI_TEST_PAUSE_IN_TRANSACTION", "30")  # inherited by the child
+    for name, value in pause_in_transaction(30).items():  # inherited by the child
+        monkeypatch.setenv(name, value)
     at = data_page()
     at.get("file_uploader")[0].upload(PATIENTS.name, PATIENTS.read_bytes(), "text/csv").run()
     done = threading.Event()

@@ -2,8 +2,8 @@
 
 One server (a real `streamlit run` on a free port) over a clinic store already holding a year
 of services. Session 1 (one browser context) uploads another export on Данные and loads it; the
-load is held inside its transaction for PAUSE_SECONDS (CLINIC_BI_TEST_PAUSE_IN_TRANSACTION, which
-the server's environment passes on to the load's child process). While it runs, session 2 (another
+load is held inside its transaction for PAUSE_SECONDS (tests/hooks: `pause_in_transaction`, in
+the server's environment, which passes it on to the load's child process). While it runs, session 2 (another
 context, its own cookies and websocket) changes the period on Обзор and must show the new
 revenue — a figure worked out here with the metric API on the store before the upload — in well
 under the time session 1's load takes. Before the fix every page run waited for the process lock
@@ -25,6 +25,7 @@ from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _wait_text, serve
 from clinic_bi import fmt, loader, store
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import SAMPLE_DATA_DIR
+from tests.hooks import pause_in_transaction
 
 SEED = SAMPLE_DATA_DIR / "medesk_services_2025.csv"  # in the store before the server starts
 UPLOAD = SAMPLE_DATA_DIR / "ident_services_2024.xlsx"  # what session 1 uploads
@@ -52,7 +53,7 @@ def test_another_session_answers_while_an_upload_loads(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"  # the server's temp folder, where uploads are staged
     temp.mkdir()
     env = dict(os.environ, CLINIC_BI_HOME=str(home), CLINIC_BI_DB=str(db), TMPDIR=str(temp),
-               CLINIC_BI_TEST_PAUSE_IN_TRANSACTION=str(PAUSE_SECONDS))  # fmt: skip
+               **pause_in_transaction(PAUSE_SECONDS))  # fmt: skip
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve(home, env) as url, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

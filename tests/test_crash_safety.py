@@ -13,6 +13,7 @@ import pytest
 
 from clinic_bi import store
 from clinic_bi.store import StoreError
+from tests.hooks import MARKER, pause_in_transaction
 from tests.test_store import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,12 +55,12 @@ def test_sigkill_inside_the_load_transaction_leaves_the_earlier_state(tmp_path):
     con.close()
 
     proc = cli("ingest", str(services_csv(tmp_path / "b.csv", 20_000, start=1000)),
-               "--db", str(db), env={"CLINIC_BI_TEST_PAUSE_IN_TRANSACTION": "30"})
+               "--db", str(db), env=pause_in_transaction(30))
     deadline = time.monotonic() + 60
     line = ""
-    while "inside the load transaction" not in line and time.monotonic() < deadline:
+    while MARKER not in line and time.monotonic() < deadline:
         line = proc.stderr.readline()
-    assert "inside the load transaction" in line
+    assert MARKER in line
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
 
@@ -93,7 +94,7 @@ def test_two_cli_loads_at_once_both_land_with_nothing_doubled(tmp_path):
     db = tmp_path / "s.duckdb"
     store.connect(db).close()
     a = cli("ingest", str(services_csv(tmp_path / "a.csv", 3000)), "--db", str(db),
-            env={"CLINIC_BI_TEST_PAUSE_IN_TRANSACTION": "1"})
+            env=pause_in_transaction(1))
     b = cli("ingest", str(services_csv(tmp_path / "b.csv", 3000, start=2000)), "--db", str(db))
     assert a.wait(120) == 0 and b.wait(120) == 0
     con = store.connect(db, read_only=True)

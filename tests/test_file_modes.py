@@ -16,6 +16,7 @@ from pathlib import Path
 
 from clinic_bi import store
 from clinic_bi.privacy import load_or_create_salt, salt_path
+from tests.hooks import MARKER, PAUSE_VAR, pause_in_transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def default_umask() -> None:
 
 def clean_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("CLINIC_BI_DB", "CLINIC_BI_HOME", "CLINIC_BI_TEST_PAUSE_IN_TRANSACTION")}
+           if k not in ("CLINIC_BI_DB", "CLINIC_BI_HOME", PAUSE_VAR)}
     env.update(extra)
     return env
 
@@ -70,12 +71,12 @@ def test_ingest_under_umask_022_makes_home_store_wal_salt_and_rejects_private(tm
     rejects = tmp_path / "rej" / "out"  # nor these
     src = services_with_a_rejected_row(tmp_path / "svc.csv")
     proc = cli("ingest", str(src), "--rejects", str(rejects),
-               env=clean_env(CLINIC_BI_HOME=str(home), CLINIC_BI_TEST_PAUSE_IN_TRANSACTION="3"))
+               env=clean_env(CLINIC_BI_HOME=str(home), **pause_in_transaction(3)))
     deadline = time.monotonic() + 60
     line = ""
-    while "inside the load transaction" not in line and time.monotonic() < deadline:
+    while MARKER not in line and time.monotonic() < deadline:
         line = proc.stderr.readline()
-    assert "inside the load transaction" in line
+    assert MARKER in line
     # Paused inside the load: the store, its WAL and the salt all exist now.
     beside = {p.name: mode(p) for p in home.iterdir()}
     finish(proc)

@@ -111,14 +111,24 @@ def test_removing_a_correction_brings_back_the_earlier_version(st):
     assert st.rows("select lead_id, stage from leads") == [("7", "new")]
 
 
-def test_a_failure_inside_the_transaction_leaves_the_store_unchanged(st):
+def test_a_failure_inside_the_transaction_leaves_the_store_unchanged(st, monkeypatch):
     st.load("jan.csv", JAN)
     before = snapshot(st.con)
     journal = st.rows("select * from batches")
     version = store.data_version(st.con)
     path = st.write("feb.csv", FEB)
-    with pytest.raises(RuntimeError, match="simulated"):
-        loader.ingest_file(st.con, path, st.salt, _fail_after_upsert=True)
+    upserted = []
+
+    def fail(con, result, *args):
+        # inside the transaction, the file's rows already in the table
+        upserted.append(con.execute("select count(*) from services").fetchone()[0])
+        raise RuntimeError("simulated failure during load")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "_record_batch", fail)
+        with pytest.raises(RuntimeError, match="simulated"):
+            loader.ingest_file(st.con, path, st.salt)
+    assert upserted == [4]  # January's 3 lines (its V2 pair taken over by February's) + V3
     assert snapshot(st.con) == before
     assert st.rows("select * from batches") == journal
     assert store.data_version(st.con) == version
