@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clinic_bi.demo import default_end, window, write_demo
+from clinic_bi.demo import OVERLAP_DAYS, DemoData, default_end, simulate, window, write_demo
 
 END = dt.date(2025, 12, 31)  # window 2023-01-01 .. 2025-12-31
 STORY_END = dt.date(2026, 10, 31)  # window 2023-11-01 .. 2026-10-31
@@ -146,6 +146,18 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
 
 
 @pytest.fixture(scope="module")
+def small_data() -> DemoData:
+    """The clinic `small` writes, as the generator's DataFrames (the same arguments give the same
+    data): what each file must hold, row for row."""
+    return simulate(patients=300, seed=7, end=END)
+
+
+def _lines_between(data: DemoData, first: dt.date, last: dt.date) -> int:
+    day = data.lines["visit_date"]
+    return int(((day >= pd.Timestamp(first)) & (day <= pd.Timestamp(last))).sum())
+
+
+@pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo_story")
     write_demo(out, end=STORY_END)
@@ -227,7 +239,7 @@ def test_patients_csv(small: tuple[Path, list[Path]]) -> None:
     assert df["Откуда узнал"].isna().any() and df["Откуда узнал"].notna().mean() > 0.8
 
 
-def test_ident_xlsx(small: tuple[Path, list[Path]]) -> None:
+def test_ident_xlsx(small: tuple[Path, list[Path]], small_data: DemoData) -> None:
     out, _ = small
     wb = openpyxl.load_workbook(out / "ident_services_2024.xlsx", read_only=True)
     try:
@@ -240,7 +252,8 @@ def test_ident_xlsx(small: tuple[Path, list[Path]]) -> None:
     assert all(v is None for v in rows[3])
     assert list(rows[4]) == IDENT_HEADER
     data, total = rows[5:-1], rows[-1]
-    assert len(data) > 100
+    # every service line the clinic billed in 2024, each once (511 at this size and seed)
+    assert len(data) == _lines_between(small_data, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert all(isinstance(r[0], dt.datetime) and r[0].time() == dt.time() for r in data)
     assert all(dt.datetime(2024, 1, 1) <= r[0] <= dt.datetime(2024, 12, 31) for r in data)
     assert all(isinstance(r[i], (int, float)) for r in data for i in (1, 7, 8, 9, 10, 11, 13))
@@ -271,13 +284,19 @@ def test_medesk_csv(small: tuple[Path, list[Path]]) -> None:
     assert np.allclose(lines["price"] * lines["quantity"] - lines["discount"], lines["amount"])
 
 
-def test_medesk_repeats_the_last_week_of_ident(small: tuple[Path, list[Path]]) -> None:
+def test_medesk_repeats_the_last_week_of_ident(
+    small: tuple[Path, list[Path]], small_data: DemoData
+) -> None:
     out, _ = small
     ident = read_ident(out / "ident_services_2024.xlsx")
     medesk = read_medesk(out / "medesk_services_2025.csv")
     cut = pd.Timestamp(2025, 1, 1)
     overlap = medesk[medesk["visit_date"] < cut]
-    assert len(overlap) > 0
+    # the lines of 25-31 December 2024, all of them (3 at this size and seed: not an empty pair
+    # of frames compared below)
+    week = _lines_between(small_data, (cut - pd.Timedelta(days=OVERLAP_DAYS)).date(),
+                          dt.date(2024, 12, 31))  # fmt: skip
+    assert week > 0 and len(overlap) == week
     assert overlap["visit_date"].min() >= cut - pd.Timedelta(days=7)
     last_week = ident[ident["visit_date"] >= cut - pd.Timedelta(days=7)]
     key = ["visit_id", "code", "amount", "quantity"]
@@ -352,7 +371,7 @@ def test_schedule_tsv(small: tuple[Path, list[Path]]) -> None:
     assert visits == booked
 
 
-def test_contracts_csv(small: tuple[Path, list[Path]]) -> None:
+def test_contracts_csv(small: tuple[Path, list[Path]], small_data: DemoData) -> None:
     out, _ = small
     raw = (out / "contracts.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
@@ -362,7 +381,8 @@ def test_contracts_csv(small: tuple[Path, list[Path]]) -> None:
         "Номер договора", "Дата договора", "№ карты", "Пациент", "Врач", "Отделение",
         "Сумма договора", "Предоплата",
     ]  # fmt: skip
-    assert len(df) > 0 and df["Номер договора"].is_unique
+    # every simulated contract, each once (21 at this size and seed)
+    assert len(df) == len(small_data.contracts) > 0 and df["Номер договора"].is_unique
     money = r"\d{1,3}( \d{3})*,\d\d руб\."
     assert df["Сумма договора"].str.fullmatch(money).all()
     assert df["Предоплата"].dropna().str.fullmatch(money).all()
