@@ -554,16 +554,22 @@ class Engine:
             return self._facts
 
     def names(self) -> StoreNames:
-        """The names of the store's doctors, departments and branches (model dim_names) and its
-        first month with a visit (the first fct_visits.visit_month): what the sidebar lists,
-        without running the three breakdowns and monthly() over all the data."""
+        """The names of the doctors, departments and branches that have visits (model
+        dim_names, which also codes names only the schedule or the reviews know: those are not
+        listed, as the breakdowns never listed them) and the first month with a visit (the
+        first fct_visits.visit_month): what the sidebar lists, without running the three
+        breakdowns and monthly() over all the data."""
         key = ("names",)
         with self._lock:
             self._fresh()
             if key not in self._results:
                 found: dict[str, list[str]] = {d: [] for d in BREAKDOWN_DIMENSIONS}
                 for attribute, name in self._con.execute(
-                    "select attribute, name from dim_names"
+                    "select attribute, name from dim_names where "
+                    "(attribute = 'doctor' and code in (select doctor_code from fct_visits)) or "
+                    "(attribute = 'department' and code in "
+                    "(select department_code from fct_visits)) or "
+                    "(attribute = 'branch' and code in (select branch_code from fct_visits))"
                 ).fetchall():
                     found[attribute].append(name)
                 first = self._con.execute("select min(visit_month) from fct_visits").fetchall()

@@ -80,6 +80,22 @@ def test_names_list_the_visits_names_sorted_and_the_first_month(tmp_path: Path) 
         (), (), (), None)  # fmt: skip
 
 
+def test_names_leave_out_doctors_only_the_schedule_or_the_reviews_know(tmp_path: Path) -> None:
+    # dim_names codes them (a filter on them keeps their appointments and reviews), but the
+    # sidebar lists what has visits, as the breakdowns did
+    path = make_store(
+        tmp_path,
+        services=[line("2025-03-10", "P1", "Петров", 100, department="Терапия", branch="Центр")],
+        appointments=[{"appointment_id": "A1", "doctor": "Новикова", "department": "Ортопедия",
+                       "branch": "Юг", "scheduled_at": "2025-04-01 10:00",
+                       "status": "scheduled"}],
+        reviews=[{"date": "2025-03-11", "doctor": "Сидоров", "rating": 5, "rating_scale": 5}],
+    )  # fmt: skip
+    names = Engine(path).names()
+    assert (names.doctors, names.departments, names.branches) == (
+        ("Петров",), ("Терапия",), ("Центр",))  # fmt: skip
+
+
 def test_names_are_what_the_breakdowns_and_monthly_list_on_the_sample_store(
     tmp_path: Path,
 ) -> None:

@@ -51,7 +51,6 @@ from clinic_bi.ui import access
 _LOG = logging.getLogger(__name__)
 
 TTL = 6 * 3600
-EARLIEST = date(1900, 1, 1)
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,24 +115,15 @@ def current_version(path: Path) -> int | None:
 def _store_info(path: str, version: int) -> StoreInfo:
     with engine_for(Path(path)) as engine:
         facts = engine.facts()
-        names: dict[str, tuple[str, ...]] = {}
-        data_start = None
-        if facts.services_rows and facts.data_end is not None:
-            everything = Filters(EARLIEST, facts.data_end)
-            for dimension in ("doctor", "department", "branch"):
-                members = engine.breakdown(everything, dimension)[dimension].dropna()
-                names[dimension] = tuple(sorted(str(m) for m in members))
-            months = engine.monthly(everything)
-            if len(months):
-                data_start = pd.Timestamp(months["month"].iloc[0]).date()
+        names = engine.names()
     return StoreInfo(
         path=Path(path),
         version=version,
         facts=facts,
-        data_start=data_start,
-        doctors=names.get("doctor", ()),
-        departments=names.get("department", ()),
-        branches=names.get("branch", ()),
+        data_start=names.data_start,
+        doctors=names.doctors,
+        departments=names.departments,
+        branches=names.branches,
     )
 
 
