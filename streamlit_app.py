@@ -1,16 +1,16 @@
 """Clinic BI web app — Обзор (the home page), or the welcome screen on an empty store.
 
 Run: streamlit run streamlit_app.py. The other pages are pages/*.py (folder discovery; the
-navigation is drawn by clinic_bi/ui/state.py). Every figure comes from clinic_bi.metrics.
+navigation is drawn by clinic_bi/app/state.py). Every figure comes from clinic_bi.metrics.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from clinic_bi import charts
-from clinic_bi.ui import data, state, view
-from clinic_bi.ui.welcome import welcome
+from clinic_bi.app import data, state, view
+from clinic_bi.app.welcome import welcome
+from clinic_bi.present import charts
 
 page = state.setup("overview")
 lang = page.lang

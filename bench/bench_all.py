@@ -8,7 +8,7 @@ Per size (service lines; patients, leads, appointments, contracts, reviews in pr
 1. data: a canonical store from bench_report.generate (set-based SQL), and from it a services CSV
    export in an MIS's style (bench/gen_exports.py, DuckDB's writer);
 2. ingest: the CSV (UTF-8; Windows-1251 too up to 1M) into a fresh store through
-   clinic_bi.loader.ingest_paths (reading, parsing, keys, journal), then a re-export of the same
+   clinic_bi.ingest.loader.ingest_paths (reading, parsing, keys, journal), then a re-export of the same
    rows (another file: the loader skips a byte-identical one) whose every row replaces its
    earlier copy (the de-duplication path); and a 100,000-row XLSX (Excel's own limit is
    1,048,576 rows a sheet; 100k is a big real export). Each in a fresh subprocess: wall seconds,
@@ -52,7 +52,7 @@ sys.path.insert(0, str(PROJECT))
 
 from bench import bench_report, gen_exports  # noqa: E402
 from clinic_bi.metrics import Engine, Filters  # noqa: E402
-from clinic_bi.report import build_report  # noqa: E402
+from clinic_bi.present.report import build_report  # noqa: E402
 from tests.oracle.pandas_report import report_differences  # noqa: E402
 
 SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
@@ -86,8 +86,8 @@ def _timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, An
 
 # ---------------------------------------------------------------------------------------------
 # The pages' queries (streamlit_app.py and pages/*.py, as of this commit). Each step is one
-# metric family the page asks for through clinic_bi/ui/data.metric -> Engine.<family>(f), each
-# call inside its own engine.snapshot() as clinic_bi/ui/data.engine_for does.
+# metric family the page asks for through clinic_bi/app/data.metric -> Engine.<family>(f), each
+# call inside its own engine.snapshot() as clinic_bi/app/data.engine_for does.
 
 
 def _call(engine: Engine, family: str, f: Filters) -> Any:
@@ -105,7 +105,7 @@ def _doctors_page(engine: Engine, f: Filters) -> None:
 
 
 def _overview_page(engine: Engine, f: Filters) -> None:
-    # the KPI cards compare the summary only (clinic_bi/ui/data.py: kpi_comparison)
+    # the KPI cards compare the summary only (clinic_bi/app/data.py: kpi_comparison)
     with engine.snapshot():
         engine.comparison(f, summary_only=True)
     for family in ("monthly", "departments", "doctors"):
@@ -172,7 +172,8 @@ class CacheWatch:
 def child_ingest(path: str, db: str, again: str | None) -> dict[str, Any]:
     """Load `path` into a fresh store; then `again` (the same rows in another file), whose every
     row must replace its earlier copy."""
-    from clinic_bi import loader, store
+    from clinic_bi import store
+    from clinic_bi.ingest import loader
 
     store.connect(Path(db)).close()
     out: dict[str, Any] = {}

@@ -31,7 +31,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clinic_bi import loader, store  # noqa: E402
+from clinic_bi import store  # noqa: E402
+from clinic_bi.ingest import loader
 
 HEADERS = ["Дата приёма", "№ карты", "Врач", "Отделение", "Код услуги", "Услуга", "Кол-во",
            "Цена", "Скидка", "Сумма", "Филиал", "Номер визита"]
@@ -84,7 +85,7 @@ def ensure_files(folder: Path, lines: int, xlsx_rows: int) -> dict[str, Path]:
 
 def _first_load(db: Path, path: Path) -> tuple[loader.LoadResult, float, float]:
     """Load `path` into a new store at `db`: the result, wall seconds and CPU seconds (this
-    process's and the reader worker's: a workbook is read in a child, clinic_bi/sheets.py)."""
+    process's and the reader worker's: a workbook is read in a child, clinic_bi/ingest/sheets.py)."""
     store.connect(db).close()
     t, cpu = time.perf_counter(), time.process_time() + _children_cpu()
     (result,) = loader.ingest_paths(db, [path])

@@ -29,7 +29,7 @@ sys.path.insert(0, str(PROJECT))
 
 from clinic_bi import store  # noqa: E402
 from clinic_bi.metrics import Engine, Filters  # noqa: E402
-from clinic_bi.report import build_report  # noqa: E402
+from clinic_bi.present.report import build_report  # noqa: E402
 
 # Set-based generators. Each is one statement with bound parameters only.
 # rnd(x, salt) is a repeatable pseudo-random number in [0, 1).

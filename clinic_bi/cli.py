@@ -11,11 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from clinic_bi import loader, store
-from clinic_bi.console import print_batches, print_load_results
-from clinic_bi.exports import write_csv
-from clinic_bi.mapping import MappingError, Profile, builtin_profiles
+from clinic_bi import store
+from clinic_bi.ingest import loader
+from clinic_bi.ingest.mapping import MappingError, Profile, builtin_profiles
 from clinic_bi.paths import default_db_path, make_private_dir, open_private, private_umask
+from clinic_bi.present.console import print_batches, print_load_results
+from clinic_bi.present.exports import write_csv
 
 
 def _say_waiting(message: str) -> None:
@@ -149,7 +150,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from clinic_bi.backup import BackupError, backup
+    from clinic_bi.store.backup import BackupError, backup
 
     db = _db(args)
     if not db.exists():
@@ -167,7 +168,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from clinic_bi.backup import BackupError, restore
+    from clinic_bi.store.backup import BackupError, restore
 
     try:
         manifest = restore(Path(args.dir), _db(args), force=args.force)
@@ -181,7 +182,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_hash_password(args: argparse.Namespace) -> int:
     import getpass
 
-    from clinic_bi.auth import hash_password
+    from clinic_bi.app.auth import hash_password
 
     if sys.stdin.isatty():
         password = getpass.getpass("Пароль: ")
@@ -198,7 +199,7 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from clinic_bi.report import run_report
+    from clinic_bi.present.report import run_report
 
     return run_report(args)
 

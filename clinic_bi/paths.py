@@ -9,7 +9,7 @@ Three layers do this, because DuckDB creates the store, its WAL (deleted and rec
 checkpoints) and Parquet files itself, with whatever the process umask allows:
 
 1. `private_umask()` — called first thing by the CLI (`clinic_bi.cli.main`) and the web app
-   (`clinic_bi/ui/__init__.py`, imported by every page) — makes every file and folder the process
+   (`clinic_bi/app/__init__.py`, imported by every page) — makes every file and folder the process
    creates from then on 0600 / 0700, whoever creates it.
 2. Files this code writes itself are created with the mode from the start (`open_private`,
    `copy_private`), and the folders it makes are created 0700 (`make_private_dir`), whatever the

@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from clinic_bi import charts, fmt
-from clinic_bi.ui import state, view
+from clinic_bi import fmt
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 DOCTOR_COLUMNS = [
     "doctor", "main_department", "visits", "patients", "new_patients", "revenue", "share",

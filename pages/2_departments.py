@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from clinic_bi import charts, fmt
-from clinic_bi.ui import state, view
+from clinic_bi import fmt
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 DEPARTMENT_COLUMNS = [
     "department", "visits", "patients", "new_patients", "revenue", "share", "avg_check",

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from clinic_bi import charts
-from clinic_bi.ui import state, view
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 PRICE_COLUMNS = [
     "service", "abc", "quantity", "avg_price", "revenue", "share", "patients", "revenue_per_hour",

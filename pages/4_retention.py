@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from clinic_bi import charts, fmt
-from clinic_bi.ui import state, view
+from clinic_bi import fmt
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 page = state.setup("retention")
 lang = page.lang

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from clinic_bi import charts
-from clinic_bi.ui import state, view
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 FUNNEL_COLUMNS = ["leads", "booked", "visited", "contracted", "booking_rate", "show_rate",
                   "contract_rate", "overall_rate"]  # fmt: skip

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from clinic_bi import charts
-from clinic_bi.ui import state, view
+from clinic_bi.app import state, view
+from clinic_bi.present import charts
 
 CHANNEL_COLUMNS = ["channel", "spend", "leads", "new_patients", "cac", "cpl", "revenue", "romi",
                    "ltv_12m", "ltv_to_cac"]  # fmt: skip

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from clinic_bi import charts, fmt
-from clinic_bi.ui import state, view
-from clinic_bi.ui.extra import visits_per_patient
+from clinic_bi import fmt
+from clinic_bi.app import state, view
+from clinic_bi.app.extra import visits_per_patient
+from clinic_bi.present import charts
 
 page = state.setup("quality")
 lang = page.lang

@@ -3,8 +3,8 @@ upload journal with "remove this upload"; which months each table holds."""
 
 import streamlit as st
 
-from clinic_bi.ui import state
-from clinic_bi.ui.upload import page_body
+from clinic_bi.app import state
+from clinic_bi.app.upload import page_body
 
 page = state.setup("data")
 st.title(page.t("data_title"))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic_bi import loader, store
-from clinic_bi.loader import LoadResult
+from clinic_bi import store
+from clinic_bi.ingest import loader
+from clinic_bi.ingest.loader import LoadResult
 
 SALT = "test-salt"
 

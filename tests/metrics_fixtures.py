@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 
 from clinic_bi import store
+from clinic_bi.ingest.privacy import phone_hash
 from clinic_bi.metrics import Engine, Filters
-from clinic_bi.privacy import phone_hash
 
 SALT = "metrics-test-salt"
 # The worked example of docs/METRICS.md: the project's own copy, so a clone alone runs it.

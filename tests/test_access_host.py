@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader
-from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
-from clinic_bi.ui.access import (
+from clinic_bi.app import access
+from clinic_bi.app.access import (
     Origin,
     is_local_host,
     is_local_origin,
     is_local_web_origin,
     origin_from_handshake,
 )
+from clinic_bi.ingest import loader
+from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 REFUSED = "Доступ только с этого компьютера"

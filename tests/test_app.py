@@ -14,11 +14,12 @@ import pytest
 from pyarrow import ipc
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import fmt, loader, store
+from clinic_bi import fmt, store
+from clinic_bi.app import access
+from clinic_bi.app.i18n import table_label
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
-from clinic_bi.ui.i18n import table_label
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 PAGES = [

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader
-from clinic_bi.auth import User, hash_password
+from clinic_bi.app import access, data
+from clinic_bi.app.access import Origin, forwarded_addresses, is_local_origin
+from clinic_bi.app.auth import User, hash_password
+from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access, data
-from clinic_bi.ui.access import Origin, forwarded_addresses, is_local_origin
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 FAST = 1000  # PBKDF2 iterations for test users (the real default is 600 000)

@@ -1,6 +1,6 @@
 """Downloads from the app are safe to open in Excel: a cell a clinic's file brought in that Excel
 would run as a formula (a doctor named `=HYPERLINK("x")`) comes out as text, numbers stay
-numbers. The files are the ones the app's own buttons build (clinic_bi/exports.py writes them)."""
+numbers. The files are the ones the app's own buttons build (clinic_bi/present/exports.py writes them)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader
+from clinic_bi.app import access
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 FORMULA = '=HYPERLINK("x")'

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader
+from clinic_bi.app import access
+from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
 from tests.hooks import MARKER, pause_in_transaction
 
 APP = str(PROJECT_DIR / "streamlit_app.py")

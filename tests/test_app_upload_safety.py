@@ -28,10 +28,11 @@ import pytest
 from streamlit.runtime import caching
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader, store
+from clinic_bi import store
+from clinic_bi.app import access
+from clinic_bi.app.access import User
+from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
-from clinic_bi.ui.access import User
 from tests.hooks import MARKER, pause_in_transaction
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
@@ -147,7 +148,7 @@ def _folder(parent: Path, name: str, age_hours: float) -> Path:
 
 
 def test_stale_upload_folders_are_deleted_at_start(home: Path, temp: Path) -> None:
-    from clinic_bi.ui import upload
+    from clinic_bi.app import upload
 
     old = _folder(temp, "clinic_bi_upload_old1", age_hours=13)
     fresh = _folder(temp, "clinic_bi_upload_fresh", age_hours=1)
@@ -163,7 +164,7 @@ def test_stale_upload_folders_are_deleted_at_start(home: Path, temp: Path) -> No
 def test_a_folder_that_cannot_be_deleted_does_not_stop_the_page(
     home: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_bi.ui import upload
+    from clinic_bi.app import upload
 
     stuck = _folder(temp, "clinic_bi_upload_stuck", age_hours=30)
     old = _folder(temp, "clinic_bi_upload_old2", age_hours=30)
@@ -240,7 +241,7 @@ def test_no_traceback_reaches_a_browser() -> None:
 def test_the_role_is_checked_before_any_child_starts(
     home: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_bi.ui import data
+    from clinic_bi.app import data
 
     started = []
     monkeypatch.setattr(data.subprocess, "Popen", lambda *a, **k: started.append(a))
@@ -264,7 +265,7 @@ def _kill_the_child_in_its_transaction(temp: Path, done: threading.Event) -> Non
                     cmdline = (proc / "cmdline").read_bytes().split(b"\0")
                 except OSError:
                     continue
-                if request.encode() in cmdline and b"clinic_bi.load_worker" in cmdline:
+                if request.encode() in cmdline and b"clinic_bi.app.load_worker" in cmdline:
                     os.kill(int(proc.name), signal.SIGKILL)
                     return
         time.sleep(0.1)
@@ -339,7 +340,7 @@ def test_a_limit_above_the_servers_is_capped_at_the_servers(
 
 
 def test_the_load_button_counts_files_in_russian_and_english():
-    from clinic_bi.ui.upload import _files_word
+    from clinic_bi.app.upload import _files_word
 
     assert [f"{n} {_files_word(n, 'ru')}" for n in (1, 2, 5, 11, 21, 22)] == [
         "1 файл", "2 файла", "5 файлов", "11 файлов", "21 файл", "22 файла"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_bi.auth import (
+from clinic_bi.app.auth import (
     AuthConfigError,
     Throttle,
     User,

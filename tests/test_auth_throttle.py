@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from clinic_bi import auth
-from clinic_bi.auth import Throttle, User, hash_password
+from clinic_bi.app import auth
+from clinic_bi.app.auth import Throttle, User, hash_password
 
 FAST = 1000  # PBKDF2 iterations for test users (the real default is 600 000)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from clinic_bi import store
-from clinic_bi.backup import BackupError, backup, restore
 from clinic_bi.cli import main
 from clinic_bi.paths import SAMPLE_DATA_DIR
-from clinic_bi.privacy import salt_path
+from clinic_bi.store.backup import BackupError, backup, restore
+from clinic_bi.store.salt import salt_path
 from tests.test_store import snapshot
 
 

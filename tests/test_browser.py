@@ -110,7 +110,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = dict(os.environ, CLINIC_BI_HOME=str(home), CLINIC_BI_DB=str(home / "clinic.duckdb"))
     # The demo store, built the way the welcome screen builds it (a smaller clinic: faster).
     subprocess.run(
-        [sys.executable, "-c", "from clinic_bi.ui.demo_store import build_demo_store;"
+        [sys.executable, "-c", "from clinic_bi.app.demo_store import build_demo_store;"
          "from clinic_bi.paths import demo_db_path;"
          "build_demo_store(demo_db_path(), patients=2000)"],
         env=env, cwd=PROJECT_DIR, check=True, capture_output=True,

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _kpi, _settle, _wait_text, serve
 
-from clinic_bi import fmt, loader
+from clinic_bi import fmt
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 

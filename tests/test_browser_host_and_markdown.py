@@ -24,7 +24,7 @@ import pytest
 from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _settle, serve
 from test_markdown_escape import IMG, LINK, J, write_hostile_export
 
-from clinic_bi import loader
+from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -176,7 +176,7 @@ SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
 import streamlit as st
-from clinic_bi.ui.safe import md
+from clinic_bi.app.safe import md
 text = md({text!r})
 st.markdown(text)
 st.caption("Врач: " + text)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from test_browser import CHROMIUM, FLAGS, SHOTS, WAIT_MS, _wait_text, serve
 
-from clinic_bi import fmt, loader, store
+from clinic_bi import fmt, store
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import SAMPLE_DATA_DIR
 from tests.hooks import pause_in_transaction

@@ -11,9 +11,10 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from clinic_bi import charts, fmt
-from clinic_bi.ui import downloads, i18n, state, view
-from clinic_bi.ui.extra import visits_per_patient
+from clinic_bi import fmt
+from clinic_bi.app import downloads, i18n, state, view
+from clinic_bi.app.extra import visits_per_patient
+from clinic_bi.present import charts
 
 MONTHS = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])
 DOCTORS = pd.DataFrame(
@@ -189,7 +190,7 @@ def test_every_phrase_and_label_exists_in_both_languages() -> None:
                   i18n.VALUES, i18n.FIELDS):
         for key, pair in table.items():
             assert len(pair) == 2 and all(p.strip() for p in pair), key
-    from clinic_bi.mapping import TABLE_SPECS
+    from clinic_bi.ingest.mapping import TABLE_SPECS
 
     for spec in TABLE_SPECS.values():
         for column in spec.columns:

@@ -135,7 +135,7 @@ def test_module_entry_point_runs(tmp_path):
 
 
 def test_preview_reads_and_maps_without_a_store(tmp_path):
-    from clinic_bi import loader
+    from clinic_bi.ingest import loader
 
     f = tmp_path / "svc.csv"
     f.write_text("Дата;№ карты;Врач;Услуга;Сумма;Комментарий\n01.02.2025;1;A;S;100;x\n",
@@ -151,7 +151,7 @@ def test_preview_reads_and_maps_without_a_store(tmp_path):
 
 
 def test_a_complete_profile_guesses_nothing_else(st):
-    from clinic_bi.mapping import Profile
+    from clinic_bi.ingest.mapping import Profile
 
     text = "Дата;№ карты;Врач;Услуга;Сумма;Отделение\n01.02.2025;1;A;S;100;Терапия\n"
     edited = Profile(name="вручную", table="services", complete=True, columns={

@@ -22,9 +22,10 @@ from oracle.pandas_report import (
 )
 
 from bench import bench_report
-from clinic_bi import demo, loader, store
+from clinic_bi import demo, store
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
-from clinic_bi.report import build_report
+from clinic_bi.present.report import build_report
 
 PROJECT = Path(__file__).resolve().parents[1]
 # The worked example: the project's own copy (tests/example), so a clone alone runs it.

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 
 from clinic_bi.cli import main
-from clinic_bi.exports import neutralise, to_csv_bytes, to_xlsx_bytes
+from clinic_bi.present.exports import neutralise, to_csv_bytes, to_xlsx_bytes
 
 HOSTILE = pd.DataFrame({
     "Врач": ["=HYPERLINK(\"http://x\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(A1)",

@@ -1,4 +1,4 @@
-"""The figure registry (clinic_bi/figures.py): every figure the app, the report and the charts
+"""The figure registry (clinic_bi/present/figures.py): every figure the app, the report and the charts
 show has one entry, its kind agrees with the engine's, and it is written as worked out by hand."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic_bi import figures, report, words
+from clinic_bi.app import data, i18n, view
 from clinic_bi.metrics import HEADLINE_FIGURES
-from clinic_bi.ui import data, i18n, view
+from clinic_bi.present import figures, report, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,12 +115,12 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("module", ["charts", "figures", "words", "report"])
 def test_the_layer_below_the_app_imports_nothing_of_it(module: str) -> None:
-    imported = _imports(ROOT / "clinic_bi" / f"{module}.py")
-    assert not any(n.startswith("clinic_bi.ui") or n == "streamlit" for n in imported), imported
+    imported = _imports(ROOT / "clinic_bi" / "present" / f"{module}.py")
+    assert not any(n.startswith("clinic_bi.app") or n == "streamlit" for n in imported), imported
 
 
 def test_importing_the_charts_loads_no_ui_module() -> None:
-    code = ("import sys, clinic_bi.charts; "
-            "assert not any(m.startswith('clinic_bi.ui') for m in sys.modules), "
-            "sorted(m for m in sys.modules if m.startswith('clinic_bi.ui'))")  # fmt: skip
+    code = ("import sys, clinic_bi.present.charts; "
+            "assert not any(m.startswith('clinic_bi.app') for m in sys.modules), "
+            "sorted(m for m in sys.modules if m.startswith('clinic_bi.app'))")  # fmt: skip
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from clinic_bi import store
-from clinic_bi.privacy import load_or_create_salt, salt_path
+from clinic_bi.store.salt import load_or_create_salt, salt_path
 from tests.hooks import MARKER, PAUSE_VAR, pause_in_transaction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +185,7 @@ def test_the_default_home_is_tightened_but_the_user_home_is_not(tmp_path):
 
 
 def test_importing_the_web_app_package_sets_a_private_umask():
-    code = ("import os\nos.umask(0o022)\nimport clinic_bi.ui\nprint(oct(os.umask(0o022)))\n")
+    code = ("import os\nos.umask(0o022)\nimport clinic_bi.app\nprint(oct(os.umask(0o022)))\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           check=True)
     assert proc.stdout.strip() == "0o77"

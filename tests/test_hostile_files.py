@@ -11,8 +11,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from clinic_bi import loader
-from clinic_bi.mapping import Profile
+from clinic_bi.ingest import loader
+from clinic_bi.ingest.mapping import Profile
 
 D = Decimal
 SERVICES = "Дата;№ карты;Врач;Услуга;Сумма\n"

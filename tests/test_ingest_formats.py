@@ -74,7 +74,7 @@ def test_comma_delimited_quoted_fields_with_commas_and_quotes(st):
 
 
 def test_bitrix_leads_csv_trailing_semicolon_stage_words_and_phone_hash(st):
-    from clinic_bi.privacy import phone_hash
+    from clinic_bi.ingest.privacy import phone_hash
 
     text = (
         '\ufeff"ID";"Название лида";"Статус";"Имя";"Фамилия";"Телефон";"E-mail";"Источник";'

@@ -1,5 +1,5 @@
 """Names from the clinic's files are shown literally where Streamlit renders markdown (issue 10,
-item 7): `clinic_bi/ui/safe.py` `md()`, and the filter caption of a store whose doctor,
+item 7): `clinic_bi/app/safe.py` `md()`, and the filter caption of a store whose doctor,
 department and branch are named like markdown. tests/test_browser_host_and_markdown.py checks
 the same page in chromium (no image, no link)."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import loader
+from clinic_bi.app import access
+from clinic_bi.app.safe import md
+from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from clinic_bi.ui import access
-from clinic_bi.ui.safe import md
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 J = "\u2060"  # the word joiner md() puts after ":" and "@" and before the dot of "www."

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from metrics_fixtures import insert, line, make_store, new_store, period, writing
 
-from clinic_bi import loader, store
+from clinic_bi import store
+from clinic_bi.ingest import loader
 from clinic_bi.metrics import MODELS, Engine, Filters
 from clinic_bi.paths import QUERIES_DIR, SAMPLE_DATA_DIR
 
@@ -99,7 +100,7 @@ def test_names_leave_out_doctors_only_the_schedule_or_the_reviews_know(tmp_path:
 def test_names_are_what_the_breakdowns_and_monthly_list_on_the_sample_store(
     tmp_path: Path,
 ) -> None:
-    """Engine.names() against what the sidebar (clinic_bi/ui/data.py, _store_info) read before:
+    """Engine.names() against what the sidebar (clinic_bi/app/data.py, _store_info) read before:
     the members of the three breakdowns over all the data and the first month of monthly()."""
     path = tmp_path / "sample.duckdb"
     assert all(r.ok for r in loader.ingest_paths(path, [SAMPLE_DATA_DIR]))

@@ -14,7 +14,7 @@ import pytest
 from metrics_fixtures import EXAMPLE_DIR, load_example, new_store
 
 from clinic_bi.metrics import Engine, Filters
-from clinic_bi.report import build_report, format_text, run_report
+from clinic_bi.present.report import build_report, format_text, run_report
 
 EXPECTED = json.loads((EXAMPLE_DIR / "expected_2025H1.json").read_text(encoding="utf-8"))
 H1 = Filters("2025-01-01", "2025-06-30")
@@ -91,7 +91,7 @@ def test_format_text_of_the_example() -> None:
     assert "Выручка" in summary and "58 900 ₽" in summary  # 58900 -> '58 900 ₽'
     assert "50,0 %" in summary  # return_rate 0.5
     assert "LTV 12 мес." in summary and summary.rstrip().endswith("—")  # ltv_12m null
-    assert "Заявка → договор" in text  # overall_rate, named as in the app (clinic_bi/figures.py)
+    assert "Заявка → договор" in text  # overall_rate, named as in the app (clinic_bi/present/figures.py)
     assert "данные по 20.12.2025" in text.splitlines()[0]
     english = format_text(EXPECTED, lang="en")
     assert "58,900 ₽" in english and "50.0%" in english

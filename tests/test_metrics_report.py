@@ -9,7 +9,7 @@ from metrics_fixtures import engine_for, line, load_example, make_store, new_sto
 
 from clinic_bi import fmt
 from clinic_bi.metrics import Filters, MetricsError
-from clinic_bi.report import build_report, format_text
+from clinic_bi.present.report import build_report, format_text
 
 
 def test_an_empty_period_has_every_ratio_null(tmp_path: Path) -> None:

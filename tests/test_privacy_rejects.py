@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinic_bi import backup
+from clinic_bi.store import backup
 
 NAME = "Задорожная Евлампия Карповна"
 SURNAME = "Задорожная"

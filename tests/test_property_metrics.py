@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from metrics_fixtures import make_store
 
 from clinic_bi.metrics import Engine, Filters
-from clinic_bi.report import build_report
+from clinic_bi.present.report import build_report
 
 START = dt.date(2024, 1, 1)
 DOCTORS = ["A", "B", "C"]

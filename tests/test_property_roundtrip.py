@@ -13,7 +13,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_bi import loader, store
+from clinic_bi import store
+from clinic_bi.ingest import loader
 
 NAMES = ["Иванова А. С.", "Петров Д. В.", "Dr Smith", "Ким Ё. Ю."]
 SERVICES = ["Пломба", "Коронка; цирконий", 'Консультация "первичная"', "Удаление, сложное"]

@@ -9,8 +9,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from clinic_bi import loader, store
-from clinic_bi.privacy import normalize_phone, phone_hash
+from clinic_bi import store
+from clinic_bi.ingest import loader
+from clinic_bi.ingest.privacy import normalize_phone, phone_hash
 
 D = Decimal
 HEADER = "Дата;№ карты;Врач;Услуга;Сумма;Номер визита\n"
@@ -229,7 +230,7 @@ def test_no_name_phone_or_email_reaches_the_store_file(make_store, tmp_path):
 
 
 def test_salt_is_created_once_and_kept(tmp_path):
-    from clinic_bi.privacy import load_or_create_salt, salt_path
+    from clinic_bi.store.salt import load_or_create_salt, salt_path
 
     db = tmp_path / "s.duckdb"
     first = load_or_create_salt(db)

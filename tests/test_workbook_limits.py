@@ -17,7 +17,7 @@ import sys
 import openpyxl
 import pytest
 
-from clinic_bi import loader, readers
+from clinic_bi.ingest import loader, readers
 from clinic_bi.paths import PROJECT_DIR
 
 HEADER = ["Дата", "№ карты", "Врач", "Услуга", "Сумма"]

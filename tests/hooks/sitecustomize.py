@@ -1,6 +1,6 @@
 """Runs at the start of any Python whose PYTHONPATH begins with tests/hooks (see __init__.py).
 
-With $CLINIC_BI_HOOK_PAUSE_IN_TRANSACTION set to a number of seconds, `clinic_bi.loader` is
+With $CLINIC_BI_HOOK_PAUSE_IN_TRANSACTION set to a number of seconds, `clinic_bi.ingest.loader` is
 patched as soon as it is imported: `_record_batch`, which the load calls inside its transaction,
 first prints the marker line to stderr and sleeps that long. Without the variable this does
 nothing. The patch waits for the import (a finder on sys.meta_path) because clinic_bi is not yet
@@ -32,7 +32,7 @@ def _patch(loader_module) -> None:
 
 class _PatchLoaderOnImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name != "clinic_bi.loader":
+        if name != "clinic_bi.ingest.loader":
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:

@@ -29,7 +29,7 @@ from clinic_bi.paths import (
     open_private,
     tighten,
 )
-from clinic_bi.privacy import salt_path
+from clinic_bi.store.salt import salt_path
 
 MANIFEST = "manifest.json"
 SALT_FILE = "salt.txt"

@@ -9,7 +9,7 @@ else has to wait for it.
 
 A load is different: it can take minutes, and holding the lock that long froze every other
 session (issue 10, item 6). So `load_in_child` runs it in a child process
-(`clinic_bi/load_worker.py`), exactly as a load from the command line is another process: the
+(`clinic_bi/app/load_worker.py`), exactly as a load from the command line is another process: the
 lock is held only for the instant the child opens the store, and while the child loads, every
 page is answered from the models the engine already built.
 
@@ -41,12 +41,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import load_worker, store
-from clinic_bi.loader import LoadResult
-from clinic_bi.mapping import Profile
+from clinic_bi import store
+from clinic_bi.app import access, load_worker
+from clinic_bi.ingest.loader import LoadResult
+from clinic_bi.ingest.mapping import Profile
 from clinic_bi.metrics import Comparison, Engine, Filters, StoreFacts
 from clinic_bi.paths import PROJECT_DIR, open_private
-from clinic_bi.ui import access
 
 _LOG = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def metric(info: StoreInfo, family: str, f: Filters, *args: Any) -> Any:
 
 
 # The KPI cards' figures, all from Summary (names of the Engine's HEADLINE_FIGURES; how each
-# looks is the figure registry's, clinic_bi/figures.py).
+# looks is the figure registry's, clinic_bi/present/figures.py).
 KPI_FIGURES: tuple[str, ...] = (
     "revenue", "visits", "patients", "new_patients", "avg_check", "revenue_per_patient",
     "return_rate", "ltv", "ltv_12m", "returning_share",
@@ -256,7 +256,7 @@ class ChildLoad:
 
 
 def load_in_child(db: Path, file: Path, profile: Profile | None, work_dir: Path) -> ChildLoad:
-    """Load `file` into the store `db` in a child process (`python -m clinic_bi.load_worker`,
+    """Load `file` into the store `db` in a child process (`python -m clinic_bi.app.load_worker`,
     not multiprocessing: a spawned interpreter would import the Streamlit entry script again).
 
     The role is checked here, in the app's process, before the child starts (an owner's session
@@ -278,7 +278,7 @@ def load_in_child(db: Path, file: Path, profile: Profile | None, work_dir: Path)
                                ensure_ascii=False).encode("utf-8"))  # fmt: skip
         with open_private(errors) as err:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "clinic_bi.load_worker", str(request), str(outcome)],
+                [sys.executable, "-m", "clinic_bi.app.load_worker", str(request), str(outcome)],
                 cwd=PROJECT_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
                 text=True, encoding="utf-8",
             )  # fmt: skip

@@ -1,7 +1,7 @@
 """The store: one DuckDB file holding the canonical tables, their history and the upload journal.
 
 The schema is `queries/store/schema.sql`; what a load and a removal do to it is in
-`clinic_bi/loader.py`. This module opens the file and answers questions about it.
+`clinic_bi/ingest/loader.py`. This module opens the file and answers questions about it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TypeVar
 import duckdb
 
 from clinic_bi.paths import DIR_MODE, QUERIES_DIR, make_private_dir, read_query, tighten
-from clinic_bi.privacy import salt_path
+from clinic_bi.store.salt import salt_path
 
 SCHEMA_VERSION = 1
 

@@ -2,8 +2,8 @@
 an Altair chart. They compute nothing but layout (sorting, a top-N cut, a running sum for a
 Pareto line); the figures come from clinic_bi.metrics.
 
-Conventions: every chart has a title and axis titles in the chosen language (clinic_bi/words.py
-and clinic_bi/figures.py: nothing of the app, clinic_bi/ui); money axes read `32,9 млн ₽`, ratio
+Conventions: every chart has a title and axis titles in the chosen language (clinic_bi/present/words.py
+and clinic_bi/present/figures.py: nothing of the app, clinic_bi/app); money axes read `32,9 млн ₽`, ratio
 axes read `47 %` (Vega label expressions mirroring fmt.py), tooltips show the values formatted by
 figures.show itself; a legend never has more than TOP_N entries + "прочие".
 """
@@ -16,8 +16,9 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from clinic_bi import figures, fmt
-from clinic_bi.words import label, show, t, table_label, value
+from clinic_bi import fmt
+from clinic_bi.present import figures
+from clinic_bi.present.words import label, show, t, table_label, value
 
 TOP_N = 10
 BAR_STEP = 26  # pixels per bar in horizontal bar charts

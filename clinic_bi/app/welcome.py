@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clinic_bi.ui import state
-from clinic_bi.ui.demo_store import build_demo_store
+from clinic_bi.app import state
+from clinic_bi.app.demo_store import build_demo_store
 
 
 def open_demo() -> None:

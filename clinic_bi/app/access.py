@@ -1,7 +1,7 @@
 """Who may open the app, and what they may do (issue 6, item 5; issue 10, item 4).
 
 Users live in Streamlit secrets (`[auth.users.<name>] role, password_hash`, see
-`clinic_bi/auth.py` and the README's "Data safety"). Two cases:
+`clinic_bi/app/auth.py` and the README's "Data safety"). Two cases:
 
 - **Users configured**: every page starts with `gate()`, which shows the login form and stops
   the page until someone signs in. The user is kept in the session (`st.session_state`), and
@@ -52,9 +52,9 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from clinic_bi.auth import AuthConfigError, Throttle, User, is_local_address, load_users
-from clinic_bi.ui.i18n import t
-from clinic_bi.ui.safe import md
+from clinic_bi.app.auth import AuthConfigError, Throttle, User, is_local_address, load_users
+from clinic_bi.app.i18n import t
+from clinic_bi.app.safe import md
 
 SESSION_KEY = "auth_user"
 # With no users configured, on this computer: every action (as the CLI allows).

@@ -17,9 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from clinic_bi import figures, fmt, words
+from clinic_bi import fmt
 from clinic_bi.metrics import Engine, Filters, MetricsError, open_engine, plain_value
 from clinic_bi.paths import default_db_path
+from clinic_bi.present import figures, words
 from clinic_bi.store import StoreError
 
 # The keys of CLI.md, in its order. The API returns more columns; the report keeps these.
@@ -142,7 +143,7 @@ def build_report(
 # ---------------------------------------------------------------------------------------------
 # Text
 
-# Figures are named and written by clinic_bi/figures.py (a table's header is a figure's short
+# Figures are named and written by clinic_bi/present/figures.py (a table's header is a figure's short
 # name, a line of its own its full name), other columns and the report's words by words.py.
 
 

@@ -2,8 +2,8 @@
 
 `t("key", lang)` for a phrase, `label(column, lang)` for a column's name (table headers, axis
 titles, tooltips), `show(column, value, lang)` to format a value the way fmt.py does (money as
-`32,9 млн ₽`, ratios as percentages). The figures' names, kinds and digits are clinic_bi/figures.py's,
-the columns, tables and chart phrases the layer below the app shares are clinic_bi/words.py's;
+`32,9 млн ₽`, ratios as percentages). The figures' names, kinds and digits are clinic_bi/present/figures.py's,
+the columns, tables and chart phrases the layer below the app shares are clinic_bi/present/words.py's;
 this module adds the words of the app alone. A key missing in one language is a test failure
 (tests/test_charts.py), never an English word on a Russian page.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_bi import figures, words
-from clinic_bi.words import TABLES, VALUES, show, table_label, value
+from clinic_bi.present import figures, words
+from clinic_bi.present.words import TABLES, VALUES, show, table_label, value
 
 __all__ = ["LANGS", "TABLES", "VALUES", "label", "short_label", "show", "t", "table_label", "value"]
 
@@ -135,7 +135,7 @@ def field_label(name: str, lang: str) -> str:
     return name if pair is None else pair[0 if lang == "ru" else 1]
 
 
-# -- the exports (the tables' names are clinic_bi/words.py's) ---------------------------------
+# -- the exports (the tables' names are clinic_bi/present/words.py's) ---------------------------------
 
 # Which export brings each table (the "upload this" notice).
 EXPORTS: dict[str, tuple[str, str]] = {
@@ -161,7 +161,7 @@ EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
-# -- phrases (the charts' and the text report's are clinic_bi/words.py's) ----------------------
+# -- phrases (the charts' and the text report's are clinic_bi/present/words.py's) ----------------------
 
 PHRASES: dict[str, tuple[str, str]] = {
     **words.PHRASES,
@@ -380,7 +380,7 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Хранилище занято: идёт загрузка в другом процессе. Повторите, когда она закончится.",
         "The store is busy: another process is loading. Try again when it is done.",
     ),
-    # an upload's load, run in a child process (clinic_bi/ui/upload.py, clinic_bi/load_worker.py)
+    # an upload's load, run in a child process (clinic_bi/app/upload.py, clinic_bi/app/load_worker.py)
     "load_interrupted": (
         "Загрузка файла {name} прервалась (процесс загрузки остановлен: не хватило памяти или "
         "его завершили). Файл загружается целиком или никак: если его нет в журнале загрузок "

@@ -2,16 +2,16 @@
 tables' names, names of values that come from the data, and the phrases of the charts and of the
 text report, in Russian and English.
 
-The figures themselves (revenue, return rate …) are named in clinic_bi/figures.py; `label()` and
-`show()` here cover both, so clinic_bi/charts.py and clinic_bi/report.py need nothing of the app
-(clinic_bi/ui/i18n.py builds its words on these).
+The figures themselves (revenue, return rate …) are named in clinic_bi/present/figures.py; `label()` and
+`show()` here cover both, so clinic_bi/present/charts.py and clinic_bi/present/report.py need nothing of the app
+(clinic_bi/app/i18n.py builds its words on these).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from clinic_bi import figures
+from clinic_bi.present import figures
 
 # -- columns that are not figures: names of rows, months, the coverage table -------------------
 
@@ -62,7 +62,7 @@ VALUES: dict[str, tuple[str, str]] = {
 }
 
 
-# -- phrases of the charts (clinic_bi/charts.py) and of the text report (clinic_bi/report.py) ----
+# -- phrases of the charts (clinic_bi/present/charts.py) and of the text report (clinic_bi/present/report.py) ----
 
 PHRASES: dict[str, tuple[str, str]] = {
     "trend_title": ("Выручка по месяцам", "Revenue by month"),

@@ -25,12 +25,12 @@ from typing import Any
 import streamlit as st
 
 from clinic_bi import fmt
-from clinic_bi.auth import User
+from clinic_bi.app import access, data
+from clinic_bi.app.auth import User
+from clinic_bi.app.i18n import EXPORTS, LANGS, t, table_label
+from clinic_bi.app.safe import md
 from clinic_bi.metrics import Filters
 from clinic_bi.paths import default_db_path, demo_db_path
-from clinic_bi.ui import access, data
-from clinic_bi.ui.i18n import EXPORTS, LANGS, t, table_label
-from clinic_bi.ui.safe import md
 
 # (page name, script path relative to the app's folder, icon)
 PAGES: tuple[tuple[str, str, str], ...] = (

@@ -2,7 +2,7 @@
 with a progress bar, its result, the upload journal and the coverage of each table.
 
 Uploads always go into the clinic's own store (`paths.default_db_path()`), never the demo's.
-A load runs in a child process (`data.load_in_child`, `clinic_bi/load_worker.py`), so the other
+A load runs in a child process (`data.load_in_child`, `clinic_bi/app/load_worker.py`), so the other
 sessions' pages keep answering while it runs; a removal or a saved profile holds the process
 lock through `data.write_connection`. Both drop every cached figure when they land and refuse a
 user whose role does not allow them. An owner sees the journal and the coverage only: no
@@ -47,14 +47,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import charts, fmt, loader, readers
-from clinic_bi.loader import LoadResult, Preview
-from clinic_bi.mapping import TABLE_SPECS, Profile, missing_groups
+from clinic_bi import fmt
+from clinic_bi.app import access, data, state, view
+from clinic_bi.app.downloads import to_csv_bytes, to_xlsx_bytes
+from clinic_bi.app.i18n import field_label, t, table_label
+from clinic_bi.app.safe import md
+from clinic_bi.ingest import loader, readers
+from clinic_bi.ingest.loader import LoadResult, Preview
+from clinic_bi.ingest.mapping import TABLE_SPECS, Profile, missing_groups
 from clinic_bi.paths import open_private
-from clinic_bi.ui import access, data, state, view
-from clinic_bi.ui.downloads import to_csv_bytes, to_xlsx_bytes
-from clinic_bi.ui.i18n import field_label, t, table_label
-from clinic_bi.ui.safe import md
+from clinic_bi.present import charts
 
 SUFFIXES = sorted(s.lstrip(".") for s in loader.SUPPORTED_SUFFIXES)
 UPLOAD_PREFIX = "clinic_bi_upload_"

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from clinic_bi import store
-from clinic_bi.mapping import (
+from clinic_bi.ingest.mapping import (
     TABLE_SPECS,
     Mapping,
     MappingError,
@@ -35,10 +35,10 @@ from clinic_bi.mapping import (
     missing_required,
     normalise_header,
 )
+from clinic_bi.ingest.readers import RawFile, ReadError, file_error, file_sha256, read_raw
+from clinic_bi.ingest.values import value_map_rows
 from clinic_bi.paths import read_query
-from clinic_bi.privacy import load_or_create_salt
-from clinic_bi.readers import RawFile, ReadError, file_error, file_sha256, read_raw
-from clinic_bi.values import value_map_rows
+from clinic_bi.store.salt import load_or_create_salt
 
 # The column that dates a row of each table (journal's period, coverage).
 MAIN_DATE = {

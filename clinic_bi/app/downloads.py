@@ -1,6 +1,6 @@
 """Tables as files: XLSX and CSV with the column names of the chosen language.
 
-The files themselves are written by `clinic_bi.exports` (`to_csv_bytes`, `to_xlsx_bytes`), which
+The files themselves are written by `clinic_bi.present.exports` (`to_csv_bytes`, `to_xlsx_bytes`), which
 neutralise every cell Excel would run as a formula (`=`, `+`, `-`, `@`): a doctor, a service or a
 rejected row's cell comes from a clinic's files, and a download must not run what it holds.
 
@@ -20,8 +20,8 @@ import pandas as pd
 import streamlit as st
 from openpyxl import load_workbook
 
-from clinic_bi import exports, figures
-from clinic_bi.ui.i18n import label, t
+from clinic_bi.app.i18n import label, t
+from clinic_bi.present import exports, figures
 
 
 def export_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:

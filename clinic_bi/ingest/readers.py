@@ -26,18 +26,18 @@ from typing import BinaryIO
 import duckdb
 import pyarrow as pa
 
-from clinic_bi import sheets
 from clinic_bi.fmt import number
-from clinic_bi.sheets import (  # noqa: F401 - ReadError and the limits are this module's API too
+from clinic_bi.ingest import sheets
+from clinic_bi.ingest.sheets import (  # noqa: F401 - ReadError and the limits are this module's API too
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     SAMPLE_ROWS,
     ReadError,
     unzipped_limit_bytes,
 )
-from clinic_bi.sheets import check_width as _check_width_named
-from clinic_bi.sheets import find_header as _find_header
-from clinic_bi.sheets import strip_trailing_empty as _strip_trailing_empty
+from clinic_bi.ingest.sheets import check_width as _check_width_named
+from clinic_bi.ingest.sheets import find_header as _find_header
+from clinic_bi.ingest.sheets import strip_trailing_empty as _strip_trailing_empty
 
 SNIFF_BYTES = 256 * 1024
 # the sniffed text is cut at SNIFF_BYTES: a field of it can be that long (csv's default: 128 KB)
@@ -250,7 +250,7 @@ def _read_raw(
 ) -> RawFile:
     """Read the file at `path` into temp table `raw`. A CSV is streamed (DuckDB reads it from
     disk); a workbook or an HTML table is read whole by a worker process capped in memory and
-    time (clinic_bi/sheets.py), so no file can take the app down with it."""
+    time (clinic_bi/ingest/sheets.py), so no file can take the app down with it."""
     check_size(path)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)

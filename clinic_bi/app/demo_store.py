@@ -11,10 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from clinic_bi import loader, store
+from clinic_bi import store
+from clinic_bi.app import data
 from clinic_bi.demo import write_demo
-from clinic_bi.privacy import salt_path
-from clinic_bi.ui import data
+from clinic_bi.ingest import loader
+from clinic_bi.store.salt import salt_path
 
 DEMO_PATIENTS = 6000
 DEMO_SEED = 42

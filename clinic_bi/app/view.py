@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import figures as registry
 from clinic_bi import fmt
+from clinic_bi.app import i18n
+from clinic_bi.app.downloads import download_buttons
+from clinic_bi.app.i18n import label, show, t, value
 from clinic_bi.metrics import Comparison
-from clinic_bi.ui import i18n
-from clinic_bi.ui.downloads import download_buttons
-from clinic_bi.ui.i18n import label, show, t, value
+from clinic_bi.present import figures as registry
 
 # The KPI cards of Обзор, in order (names of Engine.comparison's metrics).
 KPIS: tuple[str, ...] = (
@@ -138,7 +138,7 @@ def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
 
 
 def chart(figure: alt.TopLevelMixin) -> None:
-    """Draw a chart of clinic_bi/charts.py. Its spec is handed over as a dict without Altair's
+    """Draw a chart of clinic_bi/present/charts.py. Its spec is handed over as a dict without Altair's
     JSON-schema validation (tests/test_charts.py validates every chart function instead): on a
     page of five charts that is ~70 ms of a filter change's 1.5 s."""
     st.vega_lite_chart(figure.to_dict(validate=False), width="stretch")

@@ -529,7 +529,7 @@ def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> 
 
 # --- profiles ----------------------------------------------------------------------------------
 
-BUILTIN_PROFILES_DIR = PACKAGE_DIR / "profiles"
+BUILTIN_PROFILES_DIR = PACKAGE_DIR / "ingest" / "profiles"
 
 
 @dataclass(frozen=True)

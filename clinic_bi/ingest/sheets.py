@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clinic_bi.fmt import number, plural_ru
-from clinic_bi.mapping import header_score
+from clinic_bi.ingest.mapping import header_score
 from clinic_bi.paths import PROJECT_DIR
 
 MB = 1_000_000
@@ -409,7 +409,7 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory(prefix="clinic_bi_read_") as tmp:
         out = Path(tmp) / "rows.arrow"
-        cmd = [sys.executable, "-m", "clinic_bi.sheets", str(path), kind, encoding or "",
+        cmd = [sys.executable, "-m", "clinic_bi.ingest.sheets", str(path), kind, encoding or "",
                "" if skip_rows is None else str(skip_rows), str(out), str(limit)]
         try:
             proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,

@@ -1,9 +1,9 @@
 """One upload of the web app, loaded in a child process of its own (issue 10, item 6).
 
-    python -m clinic_bi.load_worker REQUEST.json OUTCOME.pickle
+    python -m clinic_bi.app.load_worker REQUEST.json OUTCOME.pickle
 
 Why a child: a load inside the Streamlit process would have to hold the process-wide lock
-(`clinic_bi/ui/data.py`) for the whole load — DuckDB refuses a second handle on the file in one
+(`clinic_bi/app/data.py`) for the whole load — DuckDB refuses a second handle on the file in one
 process — and every other session's page takes that lock, so every browser froze for the length
 of the load. A load from the command line never had that problem: it is another process, so the
 app's engine simply keeps serving the models it built (its attach is refused, `_StoreBusy`). The
@@ -11,7 +11,7 @@ app's loads now work the same way: the child opens the store itself and loads th
 `loader.ingest_file`, the very call `loader.ingest_paths` (the CLI) makes, in one transaction.
 A child that dies (killed, out of memory) takes its transaction with it: the store is unchanged.
 
-The parent (`clinic_bi/ui/upload.py`) checks the user's role before it starts the child, and
+The parent (`clinic_bi/app/upload.py`) checks the user's role before it starts the child, and
 drives the moment the child opens the store over stdin/stdout, so that the open never collides
 with the parent's own engine attaching the file for another session:
 
@@ -50,11 +50,12 @@ from typing import Any
 
 import duckdb
 
-from clinic_bi import loader, store
-from clinic_bi.loader import LoadError
-from clinic_bi.mapping import Profile
+from clinic_bi import store
+from clinic_bi.ingest import loader
+from clinic_bi.ingest.loader import LoadError
+from clinic_bi.ingest.mapping import Profile
 from clinic_bi.paths import open_private, private_umask
-from clinic_bi.privacy import load_or_create_salt
+from clinic_bi.store.salt import load_or_create_salt
 
 READY, TRY, CONNECTED, LOCKED, FAILED = "ready", "try", "connected", "locked", "failed"
 
@@ -83,7 +84,7 @@ def _open_store(db: Path) -> duckdb.DuckDBPyConnection | dict[str, Any]:
             if isinstance(exc, store.StoreLocked):
                 _say(LOCKED)
                 continue
-            print(f"clinic_bi.load_worker: {exc}", file=sys.stderr, flush=True)
+            print(f"clinic_bi.app.load_worker: {exc}", file=sys.stderr, flush=True)
             _say(FAILED)
             return {"status": "store_error"}
         con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout
@@ -117,7 +118,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     private_umask()  # the store's WAL, the salt, the outcome: 0600, as in the CLI
     if len(argv) != 2:
-        print("usage: python -m clinic_bi.load_worker REQUEST.json OUTCOME.pickle",
+        print("usage: python -m clinic_bi.app.load_worker REQUEST.json OUTCOME.pickle",
               file=sys.stderr)  # fmt: skip
         return 2
     request_path, outcome_path = Path(argv[0]), Path(argv[1])
