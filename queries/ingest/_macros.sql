@@ -163,7 +163,7 @@ create or replace temp macro parse_month_text(t) as
 create or replace temp macro parse_month(x) as parse_month_text(replace(lower(clean_text(x)), 'ё', 'е'));
 
 -- Phones: digits only; a leading 8 or a missing country code becomes 7 (Russian numbers).
--- Must agree with clinic_bi/privacy.py:normalize_phone (a test checks both).
+-- Must agree with clinic_bi/ingest/privacy.py:normalize_phone (a test checks both).
 create or replace temp macro phone_digits(x) as regexp_replace(cast(x as varchar), '[^0-9]', '', 'g');
 
 create or replace temp macro phone_norm(x) as

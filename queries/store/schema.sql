@@ -6,7 +6,7 @@
 --   _batch_id  the upload that wrote this version of the row (batches.batch_id)
 --   _row       the row's line number in that upload's file (1 = the file's first line)
 -- A row that a later upload brings again moves to <table>__replaced, so removing the later upload
--- can put the earlier version back (clinic_bi/store.py).
+-- can put the earlier version back (clinic_bi/store/__init__.py).
 --
 -- Personal data never lands here: names and e-mails are dropped at mapping time, phones are kept
 -- only as a salted hash (phone_hash).
