@@ -28,7 +28,8 @@ _WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """No value to show: None, NaN or infinite (shown as a dash)."""
     if value is None:
         return True
     try:
@@ -60,7 +61,7 @@ def _check_lang(lang: str) -> str:
 def number(value: Any, lang: str = "ru", digits: int = 0, nbsp: bool = False) -> str:
     """A plain number: number(1234) -> '1 234'; number(4.25, digits=1) -> '4,3'."""
     _check_lang(lang)
-    if _missing(value):
+    if is_missing(value):
         return DASH
     return _grouped(_round(value, digits), digits, lang, nbsp)
 
@@ -75,7 +76,7 @@ def money(
     """Whole roubles below a million; from a million on (when compact) millions or billions
     with one decimal: '58 900 ₽', '32,9 млн ₽', '1,2 млрд ₽' / '58,900 ₽', '32.9M ₽'."""
     _check_lang(lang)
-    if _missing(value):
+    if is_missing(value):
         return DASH
     space = NBSP if nbsp else " "
     amount = Decimal(str(value))
@@ -93,7 +94,7 @@ def money(
 def percent(value: Any, lang: str = "ru", digits: int = 1, nbsp: bool = False) -> str:
     """A ratio given as a fraction: percent(0.4743) -> '47,4 %' (ru), '47.4%' (en)."""
     _check_lang(lang)
-    if _missing(value):
+    if is_missing(value):
         return DASH
     text = _grouped(_round(Decimal(str(value)) * 100, digits), digits, lang, nbsp)
     if lang == "ru":
@@ -103,7 +104,7 @@ def percent(value: Any, lang: str = "ru", digits: int = 1, nbsp: bool = False) -
 
 def minutes(value: Any, lang: str = "ru", nbsp: bool = False) -> str:
     """minutes(8.33) -> '8,3 мин' / '8.3 min'."""
-    if _missing(value):
+    if is_missing(value):
         return DASH
     space = NBSP if nbsp else " "
     return f"{number(value, lang, 1, nbsp)}{space}{'мин' if lang == 'ru' else 'min'}"

@@ -17,7 +17,6 @@ docs/METRICS.md defines exactly.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -295,15 +294,6 @@ def names_of(kind_: str) -> frozenset[str]:
     return frozenset(f.name for f in FIGURES if f.kind == kind_)
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return not math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
 def _whole(value: Any) -> bool:
     try:
         return float(value).is_integer()
@@ -342,7 +332,7 @@ def change_text(
     rise and takes the sign from the unrounded value (a KPI card: st.metric colours a delta by
     its ASCII sign); unsigned is fmt.py's own text (the text report)."""
     value = change if kind_ == "ratio" else change_rel
-    if _missing(value):
+    if fmt.is_missing(value):
         return None
     shown = abs(value) if signed else value
     if kind_ == "ratio":
