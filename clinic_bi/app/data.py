@@ -169,7 +169,7 @@ def _kpi_comparison(path: str, version: int, f: Filters) -> Comparison:
 def kpi_comparison(info: StoreInfo, f: Filters) -> Comparison:
     """The KPI cards' comparison: `Engine.comparison(summary_only=True)` (three summary queries;
     the full comparison also computes the funnel, show-up and quality of all three periods —
-    145 ms of the 1.5 s budget on a 1M-line store, against 55 ms). tests/test_app.py checks the
+    145 ms of the 1.5 s budget on a 1M-line store, against 55 ms). tests/app/test_app.py checks the
     cards against the full Engine.comparison."""
     return _kpi_comparison(str(info.path), info.version, f)
 

@@ -5,7 +5,7 @@ titles, tooltips), `show(column, value, lang)` to format a value the way fmt.py 
 `32,9 млн ₽`, ratios as percentages). The figures' names, kinds and digits are clinic_bi/present/figures.py's,
 the columns, tables and chart phrases the layer below the app shares are clinic_bi/present/words.py's;
 this module adds the words of the app alone. A key missing in one language is a test failure
-(tests/test_charts.py), never an English word on a Russian page.
+(tests/present/test_charts.py), never an English word on a Russian page.
 """
 
 from __future__ import annotations

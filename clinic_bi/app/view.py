@@ -39,7 +39,7 @@ def change_text(kind: str, change: Any, change_rel: Any, lang: str) -> str | Non
 
 def kpi_value(name: str, kind: str, current: Any, lang: str) -> str:
     """A card's value: the figure as figures.show writes it (`kind` is the comparison's, the
-    same as the registry's: tests/test_figures.py)."""
+    same as the registry's: tests/present/test_figures.py)."""
     return registry.show(name, current, lang)
 
 
@@ -139,7 +139,7 @@ def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
 
 def chart(figure: alt.TopLevelMixin) -> None:
     """Draw a chart of clinic_bi/present/charts.py. Its spec is handed over as a dict without Altair's
-    JSON-schema validation (tests/test_charts.py validates every chart function instead): on a
+    JSON-schema validation (tests/present/test_charts.py validates every chart function instead): on a
     page of five charts that is ~70 ms of a filter change's 1.5 s."""
     st.vega_lite_chart(figure.to_dict(validate=False), width="stretch")
 

@@ -4,7 +4,7 @@ opened the WebSocket (Origin) — issue 10, item 4.
 A plain TCP forwarder (ssh -L, socat) or a proxy that sends no X-Forwarded-For connects from
 127.0.0.1, so the peer alone would let anyone it forwards in; a page on another site that
 rebinds its name to 127.0.0.1 connects from 127.0.0.1 too. Both carry a Host that is not
-localhost. tests/test_browser_host_and_markdown.py does the same against a real server."""
+localhost. tests/app/test_browser_host_and_markdown.py does the same against a real server."""
 
 from __future__ import annotations
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from test_store import snapshot
 
 from clinic_bi import store
 from clinic_bi.cli import main
 from clinic_bi.paths import SAMPLE_DATA_DIR
 from clinic_bi.store.backup import BackupError, backup, restore
 from clinic_bi.store.salt import salt_path
-from tests.test_store import snapshot
 
 
 def everything(db) -> dict:

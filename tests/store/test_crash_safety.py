@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from test_store import snapshot
 
 from clinic_bi import store
 from clinic_bi.store import StoreError
 from tests.hooks import MARKER, pause_in_transaction
-from tests.test_store import snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.Popen:

@@ -3,7 +3,7 @@ form comes before any page, an owner reads (no uploader, no mapping editor, no "
 manager does everything, and the write path itself refuses an owner.
 
 AppTest has no real browser connection; the browser's address is what `access.request_origin()`
-returns, so the tests set it. tests/test_browser_auth.py does the same in a real browser."""
+returns, so the tests set it. tests/app/test_browser_auth.py does the same in a real browser."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from clinic_bi.app.auth import (
     verify_password,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_hash_is_salted_and_verifies():

@@ -252,6 +252,6 @@ def test_the_engine_draws_no_progress_bar(tmp_path: Path) -> None:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path)],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "False"

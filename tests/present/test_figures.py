@@ -14,7 +14,7 @@ from clinic_bi.app import data, i18n, view
 from clinic_bi.metrics import HEADLINE_FIGURES
 from clinic_bi.present import figures, report, words
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Columns of the report that are names of rows or dates, not figures.
 NOT_FIGURES = {"service", "abc", "month", "data_end", "channel", "operator"}

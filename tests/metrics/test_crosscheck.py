@@ -27,9 +27,9 @@ from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.present.report import build_report
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 # The worked example: the project's own copy (tests/example), so a clone alone runs it.
-EXAMPLE = Path(__file__).resolve().parent / "example"
+EXAMPLE = Path(__file__).resolve().parents[1] / "example"
 SECTIONS = ("period", "summary", "doctors", "departments", "services", "monthly", "funnel",
             "marketing", "appointments", "quality")  # fmt: skip
 

@@ -18,7 +18,7 @@ from clinic_bi import store
 from clinic_bi.store.salt import load_or_create_salt, salt_path
 from tests.hooks import MARKER, PAUSE_VAR, pause_in_transaction
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def mode(path: Path) -> int:

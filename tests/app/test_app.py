@@ -42,7 +42,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def on_this_computer(monkeypatch: pytest.MonkeyPatch) -> None:
     """AppTest has no browser connection (its peer is unknown, which the app refuses when no
-    users are configured): these tests play a browser on this computer. tests/test_app_auth.py
+    users are configured): these tests play a browser on this computer. tests/app/test_app_auth.py
     plays the others."""
     monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
 

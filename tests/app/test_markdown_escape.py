@@ -1,6 +1,6 @@
 """Names from the clinic's files are shown literally where Streamlit renders markdown (issue 10,
 item 7): `clinic_bi/app/safe.py` `md()`, and the filter caption of a store whose doctor,
-department and branch are named like markdown. tests/test_browser_host_and_markdown.py checks
+department and branch are named like markdown. tests/app/test_browser_host_and_markdown.py checks
 the same page in chromium (no image, no link)."""
 
 from __future__ import annotations
