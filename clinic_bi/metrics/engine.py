@@ -1,0 +1,558 @@
+"""The metric engine: one class over one store, its life cycle and one method per metric family.
+
+(Over 400 lines on purpose: the Engine's attach, stamp, build and cache code and its one short
+method per metric family belong to one object; the types it returns are in `api.py`.)
+
+Every number is computed by the SQL in `queries/` (METRICS.md is the contract):
+
+- `queries/models/*.sql` shape the canonical tables once per data change (`MODELS`, in build
+  order): visits with their first-visit flag, patients with first(p) and acquisition channel,
+  leads with their funnel evidence. They take no parameters.
+- `queries/metrics/*.sql` read only the models, one query per file, with bound named parameters.
+  DuckDB refuses a missing or an extra parameter, so each method below passes exactly the
+  parameters its file names, and drift between a file and its caller fails loudly.
+
+An `Engine` is bound to one store. It attaches the store read-only to its own in-memory DuckDB,
+builds the models there as temp tables, and detaches again: between two calls it holds no lock
+on the file, so uploads can land. Each call reads `store.data_version` (a few milliseconds) and
+rebuilds the models when it moved. `with engine.snapshot():` pins one version for a group of
+calls (a whole report), so they cannot straddle an upload.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clinic_bi import store
+from clinic_bi.metrics.api import (
+    BREAKDOWN_DIMENSIONS,
+    HEADLINE_FIGURES,
+    Comparison,
+    Filters,
+    Funnel,
+    FunnelSteps,
+    MetricsError,
+    Quality,
+    QualityFigures,
+    ShowUp,
+    ShowUpCounts,
+    StoreFacts,
+    StoreNames,
+    Summary,
+    _name_list,
+)
+from clinic_bi.paths import read_query
+
+# Build order: each model reads the canonical tables and the models listed before it.
+MODELS: tuple[str, ...] = (
+    "stg_visits",
+    "dim_names",
+    "fct_lead_links",
+    "dim_patients",
+    "fct_visits",
+    "filtered_visits",
+    "fct_patient_members",
+    "new_patients",
+    "fct_service_lines",
+    "fct_appointments",
+    "fct_leads",
+    "fct_marketing_spend",
+    "fct_reviews",
+    "store_facts",
+    "store_coverage",
+    "cohorts",
+)
+
+# Models only the build reads, each dropped as soon as the last model that reads it is built
+# (stg_visits is a second 4M-row table at 10M lines).
+BUILD_ONLY_MODELS: dict[str, str] = {"stg_visits": "fct_visits"}
+
+_RESULTS_KEPT = 256
+
+
+class _StoreBusy(Exception):
+    """Another process is writing to the store; the models already built are still valid."""
+
+
+def _period_params(f: Filters) -> dict[str, Any]:
+    return {"date_from": f.date_from, "date_to": f.date_to}
+
+
+def _narrowing_params(f: Filters) -> dict[str, Any]:
+    return {
+        "doctor": _name_list(f.doctor),
+        "department": _name_list(f.department),
+        "branch": _name_list(f.branch),
+    }
+
+
+@cache
+def _model_sql(name: str) -> str:
+    return read_query("models", f"{name}.sql")
+
+
+@cache
+def _metric_sql(name: str) -> str:
+    return read_query("metrics", f"{name}.sql")
+
+
+def plain_value(value: Any) -> Any:
+    """A plain Python value: money leaves DECIMAL here, at the output edge; numpy scalars become
+    int / float; NaN (a null ratio in a DataFrame) becomes None."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _dataclass_from(cls: type, row: Any) -> Any:
+    """Build a result dataclass from a query row (a dict or a DataFrame row); the column names
+    must match its fields."""
+    return cls(**{f.name: plain_value(row[f.name]) for f in fields(cls)})
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _total_row(frame: pd.DataFrame) -> pd.Series:
+    """The grouping-sets row of all (breakdown = 'all'): always there, even over no rows."""
+    return frame.loc[frame["breakdown"] == "all"].iloc[0]
+
+
+def _part(frame: pd.DataFrame, breakdown: str, keep: Sequence[str]) -> pd.DataFrame:
+    part = frame.loc[frame["breakdown"] == breakdown, list(keep)]
+    return part.reset_index(drop=True)
+
+
+class Engine:
+    """The metrics of one store. `Engine(path)` for a store file; `Engine(connection=con)` to
+    work inside a connection the caller already holds on the store (the web app's, when it keeps
+    one open: DuckDB refuses to attach a file that the same process holds open).
+
+    While another process writes to the store (a load), a first build waits up to
+    `lock_wait_seconds` ($CLINIC_BI_LOCK_WAIT, default 120, as store.connect); once models are
+    built, they keep being served until the store can be read again."""
+
+    def __init__(
+        self,
+        store_path: Path | str | None = None,
+        *,
+        connection: duckdb.DuckDBPyConnection | None = None,
+        lock_wait_seconds: float | None = None,
+    ) -> None:
+        if (store_path is None) == (connection is None):
+            raise TypeError("Engine needs exactly one of store_path or connection")
+        self.store_path = Path(store_path) if store_path is not None else None
+        if lock_wait_seconds is None:
+            lock_wait_seconds = store.lock_wait_seconds()
+        self.lock_wait_seconds = lock_wait_seconds
+        if connection is not None:
+            # A cursor of the caller's connection: the canonical tables are its default tables
+            # and the models become temp tables of this cursor only.
+            self._con = connection.cursor()
+        else:
+            self._con = duckdb.connect(":memory:", config=store.duckdb_config())
+        # No progress bar: DuckDB draws one on stdout for a query over ~2 s, which would land
+        # in the middle of `report --format json` (seen on a 10M-line store).
+        self._con.execute("set enable_progress_bar = false")
+        self._lock = threading.RLock()
+        self._version: int | None = None
+        self._stamp: tuple[tuple[int, int, int], ...] | None = None
+        self._facts: StoreFacts | None = None
+        self._pinned = 0
+        # Results of metric queries for the current data version, by (query, parameters): a
+        # report's comparison and a page re-drawn with the same filters do not query twice.
+        self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.builds = 0
+        self.last_build_seconds: float | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _attach(self) -> None:
+        """Attach the store read-only. While another process writes to it (a load in progress)
+        DuckDB refuses: with models already built the engine keeps serving them (_StoreBusy);
+        without, it waits up to lock_wait_seconds (store.wait_for_lock, as store.connect)."""
+        assert self.store_path is not None
+        built = self._version is not None
+        try:
+            store.wait_for_lock(
+                lambda: self._con.execute(
+                    "attach $path as store (read_only)", {"path": str(self.store_path)}
+                ),
+                self.store_path,
+                0 if built else self.lock_wait_seconds,
+            )
+        except store.StoreLocked as exc:
+            if built:
+                raise _StoreBusy from exc
+            raise
+        except duckdb.ResourceInUseException as exc:
+            # this process holds the file open with another configuration
+            if built:
+                raise _StoreBusy from exc
+            raise store.StoreError(
+                f"Хранилище {self.store_path} уже открыто в этом процессе: передайте это "
+                f"соединение, Engine(connection=...). ({exc})"
+            ) from exc
+        except duckdb.Error as exc:
+            raise store.StoreError(
+                f"Не удалось открыть хранилище {self.store_path}: {exc}"
+            ) from exc
+
+    @contextmanager
+    def _store_attached(self) -> Iterator[None]:
+        if self.store_path is None:
+            yield
+            return
+        if not self.store_path.exists():
+            raise store.StoreError(
+                f"Хранилище {self.store_path} не найдено: сначала загрузите данные (ingest)."
+            )
+        self._attach()
+        try:
+            self._con.execute("use store")
+            yield
+        finally:
+            self._con.execute("use memory")
+            self._con.execute("detach store")
+
+    def _file_stamp(self) -> tuple[tuple[int, int, int], ...] | None:
+        """What any write to the store changes: the inode, size and modification time of the
+        file and of its write-ahead log (a commit appends to the log; a checkpoint rewrites the
+        file). None without a store path."""
+        if self.store_path is None:
+            return None
+        stamp = []
+        for path in (self.store_path, Path(f"{self.store_path}.wal")):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                stamp.append((0, 0, 0))
+            else:
+                stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(stamp)
+
+    def refresh(self) -> bool:
+        """Rebuild the models if the store's data_version moved; True when it rebuilt. While a
+        load in another process holds the store, the models already built keep being served.
+        When neither the store file nor its log changed since the last check, the check itself
+        (attach, read, detach: a few ms, on every call of a page) is skipped."""
+        with self._lock:
+            stamp = self._file_stamp()  # before reading: a write during the check moves it
+            if stamp is not None and stamp == self._stamp and self._version is not None:
+                return False
+            try:
+                with self._store_attached():
+                    rebuilt = self._rebuild_if_moved()
+            except _StoreBusy:
+                return False
+            self._stamp = stamp
+            return rebuilt
+
+    def _rebuild_if_moved(self) -> bool:
+        try:
+            version = store.data_version(self._con)
+        except duckdb.CatalogException as exc:
+            raise store.StoreError(
+                f"Файл {self.store_path} не похож на хранилище clinic_bi: {exc}"
+            ) from exc
+        if version == self._version:
+            return False
+        started = perf_counter()
+        self._version = None  # a build that fails half-way is retried on the next call
+        self._results.clear()
+        for name in MODELS:
+            self._con.execute(_model_sql(name))
+            for intermediate, last_reader in BUILD_ONLY_MODELS.items():
+                if name == last_reader:
+                    self._con.execute(f"drop table {intermediate}")
+        result = self._con.execute("select * from store_facts")
+        row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
+        columns = [d[0] for d in result.description]
+        self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
+        self._version = version
+        self.builds += 1
+        self.last_build_seconds = perf_counter() - started
+        return True
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Engine]:
+        """Pin one data version for every call inside the block (and keep other threads out)."""
+        with self._lock:
+            self.refresh()
+            self._pinned += 1
+            try:
+                yield self
+            finally:
+                self._pinned -= 1
+
+    def _fresh(self) -> None:
+        if not self._pinned:
+            self.refresh()
+
+    @property
+    def data_version(self) -> int | None:
+        return self._version
+
+    def facts(self) -> StoreFacts:
+        with self._lock:
+            self._fresh()
+            assert self._facts is not None
+            return self._facts
+
+    def names(self) -> StoreNames:
+        """The names of the doctors, departments and branches that have visits (model
+        dim_names, which also codes names only the schedule or the reviews know: those are not
+        listed, as the breakdowns never listed them) and the first month with a visit (the
+        first fct_visits.visit_month): what the sidebar lists, without running the three
+        breakdowns and monthly() over all the data."""
+        key = ("names",)
+        with self._lock:
+            self._fresh()
+            if key not in self._results:
+                found: dict[str, list[str]] = {d: [] for d in BREAKDOWN_DIMENSIONS}
+                for attribute, name in self._con.execute(
+                    "select attribute, name from dim_names where "
+                    "(attribute = 'doctor' and code in (select doctor_code from fct_visits)) or "
+                    "(attribute = 'department' and code in "
+                    "(select department_code from fct_visits)) or "
+                    "(attribute = 'branch' and code in (select branch_code from fct_visits))"
+                ).fetchall():
+                    found[attribute].append(name)
+                first = self._con.execute("select min(visit_month) from fct_visits").fetchall()
+                self._results[key] = StoreNames(
+                    doctors=tuple(sorted(found["doctor"])),
+                    departments=tuple(sorted(found["department"])),
+                    branches=tuple(sorted(found["branch"])),
+                    data_start=first[0][0],
+                )
+                if len(self._results) > _RESULTS_KEPT:
+                    self._results.popitem(last=False)
+            return self._results[key]
+
+    def forget_results(self) -> None:
+        """Drop the remembered query results (the models stay): for benchmarks and tests."""
+        with self._lock:
+            self._results.clear()
+
+    def _run(self, name: str, params: dict[str, Any], shape: str) -> Any:
+        """Run `queries/metrics/<name>.sql` with exactly these named parameters, as a DataFrame
+        (shape "frame") or the first row as a dict of Python values (shape "row"), remembering
+        the result for this data version."""
+        key = (name, shape, *((k, _frozen(v)) for k, v in sorted(params.items())))
+        with self._lock:
+            self._fresh()
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+            result = self._con.execute(_metric_sql(name), params)
+            if shape == "frame":
+                value: Any = result.df()
+            else:
+                row = result.fetchall()[0]
+                value = dict(zip([d[0] for d in result.description], row, strict=True))
+            self._results[key] = value
+            if len(self._results) > _RESULTS_KEPT:
+                self._results.popitem(last=False)
+            return value
+
+    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run `queries/metrics/<name>.sql` with exactly these named parameters (a copy of the
+        remembered result: callers may change it)."""
+        return self._run(name, params, "frame").copy()
+
+    def _record(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._run(name, params, "row"))
+
+    # -- metric families ------------------------------------------------------------------
+
+    def summary(self, f: Filters) -> Summary:
+        params = {
+            **_period_params(f),
+            **_narrowing_params(f),
+            "return_window": f.return_window,
+        }
+        return _dataclass_from(Summary, self._record("summary", params))
+
+    def breakdown(self, f: Filters, dimension: str) -> pd.DataFrame:
+        """Per doctor, department or branch (`dimension`, also the name of the first column):
+        visits, patients, new_patients, revenue, share, avg_check, revenue_per_patient,
+        return_cohort, returned, not_yet_observable, return_rate, ltv_cohort, ltv, and for
+        doctors main_department."""
+        if dimension not in BREAKDOWN_DIMENSIONS:
+            raise MetricsError(f"dimension: one of {BREAKDOWN_DIMENSIONS}, not {dimension!r}")
+        params = {
+            "dimension": dimension,
+            **_period_params(f),
+            **_narrowing_params(f),
+            "return_window": f.return_window,
+        }
+        frame = self.query("breakdown", params).rename(columns={"member": dimension})
+        return frame if dimension == "doctor" else frame.drop(columns="main_department")
+
+    def doctors(self, f: Filters) -> pd.DataFrame:
+        """METRICS.md "Breakdowns" (Doctors): see breakdown()."""
+        return self.breakdown(f, "doctor")
+
+    def departments(self, f: Filters) -> pd.DataFrame:
+        """METRICS.md "Breakdowns" (Departments): the doctors' figures per department, with the
+        department return rate and LTV."""
+        return self.breakdown(f, "department")
+
+    def branches(self, f: Filters) -> pd.DataFrame:
+        """The same figures per branch."""
+        return self.breakdown(f, "branch")
+
+    def services(self, f: Filters) -> pd.DataFrame:
+        """Per service: quantity, revenue, share, abc, avg_price, patients, revenue_per_hour."""
+        return self.query("services", {**_period_params(f), **_narrowing_params(f)})
+
+    def monthly(self, f: Filters) -> pd.DataFrame:
+        """Per calendar month: revenue, visits, patients, new_patients, avg_check, and the
+        first-vs-returning mix (first_visits, returning_visits, returning_share)."""
+        return self.query("monthly", {**_period_params(f), **_narrowing_params(f)})
+
+    def ltv_cohorts(self, f: Filters) -> pd.DataFrame:
+        """Cohort curves, long form: cohort_month, patients, month_offset, revenue_per_patient
+        (NaN where the month m+k is not over by data_end)."""
+        return self.query("ltv_cohorts", {**_period_params(f), **_narrowing_params(f)})
+
+    def retention_cohorts(self, f: Filters) -> pd.DataFrame:
+        """Retention heatmap, long form: cohort_month, patients, month_offset (1, 2, ...),
+        retention = the share of the cohort with a visit in month m+k (NaN where that month is
+        not over by data_end)."""
+        return self.query("retention_cohorts", {**_period_params(f), **_narrowing_params(f)})
+
+    def funnel(self, f: Filters) -> Funnel:
+        frame = self.query("funnel", {**_period_params(f), "funnel_window": f.funnel_window})
+        steps = [fl.name for fl in fields(FunnelSteps)]
+        return Funnel(
+            total=_dataclass_from(FunnelSteps, _total_row(frame)),
+            by_channel=_part(frame, "channel", ["channel", *steps]),
+            by_operator=_part(frame, "operator", ["operator", *steps]),
+        )
+
+    def marketing(self, f: Filters) -> pd.DataFrame:
+        """Per channel: spend, leads, new_patients, cac, cpl, revenue (of the new patients, to
+        date), romi, ltv_12m, ltv_to_cac."""
+        return self.query("marketing", {**_period_params(f), **_narrowing_params(f)})
+
+    def marketing_by_month(self, f: Filters) -> pd.DataFrame:
+        """Per calendar month and channel: spend, leads, new_patients, cac, cpl; the rows with
+        channel None are all channels together."""
+        return self.query("marketing_by_month", {**_period_params(f), **_narrowing_params(f)})
+
+    def show_up(self, f: Filters) -> ShowUp:
+        frame = self.query("show_up", {**_period_params(f), **_narrowing_params(f)})
+        counts = [fl.name for fl in fields(ShowUpCounts)]
+        return ShowUp(
+            total=_dataclass_from(ShowUpCounts, _total_row(frame)),
+            by_doctor=_part(frame, "doctor", ["doctor", *counts]),
+            by_weekday=_part(frame, "weekday", ["weekday", *counts]).astype({"weekday": "int64"}),
+        )
+
+    def quality(self, f: Filters) -> Quality:
+        frame = self.query("quality", {**_period_params(f), **_narrowing_params(f)})
+        figures = [fl.name for fl in fields(QualityFigures)]
+        return Quality(
+            total=_dataclass_from(QualityFigures, _total_row(frame)),
+            by_doctor=_part(frame, "doctor", ["doctor", *figures]),
+        )
+
+    def coverage(self) -> pd.DataFrame:
+        """Rows per calendar month of each canonical table (model store_coverage): table_name,
+        month, rows; the months an export is missing are the gaps."""
+        return self.query("coverage", {})
+
+    def model_checks(self) -> pd.DataFrame:
+        """Contract checks on the models (queries/metrics/model_checks.sql): model, check_name,
+        severity ('error' = a broken promise of the engine, 'warning' = doubtful data),
+        failing_rows. All zero on clean data; the data-quality panel shows the warnings."""
+        return self.query("model_checks", {})
+
+    def headline(self, f: Filters, summary_only: bool = False) -> dict[str, Any]:
+        """The headline figures of one period (HEADLINE_FIGURES), by name; with summary_only,
+        just those of the summary (what the overview's KPI cards show: one query, not four)."""
+        sources: tuple[Any, ...] = (self.summary(f),)
+        if not summary_only:
+            sources += (self.funnel(f).total, self.show_up(f).total, self.quality(f).total)
+        out = {}
+        for name, _kind in HEADLINE_FIGURES:
+            source = next((s for s in sources if hasattr(s, name)), None)
+            if source is not None:
+                out[name] = getattr(source, name)
+        return out
+
+    def comparison(self, f: Filters, summary_only: bool = False) -> Comparison:
+        """METRICS.md "Breakdowns" (Comparison): the headline figures for P, the previous period
+        of equal length and the same period a year earlier, with the change. With summary_only,
+        the summary's figures alone (the funnel, show-up and quality of three periods cost more
+        than the rest of the overview page together)."""
+        previous, year_ago = f.previous_period(), f.year_earlier()
+        with self.snapshot():
+            now = self.headline(f, summary_only)
+            before = self.headline(previous, summary_only)
+            last_year = self.headline(year_ago, summary_only)
+        rows = []
+        for name, kind in HEADLINE_FIGURES:
+            if name not in now:
+                continue
+            current = now[name]
+            row = {"metric": name, "kind": kind, "current": current}
+            for column, suffix, figures in (
+                ("previous", "", before),
+                ("year_earlier", "_year", last_year),
+            ):
+                other = figures[name]
+                change = None if current is None or other is None else current - other
+                row[column] = other
+                row[f"change{suffix}"] = change
+                row[f"change{suffix}_rel"] = (
+                    None if change is None or not other else change / abs(other)
+                )
+            rows.append(row)
+        numbers = ("current", "previous", "change", "change_rel", "year_earlier", "change_year")
+        table = pd.DataFrame(rows).astype(
+            {column: "float64" for column in (*numbers, "change_year_rel")}
+        )
+        return Comparison(current=f, previous=previous, year_earlier=year_ago, table=table)
+
+
+@contextmanager
+def open_engine(source: Engine | Path | str) -> Iterator[Engine]:
+    """An Engine for a store path (closed afterwards), or the caller's own Engine as it is."""
+    if isinstance(source, Engine):
+        yield source
+        return
+    engine = Engine(source)
+    try:
+        yield engine
+    finally:
+        engine.close()
