@@ -54,7 +54,7 @@ from clinic_bi.metrics.api import (
     Summary,
     _name_list,
 )
-from clinic_bi.paths import read_query
+from clinic_bi.paths import QUERIES_DIR, read_query
 
 # Build order: each model reads the canonical tables and the models listed before it.
 MODELS: tuple[str, ...] = (
@@ -101,7 +101,12 @@ def _narrowing_params(f: Filters) -> dict[str, Any]:
 
 @cache
 def _model_sql(name: str) -> str:
-    return read_query("models", f"{name}.sql")
+    """A model's SQL, found by name in its folder: queries/models/staging (the canonical rows
+    read once), core (dimensions and facts), macros (the shared rules, as macros)."""
+    found = sorted(QUERIES_DIR.glob(f"models/*/{name}.sql"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"model {name!r}: {len(found)} files in queries/models/*/")
+    return found[0].read_text(encoding="utf-8")
 
 
 @cache

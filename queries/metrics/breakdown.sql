@@ -40,7 +40,7 @@ period_total as (
 ),
 
 member_period as (
-    -- counted_visits: models/filtered_visits.sql
+    -- counted_visits: models/macros/filtered_visits.sql
     select
         member,
         sum(revenue) as revenue,

@@ -17,7 +17,7 @@ visits_in_period as not materialized (
 ),
 
 per_month as (
-    -- counted_visits: models/filtered_visits.sql
+    -- counted_visits: models/macros/filtered_visits.sql
     select
         visit_month,
         sum(revenue) as revenue,

@@ -5,7 +5,7 @@
 -- $department, $branch (a list of names, or null for all).
 -- METRICS.md "LTV" (Cohort curve: the same cohorts), "First and returning visits".
 --
--- Cohort m = the new patients of P (models/new_patients.sql) whose first(p) is in month m, as in
+-- Cohort m = the new patients of P (models/macros/new_patients.sql) whose first(p) is in month m, as in
 -- ltv_cohorts.sql. Cell (m, k) = cohort members with a (filtered) visit in calendar month m+k /
 -- the cohort size; null when month m+k ends after data_end (not over yet).
 with

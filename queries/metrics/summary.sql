@@ -7,8 +7,8 @@
 --
 -- The filters narrow the visits; first(p) comes from the whole history (fct_visits carries it).
 -- The shared rules (counted_visits, is_observable, returned_within) are macros beside
--- kept_by_filters in models/filtered_visits.sql.
--- The new patients (models/new_patients.sql) are also the cohort of the return rate and of LTV,
+-- kept_by_filters in models/macros/filtered_visits.sql.
+-- The new patients (models/macros/new_patients.sql) are also the cohort of the return rate and of LTV,
 -- so return_cohort + not_yet_observable = new_patients.
 with
 

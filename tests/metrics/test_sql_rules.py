@@ -1,4 +1,4 @@
-"""The shared SQL rules (queries/models/filtered_visits.sql), each on a few hand-made rows with
+"""The shared SQL rules (queries/models/macros/filtered_visits.sql), each on a few hand-made rows with
 the figures worked out by hand: kept_by_filters, counted_visits, next_visit_after, is_observable
 and returned_within. The macros are loaded into an in-memory DuckDB, as the engine loads them."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from clinic_bi.paths import QUERIES_DIR
 
-RULES = (QUERIES_DIR / "models" / "filtered_visits.sql").read_text(encoding="utf-8")
+RULES = (QUERIES_DIR / "models" / "macros" / "filtered_visits.sql").read_text(encoding="utf-8")
 
 
 @pytest.fixture

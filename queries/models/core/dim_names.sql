@@ -4,7 +4,7 @@
 -- attribute is 'doctor', 'department' or 'branch'. Null names have no code (a list filter never
 -- keeps a row without the attribute).
 -- Parameters: none (built once per data_version).
--- METRICS.md "Common terms" (Filters): kept_by_filters (models/filtered_visits.sql) turns the
+-- METRICS.md "Common terms" (Filters): kept_by_filters (models/macros/filtered_visits.sql) turns the
 -- lists of names into these codes, for every table that carries a name (fct_visits,
 -- fct_service_lines, fct_appointments, fct_reviews): a name only the schedule or the reviews
 -- know has a code too, so a filter on it keeps their rows.

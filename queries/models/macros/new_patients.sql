@@ -18,7 +18,7 @@
 -- Read from fct_patient_members (one row per patient and doctor, department and branch), whose
 -- grain holds every filterable attribute: the filters keep or drop its rows as they keep or drop
 -- visits, and no (filtered) visit is before first(p), so the next day after first(p) is
--- next_visit_after over the kept rows (models/filtered_visits.sql).
+-- next_visit_after over the kept rows (models/macros/filtered_visits.sql).
 create or replace temp macro new_patients(
     period_from, period_to, doctor_names, department_names, branch_names
 ) as table
