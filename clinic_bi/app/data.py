@@ -205,11 +205,8 @@ class StoreBusy(Exception):
 def _connection(path: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con = store.connect(path, read_only=read_only, wait_seconds=wait)
-    except store.StoreError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower():
-            raise StoreBusy(str(exc)) from exc  # store.connect gave up waiting for the lock
-        raise
+    except store.StoreLocked as exc:  # store.connect gave up waiting for the lock
+        raise StoreBusy(str(exc)) from exc
     try:
         yield con
     finally:
