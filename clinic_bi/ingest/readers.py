@@ -31,6 +31,7 @@ from clinic_bi.ingest import sheets
 from clinic_bi.ingest.sheets import (  # noqa: F401 - ReadError and the limits are this module's API too
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
+    MB,
     SAMPLE_ROWS,
     ReadError,
     unzipped_limit_bytes,
@@ -43,13 +44,7 @@ SNIFF_BYTES = 256 * 1024
 # the sniffed text is cut at SNIFF_BYTES: a field of it can be that long (csv's default: 128 KB)
 csv.field_size_limit(max(csv.field_size_limit(), SNIFF_BYTES + 1))
 DELIMITERS = (";", ",", "\t", "|")
-MAX_LINE_BYTES = 16 * 1_000_000  # decimal MB, as every size the user reads
-
-
-# One unit for every size a user reads: the decimal megabyte, which is also the one Streamlit's
-# uploader checks against in a browser on Linux and macOS (on Windows it takes 1024², a larger
-# limit, and then the loader's own check below speaks, in the same unit as the uploader's text).
-MB = 1_000_000
+MAX_LINE_BYTES = 16 * MB
 
 
 def upload_limit_mb() -> float:

@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,9 @@ from clinic_bi.fmt import number, plural_ru
 from clinic_bi.ingest.mapping import header_score
 from clinic_bi.paths import PROJECT_DIR
 
+# One unit for every size a user reads: the decimal megabyte, which is also the one Streamlit's
+# uploader checks against in a browser on Linux and macOS (on Windows it takes 1024², a larger
+# limit, and then the loader's own check speaks, in the same unit as the uploader's text).
 MB = 1_000_000
 HEADER_SEARCH_ROWS = 40
 SAMPLE_ROWS = 50
@@ -422,11 +426,20 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
             ) from exc
         except OSError as exc:
             raise ReadError(
-                f"{path.name}: не удалось запустить чтение файла ({exc.strerror}). "
-                "Повторите загрузку."
+                f"{path.name}: не удалось запустить чтение файла. Повторите загрузку."
             ) from exc
         answer = out.with_suffix(".json")
         if proc.returncode != 0 or not answer.exists():
+            # the child's own words (a Rust abort, a traceback) are for the server's log
+            log = proc.stderr.decode("utf-8", "replace").strip()[-4000:]
+            print(f"clinic_bi: reading {path.name} ended with code {proc.returncode}: {log}",
+                  file=sys.stderr)  # fmt: skip
+            if proc.returncode not in _OUT_OF_MEMORY:
+                raise ReadError(
+                    f"{path.name}: файл не удалось прочитать (сбой при чтении книги). Файл не "
+                    "прочитан, хранилище не изменилось. Откройте его в Excel, сохраните заново "
+                    "как XLSX (или выгрузите отчёт в CSV) и загрузите снова."
+                )
             raise ReadError(
                 f"{path.name}: файлу не хватило {number(limit / MB / 1000, 'ru', 1)} ГБ памяти "
                 "при чтении — так бывает, когда в книге заполнены ячейки далеко за таблицей или файл "
@@ -439,6 +452,11 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
         with pa.OSFile(str(out)) as source:
             table = pa.ipc.open_file(source).read_all()
     return table, SheetMeta(**reply["meta"])
+
+
+# How a worker that ran out of memory ends: an allocation the reader (Rust) could not make
+# aborts it (SIGABRT), the kernel's OOM killer sends SIGKILL, Python's MemoryError is exit 4.
+_OUT_OF_MEMORY = {4, -signal.SIGABRT} | ({-signal.SIGKILL} if hasattr(signal, "SIGKILL") else set())
 
 
 def _worker_main(argv: list[str]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 
@@ -100,6 +101,14 @@ def test_a_sheet_that_needs_more_memory_than_the_cap_ends_only_the_worker(st, mo
     assert "хранилище не изменилось" in msg
     # and this process goes on: the next file loads
     assert st.load("ok.xlsx", workbook()).rows_new == 1
+
+
+def test_a_worker_that_fails_for_another_reason_is_not_called_out_of_memory(st, monkeypatch):
+    # a reader that dies with exit code 1 (a bug, a missing library), not for memory
+    monkeypatch.setattr(sys, "executable", shutil.which("false"))
+    msg = refused(st, "ok.xlsx", workbook())
+    assert msg.startswith("ok.xlsx: файл не удалось прочитать (сбой при чтении книги)."), msg
+    assert "памяти" not in msg
 
 
 def test_the_command_line_survives_and_says_what_to_do(tmp_path):
