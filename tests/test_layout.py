@@ -8,7 +8,7 @@ from pathlib import Path
 from clinic_bi.paths import PACKAGE_DIR
 
 # What each layer may import of clinic_bi (itself always). Base modules serve every layer.
-BASE = {"fmt", "paths", "__init__"}
+BASE = {"fmt", "paths", "tables", "__init__"}
 ALLOWED = {
     "store": set(),
     "metrics": {"store"},

@@ -14,6 +14,7 @@ from typing import Any
 
 from clinic_bi.present import figures, words
 from clinic_bi.present.words import TABLES, VALUES, show, table_label, value
+from clinic_bi.tables import TABLE_SPECS
 
 __all__ = ["LANGS", "TABLES", "VALUES", "label", "short_label", "show", "t", "table_label", "value"]
 
@@ -135,30 +136,10 @@ def field_label(name: str, lang: str) -> str:
     return name if pair is None else pair[0 if lang == "ru" else 1]
 
 
-# -- the exports (the tables' names are clinic_bi/present/words.py's) ---------------------------------
+# -- the exports: which export brings each table (the "upload this" notice), declared with the
+# tables (clinic_bi/tables.py)
 
-# Which export brings each table (the "upload this" notice).
-EXPORTS: dict[str, tuple[str, str]] = {
-    "services": (
-        "отчёт об оказанных услугах из МИС (IDENT, Medesk, 1С:Медицина …)",
-        "the services-rendered report of your medical system (IDENT, Medesk, 1C …)",
-    ),
-    "leads": (
-        "выгрузку лидов или сделок из CRM (Битрикс24 …)",
-        "the leads or deals export of your CRM (Bitrix24 …)",
-    ),
-    "appointments": (
-        "выгрузку расписания (записи на приём со статусами)",
-        "the schedule export (appointments with their status)",
-    ),
-    "contracts": ("выгрузку договоров или планов лечения", "the contracts / treatment plans"),
-    "marketing_spend": (
-        "таблицу расходов на рекламу по каналам и месяцам",
-        "the ad spend per channel and month",
-    ),
-    "reviews": ("выгрузку отзывов с оценками", "the reviews export with ratings"),
-    "patients": ("список пациентов из МИС", "the patient list of your medical system"),
-}
+EXPORTS: dict[str, tuple[str, str]] = {name: spec.export for name, spec in TABLE_SPECS.items()}
 
 
 # -- phrases (the charts' and the text report's are clinic_bi/present/words.py's) ----------------------

@@ -25,7 +25,6 @@ import pyarrow as pa
 
 from clinic_bi import store
 from clinic_bi.ingest.mapping import (
-    TABLE_SPECS,
     Mapping,
     MappingError,
     Profile,
@@ -39,18 +38,8 @@ from clinic_bi.ingest.readers import RawFile, ReadError, file_error, file_sha256
 from clinic_bi.ingest.values import value_map_rows
 from clinic_bi.paths import read_query
 from clinic_bi.store.salt import load_or_create_salt
+from clinic_bi.tables import TABLE_SPECS
 
-# The column that dates a row of each table (journal's period, coverage).
-MAIN_DATE = {
-    "services": "visit_date",
-    "leads": "created_at",
-    "appointments": "scheduled_at",
-    "contracts": "signed_at",
-    "marketing_spend": "date",
-    "reviews": "date",
-    "patients": "first_visit_date",
-}
-ID_KEYED = {"leads", "appointments", "contracts", "patients"}
 SUPPORTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".htm", ".html"}
 MAX_REASONS = 20
 
@@ -375,10 +364,10 @@ def _ingest_file(
         _add_issues(con, [(i.row, None, i.text, i.reason, "rejected") for i in raw.read_issues])
         result.rows_rejected += len(raw.read_issues)
         result.rows_read += len(raw.read_issues)
-    if table in ID_KEYED:
+    id_col = TABLE_SPECS[table].id_column
+    if id_col is not None:
         dups = con.execute(read_query("ingest", "duplicate_ids.sql")).fetchall()
         if dups:
-            id_col = next(c.name for c in TABLE_SPECS[table].columns if c.required)
             _add_issues(con, [
                 (r, id_col, v, f"тот же номер, что в строке {k}: загружена строка {k}", "rejected")
                 for r, v, k in dups
@@ -458,8 +447,8 @@ def _write(
             batch_id = con.execute("select nextval('batch_id_seq')").fetchone()[0]
             # The keyed rows go straight from the parsed file into the table (no temp copy of a
             # million rows); then earlier versions of the same keys step aside.
-            key_sql = read_query("ingest", "keys_by_id.sql" if table in ID_KEYED
-                                 else "keys_by_hash.sql")
+            key_sql = read_query("ingest", "keys_by_hash.sql" if TABLE_SPECS[table].id_column is None
+                                 else "keys_by_id.sql")
             loaded = con.execute(
                 _table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
                 {"batch_id": batch_id},
@@ -468,7 +457,7 @@ def _write(
             replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
             if replaced:
                 con.execute(delete, {"batch_id": batch_id})
-            date_col = MAIN_DATE[table]
+            date_col = TABLE_SPECS[table].main_date
             period = (
                 con.table(table)
                 .filter(duckdb.ColumnExpression("_batch_id")

@@ -3,8 +3,8 @@
 This is the one place that decides how a header is recognised. Headers are normalised (case,
 `ё`, punctuation, units) and looked up in the synonym lists below; a header that is not an exact
 synonym may still match by containing one as whole words (the longest such synonym wins).
-The canonical columns and their types are declared here too; `queries/ingest/<table>.sql` parses
-them.
+The canonical tables and their columns are declared in clinic_bi/tables.py;
+`queries/ingest/<table>.sql` parses them.
 """
 
 from __future__ import annotations
@@ -15,183 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinic_bi.paths import PACKAGE_DIR
+from clinic_bi.tables import TABLE_SPECS
 
 
 class MappingError(Exception):
     """The file's kind or a required column could not be decided; the message says what was
     found and what is needed."""
 
-
-# --- canonical columns -------------------------------------------------------------------------
-# kind: how the raw text is read (see queries/ingest/_macros.sql)
-#   text, id, date, ts, money, num, month, rating, stage, status, gender, phone,
-#   name (used only to derive a key, never stored), drop (read and thrown away: e-mails, titles)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    name: str
-    columns: tuple[Column, ...]
-    # Alternatives: any one of these groups satisfies the requirement (services: amount or price;
-    # marketing_spend: date or month).
-    one_of: tuple[tuple[str, ...], ...] = ()
-    # Words in a file name that hint at this table (used only to break ties).
-    file_hints: tuple[str, ...] = ()
-    label_ru: str = ""
-
-    @property
-    def required(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-
-_PERSONAL = (
-    Column("_name", "name"),
-    Column("_first_name", "name"),
-    Column("_last_name", "name"),
-    Column("_middle_name", "name"),
-    Column("_email", "drop"),
-)
-
-TABLE_SPECS: dict[str, TableSpec] = {
-    "services": TableSpec(
-        "services",
-        (
-            Column("visit_date", "date", True),
-            Column("patient_id", "id"),
-            Column("doctor", "text", True),
-            Column("service", "text", True),
-            Column("amount", "money"),
-            Column("department", "text"),
-            Column("visit_id", "id"),
-            Column("service_code", "id"),
-            Column("quantity", "num"),
-            Column("price", "money"),
-            Column("discount", "money"),
-            Column("paid", "money"),
-            Column("branch", "text"),
-            Column("duration_min", "num"),
-            Column("_phone", "phone"),
-            Column("_birth_date", "date"),
-            *_PERSONAL,
-        ),
-        # no card number: a key is derived from the patient's name (with phone or birth date)
-        one_of=(("amount", "price"), ("patient_id", "_name", "_last_name")),
-        file_hints=("услуг", "service", "procedur", "оказан", "выручк", "ident", "medesk"),
-        label_ru="оказанные услуги",
-    ),
-    "leads": TableSpec(
-        "leads",
-        (
-            Column("lead_id", "id", True),
-            Column("created_at", "ts", True),
-            Column("channel", "text"),
-            Column("operator", "text"),
-            Column("stage", "stage"),
-            Column("patient_id", "id"),
-            Column("phone", "phone"),
-            Column("amount", "money"),
-            Column("_title", "drop"),
-            Column("_currency", "drop"),
-            Column("_pipeline", "drop"),
-            *_PERSONAL,
-        ),
-        file_hints=("лид", "lead", "сделк", "deal", "bitrix", "crm", "заявк"),
-        label_ru="лиды / сделки CRM",
-    ),
-    "appointments": TableSpec(
-        "appointments",
-        (
-            Column("appointment_id", "id", True),
-            Column("scheduled_at", "ts", True),
-            Column("status", "status", True),
-            Column("patient_id", "id"),
-            Column("doctor", "text"),
-            Column("department", "text"),
-            Column("created_at", "ts"),
-            Column("lead_id", "id"),
-            Column("started_at", "ts"),
-            Column("wait_min", "num"),
-            Column("branch", "text"),
-            Column("_phone", "phone"),
-            *_PERSONAL,
-        ),
-        file_hints=("распис", "запис", "schedule", "appoint", "приём", "прием"),
-        label_ru="расписание (записи на приём)",
-    ),
-    "contracts": TableSpec(
-        "contracts",
-        (
-            Column("contract_id", "id", True),
-            Column("signed_at", "date", True),
-            Column("amount", "money", True),
-            Column("patient_id", "id"),
-            Column("lead_id", "id"),
-            Column("doctor", "text"),
-            Column("department", "text"),
-            Column("prepaid", "money"),
-            *_PERSONAL,
-        ),
-        file_hints=("договор", "contract", "план"),
-        label_ru="договоры / планы лечения",
-    ),
-    "marketing_spend": TableSpec(
-        "marketing_spend",
-        (
-            Column("amount", "money", True),
-            Column("channel", "text", True),
-            Column("date", "date"),
-            Column("month", "month"),
-        ),
-        one_of=(("date", "month"),),
-        file_hints=("расход", "реклам", "spend", "marketing", "маркетинг", "бюджет", "cost"),
-        label_ru="расходы на рекламу",
-    ),
-    "reviews": TableSpec(
-        "reviews",
-        (
-            Column("rating", "rating", True),
-            Column("date", "date", True),
-            Column("doctor", "text"),
-            Column("patient_id", "id"),
-            Column("source", "text"),
-            Column("text", "text"),
-            *_PERSONAL,
-        ),
-        file_hints=("отзыв", "review", "оценк", "рейтинг"),
-        label_ru="отзывы",
-    ),
-    "patients": TableSpec(
-        "patients",
-        (
-            Column("patient_id", "id"),
-            Column("first_visit_date", "date"),
-            Column("channel", "text"),
-            Column("birth_date", "date"),
-            Column("gender", "gender"),
-            Column("created_at", "ts"),
-            Column("phone", "phone"),
-            *_PERSONAL,
-        ),
-        # a card number alone is no patient list: it needs something about the patient
-        one_of=(("patient_id", "_name", "_last_name"),
-                ("first_visit_date", "channel", "birth_date", "gender", "created_at", "phone")),
-        file_hints=("пациент", "patient", "клиент", "client", "карт"),
-        label_ru="список пациентов",
-    ),
-}
 
 # --- header synonyms ---------------------------------------------------------------------------
 # Per canonical column; a table-scoped entry ("leads.lead_id") wins over the shared one.

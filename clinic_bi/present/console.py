@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clinic_bi.ingest.loader import LoadResult
-from clinic_bi.ingest.mapping import TABLE_SPECS
+from clinic_bi.tables import TABLE_SPECS
 
 
 def _n(x: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from clinic_bi.present import figures
+from clinic_bi.tables import TABLE_SPECS
 
 # -- columns that are not figures: names of rows, months, the coverage table -------------------
 
@@ -40,15 +41,8 @@ SHORT_COLUMNS: dict[str, tuple[str, str]] = {
 
 # -- table names (the kinds of export) ---------------------------------------------------------
 
-TABLES: dict[str, tuple[str, str]] = {
-    "services": ("Оказанные услуги", "Services rendered"),
-    "leads": ("Лиды / сделки CRM", "CRM leads / deals"),
-    "appointments": ("Расписание (записи)", "Schedule (appointments)"),
-    "contracts": ("Договоры / планы лечения", "Contracts / treatment plans"),
-    "marketing_spend": ("Расходы на рекламу", "Ad spend"),
-    "reviews": ("Отзывы", "Reviews"),
-    "patients": ("Список пациентов", "Patient list"),
-}
+# Declared with the tables (clinic_bi/tables.py).
+TABLES: dict[str, tuple[str, str]] = {name: spec.title for name, spec in TABLE_SPECS.items()}
 
 
 # -- values that come from the data but have a name in the app ----------------------------------

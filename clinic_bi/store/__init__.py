@@ -17,21 +17,14 @@ import duckdb
 
 from clinic_bi.paths import DIR_MODE, QUERIES_DIR, make_private_dir, read_query, tighten
 from clinic_bi.store.salt import salt_path
+from clinic_bi.tables import TABLE_SPECS
 
 SCHEMA_VERSION = 1
 
 T = TypeVar("T")
 
-# The canonical tables of DATA.md, in the order a demo loads them.
-TABLES: tuple[str, ...] = (
-    "patients",
-    "services",
-    "leads",
-    "appointments",
-    "contracts",
-    "marketing_spend",
-    "reviews",
-)
+# The canonical tables of DATA.md (declared in clinic_bi/tables.py).
+TABLES: tuple[str, ...] = tuple(TABLE_SPECS)
 
 
 class StoreError(Exception):

@@ -209,6 +209,16 @@ create or replace temp macro required_issue(col, raw, parsed, what) as
             {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what, 'severity': 'rejected'}
     end;
 
+-- A required value that must be one of the profile's words (appointments.status): empty, or a
+-- word the value map does not know (`mapped` is null), rejects the row; `unknown` says why.
+create or replace temp macro required_word_issue(col, word, mapped, unknown) as
+    case
+        when word is null then
+            {'column_name': col, 'value': null::varchar, 'reason': 'пустое значение (обязательное поле)', 'severity': 'rejected'}
+        when mapped is null then
+            {'column_name': col, 'value': word, 'reason': unknown, 'severity': 'rejected'}
+    end;
+
 create or replace temp macro optional_issue(col, raw, parsed, what) as
     case when clean_text(raw) is not null and parsed is null then
         {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what || '; оставлено пустым', 'severity': 'warning'}

@@ -37,15 +37,8 @@ final as (
         list_filter([
             required_issue('appointment_id', appointment_id_raw, appointment_id, 'номер записи'),
             required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'дата и время'),
-            case
-                when status_raw is null then
-                    {'column_name': 'status', 'value': null::varchar,
-                     'reason': 'пустое значение (обязательное поле)', 'severity': 'rejected'}
-                when status is null then
-                    {'column_name': 'status', 'value': status_raw,
-                     'reason': 'неизвестный статус записи: добавьте его в профиль (values.status: attended, no_show, cancelled или planned)',
-                     'severity': 'rejected'}
-            end,
+            required_word_issue('status', status_raw, status,
+                'неизвестный статус записи: добавьте его в профиль (values.status: attended, no_show, cancelled или planned)'),
             optional_issue('created_at', created_at_raw, created_at, 'дата'),
             optional_issue('started_at', started_at_raw, started_at, 'дата и время'),
             optional_issue('wait_min', wait_min_raw, wait_min, 'число минут'),

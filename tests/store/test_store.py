@@ -237,3 +237,15 @@ def test_salt_is_created_once_and_kept(tmp_path):
     assert load_or_create_salt(db) == first
     assert len(first) == 32
     assert salt_path(db).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_patient_list_with_one_card_twice_keeps_the_last_and_names_the_card(st):
+    # The patient list's key (patient_id) is not a required column (a name may stand for it),
+    # so the duplicate check must not look for the key among the required ones.
+    text = "№ карты;Дата рождения;Пол\n101;01.02.1980;ж\n101;03.04.1990;м\n"
+    r = st.load("пациенты.csv", text)
+    assert (r.rows_new, r.rows_rejected) == (1, 1)
+    assert st.rows("select patient_id, birth_date, gender from patients") == [
+        ("101", dt.date(1990, 4, 3), "m")
+    ]
+    assert st.rows("select row_number, column_name, value from rejects") == [(2, "patient_id", "101")]

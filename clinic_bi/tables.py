@@ -1,0 +1,263 @@
+"""The canonical tables of DATA.md, declared once.
+
+Each table's columns (their names, how their text is read, whether the export must have them),
+its alternatives, its name in both languages and the export that brings it, the column that
+dates a row, the column that keys a row, and which columns the store holds for every row.
+Everything else is derived from here: the mapping's required fields (clinic_bi/ingest/mapping.py),
+the loader's keys and period (clinic_bi/ingest/loader.py), the store's list of tables
+(clinic_bi/store), the tables' names on pages and in the report (clinic_bi/present/words.py) and the
+"upload this" notice (clinic_bi/app/i18n.py). tests/test_tables.py proves that
+`queries/store/schema.sql`'s NOT NULL columns and each `queries/ingest/<table>.sql`'s required
+checks say the same as this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Column.kind: how the raw text is read (see queries/ingest/_macros.sql)
+#   text, id, date, ts, money, num, month, rating, stage, status, gender, phone,
+#   name (used only to derive a key, never stored), drop (read and thrown away: e-mails, titles)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False  # the export must have it, and a row without it is rejected
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    # Alternatives: any one of these groups satisfies the requirement (services: amount or price;
+    # marketing_spend: date or month).
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # Words in a file name that hint at this table (used only to break ties).
+    file_hints: tuple[str, ...] = ()
+    label_ru: str = ""  # the table in a Russian sentence ("… не хватает для «оказанные услуги»")
+    title: tuple[str, str] = ("", "")  # the table's name on a page or in the report: ru, en
+    export: tuple[str, str] = ("", "")  # the export that brings it ("upload …"): ru, en
+    main_date: str = ""  # the column that dates a row: a file's period, coverage
+    # The export's own number that keys a row; None: a row is keyed by a hash of its values.
+    id_column: str | None = None
+    # Not required of the export, but filled for every row the parse accepts, from an
+    # alternative (services.amount from price × quantity, patient_id from the name); a row
+    # where it cannot be filled is rejected, as for a required column.
+    filled: tuple[str, ...] = ()
+    # Store columns that always hold a value and need no check: a default (services.quantity
+    # is 1 where the export has none) or a column the parse derives (reviews.rating_scale).
+    computed: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def checked(self) -> list[str]:
+        """The columns whose empty or unreadable value rejects a row."""
+        return [*self.required, *self.filled]
+
+    @property
+    def not_null(self) -> list[str]:
+        """The store's columns that hold a value in every row (schema.sql's NOT NULL)."""
+        return [*self.checked, *self.computed]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+_PERSONAL = (
+    Column("_name", "name"),
+    Column("_first_name", "name"),
+    Column("_last_name", "name"),
+    Column("_middle_name", "name"),
+    Column("_email", "drop"),
+)
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    "services": TableSpec(
+        "services",
+        (
+            Column("visit_date", "date", True),
+            Column("patient_id", "id"),
+            Column("doctor", "text", True),
+            Column("service", "text", True),
+            Column("amount", "money"),
+            Column("department", "text"),
+            Column("visit_id", "id"),
+            Column("service_code", "id"),
+            Column("quantity", "num"),
+            Column("price", "money"),
+            Column("discount", "money"),
+            Column("paid", "money"),
+            Column("branch", "text"),
+            Column("duration_min", "num"),
+            Column("_phone", "phone"),
+            Column("_birth_date", "date"),
+            *_PERSONAL,
+        ),
+        # no card number: a key is derived from the patient's name (with phone or birth date)
+        one_of=(("amount", "price"), ("patient_id", "_name", "_last_name")),
+        file_hints=("услуг", "service", "procedur", "оказан", "выручк", "ident", "medesk"),
+        label_ru="оказанные услуги",
+        title=("Оказанные услуги", "Services rendered"),
+        export=(
+            "отчёт об оказанных услугах из МИС (IDENT, Medesk, 1С:Медицина …)",
+            "the services-rendered report of your medical system (IDENT, Medesk, 1C …)",
+        ),
+        main_date="visit_date",
+        id_column=None,
+        filled=("patient_id", "amount"),
+        computed=("quantity",),
+    ),
+    "leads": TableSpec(
+        "leads",
+        (
+            Column("lead_id", "id", True),
+            Column("created_at", "ts", True),
+            Column("channel", "text"),
+            Column("operator", "text"),
+            Column("stage", "stage"),
+            Column("patient_id", "id"),
+            Column("phone", "phone"),
+            Column("amount", "money"),
+            Column("_title", "drop"),
+            Column("_currency", "drop"),
+            Column("_pipeline", "drop"),
+            *_PERSONAL,
+        ),
+        file_hints=("лид", "lead", "сделк", "deal", "bitrix", "crm", "заявк"),
+        label_ru="лиды / сделки CRM",
+        title=("Лиды / сделки CRM", "CRM leads / deals"),
+        export=(
+            "выгрузку лидов или сделок из CRM (Битрикс24 …)",
+            "the leads or deals export of your CRM (Bitrix24 …)",
+        ),
+        main_date="created_at",
+        id_column="lead_id",
+    ),
+    "appointments": TableSpec(
+        "appointments",
+        (
+            Column("appointment_id", "id", True),
+            Column("scheduled_at", "ts", True),
+            Column("status", "status", True),
+            Column("patient_id", "id"),
+            Column("doctor", "text"),
+            Column("department", "text"),
+            Column("created_at", "ts"),
+            Column("lead_id", "id"),
+            Column("started_at", "ts"),
+            Column("wait_min", "num"),
+            Column("branch", "text"),
+            Column("_phone", "phone"),
+            *_PERSONAL,
+        ),
+        file_hints=("распис", "запис", "schedule", "appoint", "приём", "прием"),
+        label_ru="расписание (записи на приём)",
+        title=("Расписание (записи)", "Schedule (appointments)"),
+        export=(
+            "выгрузку расписания (записи на приём со статусами)",
+            "the schedule export (appointments with their status)",
+        ),
+        main_date="scheduled_at",
+        id_column="appointment_id",
+    ),
+    "contracts": TableSpec(
+        "contracts",
+        (
+            Column("contract_id", "id", True),
+            Column("signed_at", "date", True),
+            Column("amount", "money", True),
+            Column("patient_id", "id"),
+            Column("lead_id", "id"),
+            Column("doctor", "text"),
+            Column("department", "text"),
+            Column("prepaid", "money"),
+            *_PERSONAL,
+        ),
+        file_hints=("договор", "contract", "план"),
+        label_ru="договоры / планы лечения",
+        title=("Договоры / планы лечения", "Contracts / treatment plans"),
+        export=(
+            "выгрузку договоров или планов лечения",
+            "the contracts / treatment plans",
+        ),
+        main_date="signed_at",
+        id_column="contract_id",
+    ),
+    "marketing_spend": TableSpec(
+        "marketing_spend",
+        (
+            Column("amount", "money", True),
+            Column("channel", "text", True),
+            Column("date", "date"),
+            Column("month", "month"),
+        ),
+        one_of=(("date", "month"),),
+        file_hints=("расход", "реклам", "spend", "marketing", "маркетинг", "бюджет", "cost"),
+        label_ru="расходы на рекламу",
+        title=("Расходы на рекламу", "Ad spend"),
+        export=(
+            "таблицу расходов на рекламу по каналам и месяцам",
+            "the ad spend per channel and month",
+        ),
+        main_date="date",
+        id_column=None,
+        filled=("date",),
+        computed=("is_monthly",),
+    ),
+    "reviews": TableSpec(
+        "reviews",
+        (
+            Column("rating", "rating", True),
+            Column("date", "date", True),
+            Column("doctor", "text"),
+            Column("patient_id", "id"),
+            Column("source", "text"),
+            Column("text", "text"),
+            *_PERSONAL,
+        ),
+        file_hints=("отзыв", "review", "оценк", "рейтинг"),
+        label_ru="отзывы",
+        title=("Отзывы", "Reviews"),
+        export=(
+            "выгрузку отзывов с оценками",
+            "the reviews export with ratings",
+        ),
+        main_date="date",
+        id_column=None,
+        computed=("rating_scale",),
+    ),
+    "patients": TableSpec(
+        "patients",
+        (
+            Column("patient_id", "id"),
+            Column("first_visit_date", "date"),
+            Column("channel", "text"),
+            Column("birth_date", "date"),
+            Column("gender", "gender"),
+            Column("created_at", "ts"),
+            Column("phone", "phone"),
+            *_PERSONAL,
+        ),
+        # a card number alone is no patient list: it needs something about the patient
+        one_of=(("patient_id", "_name", "_last_name"),
+                ("first_visit_date", "channel", "birth_date", "gender", "created_at", "phone")),
+        file_hints=("пациент", "patient", "клиент", "client", "карт"),
+        label_ru="список пациентов",
+        title=("Список пациентов", "Patient list"),
+        export=(
+            "список пациентов из МИС",
+            "the patient list of your medical system",
+        ),
+        main_date="first_visit_date",
+        id_column="patient_id",
+        filled=("patient_id",),
+    ),
+}
