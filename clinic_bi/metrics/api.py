@@ -138,7 +138,7 @@ class StoreNames:
 
 @dataclass(frozen=True)
 class Summary:
-    """queries/metrics/summary.sql. Ratios are None when their denominator is 0."""
+    """queries/metrics/activity_in_period.sql. Ratios are None when their denominator is 0."""
 
     data_end: date | None
     revenue: float
@@ -175,8 +175,8 @@ class FunnelSteps:
 
 @dataclass(frozen=True, eq=False)
 class Funnel:
-    """queries/metrics/funnel.sql: all leads of the period, then per channel and per operator
-    (DataFrames with the FunnelSteps columns after `channel` / `operator`)."""
+    """queries/metrics/funnel_by_channel_and_operator.sql: all leads of the period, then per
+    channel and per operator (DataFrames with the FunnelSteps columns after `channel` / `operator`)."""
 
     total: FunnelSteps
     by_channel: pd.DataFrame
@@ -194,7 +194,8 @@ class ShowUpCounts:
 
 @dataclass(frozen=True, eq=False)
 class ShowUp:
-    """queries/metrics/show_up.sql: overall, per doctor, per ISO weekday (1 = Monday)."""
+    """queries/metrics/show_up_by_doctor_and_weekday.sql: overall, per doctor, per ISO weekday
+    (1 = Monday)."""
 
     total: ShowUpCounts
     by_doctor: pd.DataFrame
@@ -212,7 +213,7 @@ class QualityFigures:
 
 @dataclass(frozen=True, eq=False)
 class Quality:
-    """queries/metrics/quality.sql: overall and per doctor."""
+    """queries/metrics/quality_by_doctor.sql: overall and per doctor."""
 
     total: QualityFigures
     by_doctor: pd.DataFrame

@@ -404,7 +404,7 @@ class Engine:
             **_narrowing_params(f),
             "return_window": f.return_window,
         }
-        return _dataclass_from(Summary, self._record("summary", params))
+        return _dataclass_from(Summary, self._record("activity_in_period", params))
 
     def breakdown(self, f: Filters, dimension: str) -> pd.DataFrame:
         """Per doctor, department or branch (`dimension`, also the name of the first column):
@@ -419,7 +419,7 @@ class Engine:
             **_narrowing_params(f),
             "return_window": f.return_window,
         }
-        frame = self.query("breakdown", params).rename(columns={"member": dimension})
+        frame = self.query("activity_by_member", params).rename(columns={"member": dimension})
         return frame if dimension == "doctor" else frame.drop(columns="main_department")
 
     def doctors(self, f: Filters) -> pd.DataFrame:
@@ -437,26 +437,28 @@ class Engine:
 
     def services(self, f: Filters) -> pd.DataFrame:
         """Per service: quantity, revenue, share, abc, avg_price, patients, revenue_per_hour."""
-        return self.query("services", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("revenue_by_service", {**_period_params(f), **_narrowing_params(f)})
 
     def monthly(self, f: Filters) -> pd.DataFrame:
         """Per calendar month: revenue, visits, patients, new_patients, avg_check, and the
         first-vs-returning mix (first_visits, returning_visits, returning_share)."""
-        return self.query("monthly", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("activity_by_month", {**_period_params(f), **_narrowing_params(f)})
 
     def ltv_cohorts(self, f: Filters) -> pd.DataFrame:
         """Cohort curves, long form: cohort_month, patients, month_offset, revenue_per_patient
         (NaN where the month m+k is not over by data_end)."""
-        return self.query("ltv_cohorts", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("ltv_by_cohort_month", {**_period_params(f), **_narrowing_params(f)})
 
     def retention_cohorts(self, f: Filters) -> pd.DataFrame:
         """Retention heatmap, long form: cohort_month, patients, month_offset (1, 2, ...),
         retention = the share of the cohort with a visit in month m+k (NaN where that month is
         not over by data_end)."""
-        return self.query("retention_cohorts", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("retention_by_cohort_month",
+                          {**_period_params(f), **_narrowing_params(f)})
 
     def funnel(self, f: Filters) -> Funnel:
-        frame = self.query("funnel", {**_period_params(f), "funnel_window": f.funnel_window})
+        frame = self.query("funnel_by_channel_and_operator",
+                           {**_period_params(f), "funnel_window": f.funnel_window})
         steps = [fl.name for fl in fields(FunnelSteps)]
         return Funnel(
             total=_dataclass_from(FunnelSteps, _total_row(frame)),
@@ -467,15 +469,17 @@ class Engine:
     def marketing(self, f: Filters) -> pd.DataFrame:
         """Per channel: spend, leads, new_patients, cac, cpl, revenue (of the new patients, to
         date), romi, ltv_12m, ltv_to_cac."""
-        return self.query("marketing", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("marketing_by_channel", {**_period_params(f), **_narrowing_params(f)})
 
     def marketing_by_month(self, f: Filters) -> pd.DataFrame:
         """Per calendar month and channel: spend, leads, new_patients, cac, cpl; the rows with
         channel None are all channels together."""
-        return self.query("marketing_by_month", {**_period_params(f), **_narrowing_params(f)})
+        return self.query("marketing_by_month_and_channel",
+                          {**_period_params(f), **_narrowing_params(f)})
 
     def show_up(self, f: Filters) -> ShowUp:
-        frame = self.query("show_up", {**_period_params(f), **_narrowing_params(f)})
+        frame = self.query("show_up_by_doctor_and_weekday",
+                           {**_period_params(f), **_narrowing_params(f)})
         counts = [fl.name for fl in fields(ShowUpCounts)]
         return ShowUp(
             total=_dataclass_from(ShowUpCounts, _total_row(frame)),
@@ -484,7 +488,7 @@ class Engine:
         )
 
     def quality(self, f: Filters) -> Quality:
-        frame = self.query("quality", {**_period_params(f), **_narrowing_params(f)})
+        frame = self.query("quality_by_doctor", {**_period_params(f), **_narrowing_params(f)})
         figures = [fl.name for fl in fields(QualityFigures)]
         return Quality(
             total=_dataclass_from(QualityFigures, _total_row(frame)),
@@ -494,7 +498,7 @@ class Engine:
     def coverage(self) -> pd.DataFrame:
         """Rows per calendar month of each canonical table (model store_coverage): table_name,
         month, rows; the months an export is missing are the gaps."""
-        return self.query("coverage", {})
+        return self.query("rows_by_table_and_month", {})
 
     def model_checks(self) -> pd.DataFrame:
         """Contract checks on the models (queries/metrics/model_checks.sql): model, check_name,

@@ -118,7 +118,7 @@ def test_next_visit_after(con) -> None:
             (3, date '2025-01-10', null)
         ) v(p, first_date, second_date)
     """
-    # the first day comes from a window, as in metrics/breakdown.sql's member rows
+    # the first day comes from a window, as in metrics/activity_by_member.sql's member rows
     sql = f"""
         with r as (select *, min(first_date) over (partition by p) as first_day from ({rows}))
         select p, next_visit_after(first_date, second_date, first_day) from r

@@ -1,8 +1,8 @@
 -- Model fct_leads: every lead with the evidence of how far it got, as day offsets.
 -- Grain: one row per leads row (lead_key = the store's row key).
 -- Parameters: none (built once per data_version). The funnel window W is a parameter of the
--- metric query (funnel.sql): here each kind of evidence is reduced to "the earliest day on or
--- after the lead's day, as days after it", so `offset <= W` is exactly "a day in
+-- metric query (funnel_by_channel_and_operator.sql): here each kind of evidence is reduced to
+-- "the earliest day on or after the lead's day, as days after it", so `offset <= W` is exactly "a day in
 -- [lead day, lead day + W]".
 -- METRICS.md "Funnel: lead -> booking -> visit -> contract".
 --

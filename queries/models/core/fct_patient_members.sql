@@ -5,7 +5,7 @@
 -- the names' codes (dim_names), one to one with the names (null with null).
 -- Parameters: none (built once per data_version).
 -- METRICS.md "First and returning visits" (new_patients), "Return rate", "LTV" (clinic and per
--- doctor / department), read by the table macro new_patients and by metrics/breakdown.sql.
+-- doctor / department), read by the table macro new_patients and by metrics/activity_by_member.sql.
 --
 -- first_date, second_date: the earliest and the next later visit day of p with exactly this
 -- doctor, department and branch (second_date null: no later day).

@@ -1,6 +1,6 @@
 -- Model store_coverage: how many rows the canonical tables that no other model copies hold per
--- calendar month (contracts, patients); metrics/coverage.sql adds the others from their models
--- when the data-quality panel asks, so the build does not count millions of rows for it.
+-- calendar month (contracts, patients); metrics/rows_by_table_and_month.sql adds the others
+-- from their models when the data-quality panel asks, so the build does not count millions of rows for it.
 -- Grain: one row per (table_name, month) that has rows, by each table's main date
 -- (contracts.signed_at, patients.first_visit_date). Rows without that date are not counted.
 -- Parameters: none (built once per data_version).

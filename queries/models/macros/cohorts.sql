@@ -1,5 +1,5 @@
--- Model cohorts: table macros shared by the cohort curves (ltv_cohorts.sql) and the retention
--- heatmap (retention_cohorts.sql), so both read the same cohorts.
+-- Model cohorts: table macros shared by the cohort curves (ltv_by_cohort_month.sql) and the
+-- retention heatmap (retention_by_cohort_month.sql), so both read the same cohorts.
 -- Grain: cohort_patients, one row per new patient of the period (models/macros/new_patients.sql)
 -- with the month of first(p), cohort_month; cohort_cells, one row per (cohort_month,
 -- month_offset) from offset 0 to the month of data_end, with the cohort's size.

@@ -1,4 +1,5 @@
--- Metric funnel: lead -> booking -> visit -> contract, overall, per channel and per operator.
+-- Metric funnel_by_channel_and_operator: lead -> booking -> visit -> contract, overall, per
+-- channel and per operator.
 -- Grain: one row with breakdown = 'all', one per channel ('channel'), one per operator
 -- ('operator'); within a breakdown, by name (a lead without an operator: operator null, last).
 -- Parameters: $date_from, $date_to (period P: leads created in it); $funnel_window (W, days).

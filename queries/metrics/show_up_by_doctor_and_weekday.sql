@@ -1,4 +1,4 @@
--- Metric show_up: appointment show-up, overall, per doctor and per weekday.
+-- Metric show_up_by_doctor_and_weekday: appointment show-up, overall, per doctor and per weekday.
 -- Grain: one row with breakdown = 'all', one per doctor ('doctor', by name, no doctor last), one
 -- per ISO weekday ('weekday', 1 = Monday .. 7 = Sunday).
 -- Parameters: $date_from, $date_to (period P: appointments scheduled in it); $doctor, $department,

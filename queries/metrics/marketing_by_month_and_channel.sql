@@ -1,11 +1,12 @@
--- Metric marketing_by_month: spend, leads, new patients and CAC per calendar month and channel.
+-- Metric marketing_by_month_and_channel: spend, leads, new patients and CAC per calendar month
+-- and channel.
 -- Grain: one row per (month, channel) with spend, leads or new patients, and one row per month
 -- for all channels together (channel null); by month, the total first, then channels by name.
 -- Parameters: $date_from, $date_to (period P; its first and last months count only their own
 -- days); $doctor, $department, $branch (a list of names, or null for all; they narrow the new
--- patients, as in marketing.sql).
--- METRICS.md "Marketing: CAC, CPL, ROMI", per month: the same definitions as marketing.sql with
--- P cut into calendar months (a new patient counts in the month of first(p)).
+-- patients, as in marketing_by_channel.sql).
+-- METRICS.md "Marketing: CAC, CPL, ROMI", per month: the same definitions as
+-- marketing_by_channel.sql with P cut into calendar months (a new patient counts in the month of first(p)).
 with
 
 spend as (

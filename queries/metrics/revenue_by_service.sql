@@ -1,4 +1,4 @@
--- Metric services: the breakdown by service, with ABC class and revenue per hour.
+-- Metric revenue_by_service: the breakdown by service, with ABC class and revenue per hour.
 -- Grain: one row per service with a (filtered) line in P, by revenue descending (ties by name).
 -- Parameters: $date_from, $date_to (period P); $doctor, $department, $branch (a list of names, or
 -- null for all).

@@ -1,4 +1,4 @@
--- Metric breakdown: the breakdown by doctor, by department or by branch.
+-- Metric activity_by_member: the breakdown by doctor, by department or by branch.
 -- Grain: one row per member (a doctor, a department or a branch, as $dimension says) with a
 -- (filtered) visit in P, by revenue descending (ties by name); lines without the attribute form
 -- one row whose member is null.

@@ -1,4 +1,4 @@
--- Metric monthly: the monthly trend.
+-- Metric activity_by_month: the monthly trend.
 -- Grain: one row per calendar month of P that has a (filtered) visit, in order. A period that
 -- starts or ends inside a month counts only its own days of that month.
 -- Parameters: $date_from, $date_to (period P); $doctor, $department, $branch (a list of names, or

@@ -1,4 +1,4 @@
--- Metric coverage: how many rows each canonical table holds per calendar month.
+-- Metric rows_by_table_and_month: how many rows each canonical table holds per calendar month.
 -- Grain: one row per (table_name, month) that has rows, by table and month, by each table's
 -- main date (the date the loader reports a file's period by: services.visit_date,
 -- leads.created_at, appointments.scheduled_at, contracts.signed_at, marketing_spend.date,

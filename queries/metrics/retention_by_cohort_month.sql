@@ -1,13 +1,13 @@
--- Metric retention_cohorts: the share of each acquisition-month cohort seen again in each later
--- calendar month (the retention heatmap).
+-- Metric retention_by_cohort_month: the share of each acquisition-month cohort seen again in
+-- each later calendar month (the retention heatmap).
 -- Grain: one row per (cohort_month, month_offset), offsets 1 .. the month of data_end.
 -- Parameters: $date_from, $date_to (period P: which first visits form cohorts); $doctor,
 -- $department, $branch (a list of names, or null for all).
 -- METRICS.md "LTV" (Cohort curve: the same cohorts), "First and returning visits".
 --
--- Cohort m = the new patients of P (models/macros/new_patients.sql) whose first(p) is in month m, as in
--- ltv_cohorts.sql. Cell (m, k) = cohort members with a (filtered) visit in calendar month m+k /
--- the cohort size; null when month m+k ends after data_end (not over yet).
+-- Cohort m = the new patients of P (models/macros/new_patients.sql) whose first(p) is in month
+-- m, as in ltv_by_cohort_month.sql. Cell (m, k) = cohort members with a (filtered) visit in
+-- calendar month m+k / the cohort size; null when month m+k ends after data_end (not over yet).
 with
 
 facts as (

@@ -1,4 +1,4 @@
--- Metric quality: ratings and waiting time, overall and per doctor.
+-- Metric quality_by_doctor: ratings and waiting time, overall and per doctor.
 -- Grain: one row with breakdown = 'all', then one per doctor ('doctor', by name, no doctor last)
 -- that has a review or an attended appointment in P.
 -- Parameters: $date_from, $date_to (period P); $doctor, $department, $branch (a list of names, or

@@ -1,4 +1,4 @@
--- Metric marketing: spend, leads, new patients, CAC, CPL, ROMI and LTV/CAC per channel.
+-- Metric marketing_by_channel: spend, leads, new patients, CAC, CPL, ROMI and LTV/CAC per channel.
 -- Grain: one row per channel that has spend in P, leads in P or new patients of P, by name.
 -- Parameters: $date_from, $date_to (period P); $doctor, $department, $branch (a list of names, or
 -- null for all); they narrow the new patients and their revenue, as everywhere.
@@ -8,7 +8,7 @@
 -- new_patients(c, P) = new patients of P (first(p) in P, a (filtered) line on first(p)) whose
 -- acquisition channel is c. revenue = their (filtered) revenue from first(p) to data_end.
 -- cac = spend / new_patients; cpl = spend / leads; romi = (revenue - spend) / spend;
--- ltv_12m as in summary.sql over the channel's new patients; ltv_to_cac = ltv_12m / cac.
+-- ltv_12m as in activity_in_period.sql over the channel's new patients; ltv_to_cac = ltv_12m / cac.
 -- Every ratio is null when its denominator is 0 (a month of spend without new patients: cac null).
 -- Readings: spend and leads have no doctor, department or branch, so those filters narrow only
 -- the new patients; a channel with no spend rows in P has spend 0 (its cac is then 0: acquired

@@ -1,4 +1,4 @@
--- Metric summary: the headline figures of a period.
+-- Metric activity_in_period: the headline figures of a period.
 -- Grain: one row.
 -- Parameters: $date_from, $date_to (period P, days inclusive); $doctor, $department, $branch
 -- (a list of names, or null for all); $return_window (H, days).
@@ -8,8 +8,8 @@
 -- The filters narrow the visits; first(p) comes from the whole history (fct_visits carries it).
 -- The shared rules (counted_visits, is_observable, returned_within) are macros beside
 -- kept_by_filters in models/macros/filtered_visits.sql.
--- The new patients (models/macros/new_patients.sql) are also the cohort of the return rate and of LTV,
--- so return_cohort + not_yet_observable = new_patients.
+-- The new patients (models/macros/new_patients.sql) are also the cohort of the return rate and
+-- of LTV, so return_cohort + not_yet_observable = new_patients.
 with
 
 facts as (

@@ -1,4 +1,4 @@
--- Metric ltv_cohorts: cumulative revenue per patient of each acquisition-month cohort.
+-- Metric ltv_by_cohort_month: cumulative revenue per patient of each acquisition-month cohort.
 -- Grain: one row per (cohort_month, month_offset), offsets 0 .. the month of data_end.
 -- Parameters: $date_from, $date_to (period P: which first visits form cohorts); $doctor,
 -- $department, $branch (a list of names, or null for all).
