@@ -205,6 +205,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line of docs/CLI.md, one block per command (a declarative table, hence its
+    length)."""
     p = argparse.ArgumentParser(prog="python -m clinic_bi", description="Clinic BI: загрузка "
                                 "выгрузок и отчёты по клинике.")
     sub = p.add_subparsers(dest="command", required=True)
