@@ -59,6 +59,8 @@ from clinic_bi.paths import QUERIES_DIR, read_query
 # Build order: each model reads the canonical tables and the models listed before it.
 MODELS: tuple[str, ...] = (
     "stg_visits",
+    "words",
+    "dim_channels",
     "dim_names",
     "fct_lead_links",
     "dim_patients",
@@ -81,6 +83,11 @@ MODELS: tuple[str, ...] = (
 BUILD_ONLY_MODELS: dict[str, str] = {"stg_visits": "fct_visits"}
 
 _RESULTS_KEPT = 256
+
+# Store tables added after the first release (queries/store/schema.sql), with their columns.
+ADDED_TABLES: dict[str, str] = {
+    "word_choices": "field varchar, word varchar, canonical varchar, saved_at timestamp",
+}
 
 
 class _StoreBusy(Exception):
@@ -293,11 +300,14 @@ class Engine:
         started = perf_counter()
         self._version = None  # a build that fails half-way is retried on the next call
         self._results.clear()
+        stand_in = self._stand_in_for_added_tables()
         for name in MODELS:
             self._con.execute(_model_sql(name))
             for intermediate, last_reader in BUILD_ONLY_MODELS.items():
                 if name == last_reader:
                     self._con.execute(f"drop table {intermediate}")
+        for table in stand_in:
+            self._con.execute(f"drop table temp.{table}")
         result = self._con.execute("select * from store_facts")
         row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
         columns = [d[0] for d in result.description]
@@ -306,6 +316,21 @@ class Engine:
         self.builds += 1
         self.last_build_seconds = perf_counter() - started
         return True
+
+    def _stand_in_for_added_tables(self) -> list[str]:
+        """A store that no writer has opened since an upgrade lacks the tables added since
+        (store.ensure_schema creates them on the next write): the models read an empty temp
+        table instead, dropped after the build so that the real one is read once it exists."""
+        missing = []
+        for table, columns in ADDED_TABLES.items():
+            found = self._con.execute(
+                "select count(*) from duckdb_tables() where database_name = current_database() "
+                "and schema_name = 'main' and table_name = $t", {"t": table},
+            ).fetchone()[0]  # fmt: skip
+            if not found:
+                self._con.execute(f"create temp table {table} ({columns})")
+                missing.append(table)
+        return missing
 
     @contextmanager
     def snapshot(self) -> Iterator[Engine]:
@@ -499,6 +524,11 @@ class Engine:
         """Rows per calendar month of each canonical table (model store_coverage): table_name,
         month, rows; the months an export is missing are the gaps."""
         return self.query("rows_by_table_and_month", {})
+
+    def channels(self) -> pd.DataFrame:
+        """Every channel the exports name (model dim_channels): channel_key, channel (the name
+        it counts under), own_name, spellings, uses, is_merged."""
+        return self.query("channels_by_key", {})
 
     def model_checks(self) -> pd.DataFrame:
         """Contract checks on the models (queries/metrics/model_checks.sql): model, check_name,

@@ -40,8 +40,11 @@ BACKUP_TABLES: tuple[str, ...] = (
     "batches",
     "rejects",
     "profiles",
+    "word_choices",
     "meta",
 )
+# Tables a copy made by an earlier release may lack (added since): restored empty.
+ADDED_LATER = {"word_choices"}
 
 
 class BackupError(Exception):
@@ -100,7 +103,8 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
             f"работает со схемой {store.SCHEMA_VERSION}: восстановите её той версией, что её "
             "сделала."
         )
-    missing = [t for t in BACKUP_TABLES if not (in_dir / f"{t}.parquet").exists()]
+    missing = [t for t in BACKUP_TABLES
+               if t not in ADDED_LATER and not (in_dir / f"{t}.parquet").exists()]
     if missing:
         raise BackupError(f"Копия в {in_dir} неполна: нет {', '.join(missing)}.")
     con = store.connect(db_path)
@@ -114,7 +118,11 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
         with store.transaction(con):
             before = store.data_version(con)
             for table in BACKUP_TABLES:
-                _replace_rows(con, table, in_dir / f"{table}.parquet")
+                parquet = in_dir / f"{table}.parquet"
+                if table in ADDED_LATER and not parquet.exists():
+                    con.execute("delete from " + table)  # one of ADDED_LATER, never user input
+                    continue
+                _replace_rows(con, table, parquet)
             # The version must move past anything a running app has cached for this file.
             con.execute("update meta set value = $v where key = 'data_version'",
                         {"v": str(max(before, store.data_version(con)) + 1)})

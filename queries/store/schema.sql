@@ -53,6 +53,17 @@ create table if not exists profiles (
     saved_at timestamp not null,
 );
 
+-- Words the clinic mapped on the Данные page after a load: a CRM stage, an appointment status
+-- or a channel's spelling, and what it stands for. The models apply them (and the next load of a
+-- file), so a word mapped later changes the figures without uploading anything again.
+create table if not exists word_choices (
+    field varchar not null,         -- 'stage', 'status' or 'channel'
+    word varchar not null,          -- the export's word as a key: lower case, ё as е, single spaces
+    canonical varchar not null,     -- stage / status: its canonical value; channel: the channel it joins
+    saved_at timestamp not null,
+    primary key (field, word),
+);
+
 create table if not exists services (
     visit_date date not null,
     patient_id varchar not null,

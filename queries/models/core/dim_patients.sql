@@ -8,7 +8,8 @@
 -- that is earlier (the export lacks the early history).
 -- Acquisition channel = patients.channel; else the channel of p's earliest linked lead;
 -- else 'unknown'.
--- Readings: a blank channel counts as none; "earliest lead" is the earliest linked lead that has a
+-- Channels are named by dim_channels (one name however spelt; merges of the Данные page).
+-- Readings: a blank channel (or `null`, `-`: dim_channels) counts as none; "earliest lead" is the earliest linked lead that has a
 -- channel (ties broken by row key); a card loaded twice with different channels keeps the latest
 -- upload's.
 create or replace temp table dim_patients as
@@ -24,22 +25,26 @@ service_patients as (
 
 listed_patients as (
     select
-        patient_id,
-        min(first_visit_date) as listed_first_visit_date,
-        arg_max(nullif(trim(channel), ''), _batch_id)
-            filter (where nullif(trim(channel), '') is not null) as listed_channel,
+        patients.patient_id,
+        min(patients.first_visit_date) as listed_first_visit_date,
+        arg_max(dim_channels.channel, patients._batch_id)
+            filter (where dim_channels.channel is not null) as listed_channel,
     from patients
-    group by patient_id
+    left join dim_channels
+        on dim_channels.channel_key = channel_key(patients.channel)
+    group by patients.patient_id
 ),
 
 lead_channels as (
     select
         fct_lead_links.patient_id,
-        arg_min(nullif(trim(leads.channel), ''), (leads.created_at, leads._key))
-            filter (where nullif(trim(leads.channel), '') is not null) as lead_channel,
+        arg_min(dim_channels.channel, (leads.created_at, leads._key))
+            filter (where dim_channels.channel is not null) as lead_channel,
     from fct_lead_links
     inner join leads
         on leads._key = fct_lead_links.lead_key
+    left join dim_channels
+        on dim_channels.channel_key = channel_key(leads.channel)
     group by fct_lead_links.patient_id
 ),
 

@@ -17,7 +17,8 @@
 --   visit_after_days      a service line of the lead's patient (visit_date)
 --   contract_after_days   a contract of the lead's patient (signed_at)
 -- Reading: a lead without a channel is counted under 'unknown', the name the acquisition channel
--- uses for the same lack.
+-- uses for the same lack. Channels are named by dim_channels; a CRM stage word the clinic mapped
+-- on the Данные page (word_choices) wins over the stage the load found.
 create or replace temp table fct_leads as
 with
 
@@ -27,7 +28,7 @@ leads_base as (
         lead_id,
         created_at,
         cast(created_at as date) as lead_date,
-        coalesce(nullif(trim(channel), ''), 'unknown') as channel,
+        coalesce(dim_channels.channel, 'unknown') as channel,
         operator,
         stage,
         case stage
@@ -36,7 +37,16 @@ leads_base as (
             when 'contracted' then 3
             else 0
         end as stage_step,
-    from leads
+    from (
+        -- the clinic's choice for the CRM's word wins over the word lists of the load
+        select
+            leads.* replace (coalesce(stage_choices.canonical, leads.stage) as stage),
+        from leads
+        left join word_choices as stage_choices
+            on stage_choices.field = 'stage' and stage_choices.word = word_key(leads.stage_raw)
+    ) as leads
+    left join dim_channels
+        on dim_channels.channel_key = channel_key(leads.channel)
 ),
 
 lead_patients as (

@@ -8,10 +8,12 @@ with
 final as (
     select
         date as spend_date,
-        coalesce(nullif(trim(channel), ''), 'unknown') as channel,
+        coalesce(dim_channels.channel, 'unknown') as channel,
         amount,
         is_monthly,
     from marketing_spend
+    left join dim_channels
+        on dim_channels.channel_key = channel_key(marketing_spend.channel)
 )
 
 select * from final
