@@ -138,7 +138,7 @@ def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
 
 
 def chart(figure: alt.TopLevelMixin) -> None:
-    """Draw a chart of clinic_bi/present/charts.py. Its spec is handed over as a dict without Altair's
+    """Draw a chart of clinic_bi/present/charts/. Its spec is handed over as a dict without Altair's
     JSON-schema validation (tests/present/test_charts.py validates every chart function instead): on a
     page of five charts that is ~70 ms of a filter change's 1.5 s."""
     st.vega_lite_chart(figure.to_dict(validate=False), width="stretch")

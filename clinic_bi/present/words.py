@@ -3,7 +3,7 @@ tables' names, names of values that come from the data, and the phrases of the c
 text report, in Russian and English.
 
 The figures themselves (revenue, return rate …) are named in clinic_bi/present/figures.py; `label()` and
-`show()` here cover both, so clinic_bi/present/charts.py and clinic_bi/present/report.py need nothing of the app
+`show()` here cover both, so clinic_bi/present/charts/ and clinic_bi/present/report.py need nothing of the app
 (clinic_bi/app/i18n.py builds its words on these).
 """
 
@@ -56,7 +56,7 @@ VALUES: dict[str, tuple[str, str]] = {
 }
 
 
-# -- phrases of the charts (clinic_bi/present/charts.py) and of the text report (clinic_bi/present/report.py) ----
+# -- phrases of the charts (clinic_bi/present/charts/) and of the text report (clinic_bi/present/report.py) ----
 
 PHRASES: dict[str, tuple[str, str]] = {
     "trend_title": ("Выручка по месяцам", "Revenue by month"),

@@ -1,0 +1,200 @@
+"""Charts of the lead and schedule pages and of the data page: the funnel's steps and its rates
+per channel or operator, no-shows per weekday or doctor (Воронка), spend against new patients
+(Маркетинг), and the months each table covers (Данные).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from clinic_bi import fmt
+from clinic_bi.present.charts.base import (
+    ACCENT,
+    BAR_STEP,
+    MAIN,
+    OVERHEAD,
+    TOP_N,
+    _title,
+    _tooltip,
+    axis_for,
+    bars,
+    month_axis,
+    named,
+    with_text,
+)
+from clinic_bi.present.words import label, t, table_label
+
+# -- Воронка ---------------------------------------------------------------------------------------
+
+
+def funnel_steps(steps: dict[str, float], lang: str) -> alt.Chart:
+    """The four steps as bars, each labelled with its count and its share of the leads."""
+    names = ["leads", "booked", "visited", "contracted"]
+    leads = steps.get("leads") or 0
+    data = pd.DataFrame(
+        {
+            "step": [label(n, lang) for n in names],
+            "count": [steps.get(n) or 0 for n in names],
+        }
+    )
+    data["of_leads"] = [c / leads if leads else None for c in data["count"]]
+    data["text"] = [
+        f"{fmt.number(c, lang)} · {fmt.percent(r, lang)}" if r is not None else fmt.number(c, lang)
+        for c, r in zip(data["count"], data["of_leads"], strict=True)
+    ]
+    base = alt.Chart(data).encode(
+        y=alt.Y("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelLimit=200))
+    )
+    bar = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X("count:Q", axis=axis_for("leads", lang, title=t("count", lang), tickCount=4)),
+        color=alt.Color("step:N", legend=None, sort=list(data["step"]),
+                        scale=alt.Scale(range=["#a8dadc", "#457b9d", "#2a9d8f", "#264653"])),
+        tooltip=[alt.Tooltip("step:N", title=t("step", lang)),
+                 alt.Tooltip("text:N", title=t("count", lang))],
+    )  # fmt: skip
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="count:Q", text="text:N")
+    return alt.layer(bar, text).properties(
+        title=_title(t("funnel_steps_title", lang)), height=4 * 34 + OVERHEAD, width="container"
+    )
+
+
+def rates_heatmap(frame: pd.DataFrame, category: str, lang: str, title: str) -> alt.Chart:
+    """Per channel (or operator): the funnel's conversion rates as a coloured table, the
+    largest TOP_N by leads."""
+    rates = ["booking_rate", "show_rate", "contract_rate", "overall_rate"]
+    data = named(frame, category, lang).sort_values("leads", ascending=False).head(TOP_N)
+    order = list(data[category])
+    long = data.melt(id_vars=[category, "leads"], value_vars=rates, var_name="rate",
+                     value_name="value")  # fmt: skip
+    long["rate_label"] = [t(f"short_{r}", lang) for r in long["rate"]]
+    long["value_text"] = [fmt.percent(v, lang) for v in long["value"]]
+    long["leads_text"] = [fmt.number(v, lang) for v in long["leads"]]
+    base = alt.Chart(long).encode(
+        x=alt.X("rate_label:N", sort=[t(f"short_{r}", lang) for r in rates], title=None,
+                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160)),
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+    )  # fmt: skip
+    rect = base.mark_rect().encode(
+        color=alt.Color("value:Q", legend=None, scale=alt.Scale(scheme="tealblues", domain=[0, 1])),
+        tooltip=[alt.Tooltip(f"{category}:N", title=label(category, lang)),
+                 alt.Tooltip("leads_text:N", title=label("leads", lang)),
+                 alt.Tooltip("rate_label:N", title=t("step", lang)),
+                 alt.Tooltip("value_text:N", title="%")],
+    )  # fmt: skip
+    text = base.mark_text(fontSize=12).encode(
+        text="value_text:N",
+        color=alt.condition("datum.value > 0.5", alt.value("white"), alt.value("#222")),
+    )
+    return alt.layer(rect, text).properties(
+        title=_title(title), height=BAR_STEP * max(len(order), 2) + OVERHEAD, width="container"
+    )
+
+
+def no_shows(frame: pd.DataFrame, category: str, lang: str, title: str) -> alt.Chart:
+    """The no-show share (1 − show-up rate) per weekday or per doctor."""
+    data = frame.copy()
+    data["no_show_rate"] = 1 - data["show_up_rate"]
+    if category == "weekday":
+        data["weekday"] = [fmt.weekday(d, lang) for d in data["weekday"]]
+        data = data.set_index("weekday").reindex(
+            [fmt.weekday(d, lang) for d in range(1, 8)]
+        ).dropna(subset=["no_show_rate"]).reset_index()  # fmt: skip
+        data = with_text(data, ["no_show_rate", "no_show", "attended"], lang)
+        return (
+            alt.Chart(data)
+            .mark_bar(color=ACCENT, cornerRadiusEnd=2)
+            .encode(
+                x=alt.X("weekday:N", sort=list(data["weekday"]), title=label("weekday", lang),
+                        axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("no_show_rate:Q", axis=axis_for("no_show_rate", lang, tickCount=4)),
+                tooltip=_tooltip(["no_show_rate", "no_show", "attended"], lang, "weekday"),
+            )  # fmt: skip
+            .properties(title=_title(title), height=300, width="container")
+        )
+    return bars(data, category, "no_show_rate", lang, title, extra=["no_show", "attended"],
+                color=ACCENT, n=15)  # fmt: skip
+
+
+# -- Маркетинг -------------------------------------------------------------------------------------
+
+
+def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
+    """Spend (bars) and new patients (line) per month: Engine.marketing_by_month's rows for all
+    channels together; leads and CAC in the tooltip."""
+    data = with_text(by_month, ["spend", "new_patients", "leads", "cac"], lang)
+    data["month"] = pd.to_datetime(data["month"])
+    data["month_text"] = [fmt.month(m, lang) for m in data["month"]]
+    tips = [alt.Tooltip("month_text:N", title=label("month", lang)),
+            *_tooltip(["spend", "new_patients", "leads", "cac"], lang)]  # fmt: skip
+    x = alt.X("month:T", timeUnit="yearmonth", axis=month_axis(lang), title=label("month", lang))
+    spend = alt.Chart(data).mark_bar(color="#a8dadc", cornerRadiusEnd=2).encode(
+        x=x, y=alt.Y("spend:Q", axis=axis_for("spend", lang, tickCount=4, titleColor="#457b9d")),
+        tooltip=tips,
+    )  # fmt: skip
+    new = alt.Chart(data).mark_line(
+        color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT), strokeWidth=2.5
+    ).encode(
+        # each month's point over the middle of its bar, not at the month's first day
+        x=alt.X("month:T", timeUnit="yearmonth", bandPosition=0.5, axis=month_axis(lang),
+                title=label("month", lang)),
+        y=alt.Y("new_patients:Q",
+                axis=axis_for("new_patients", lang, orient="right", tickCount=4,
+                              titleColor=ACCENT)),
+        tooltip=tips,
+    )  # fmt: skip
+    return (
+        alt.layer(spend, new)
+        .resolve_scale(y="independent")
+        .properties(title=_title(t("spend_vs_new", lang)), height=360, width="container")
+    )
+
+
+# -- Данные ----------------------------------------------------------------------------------------
+
+
+def coverage(cov: pd.DataFrame, lang: str) -> alt.Chart:
+    """Months × tables (Engine.coverage: table_name, month, rows): a month with rows is filled, a
+    missing month between a table's first and last month is marked red (a gap in the exports)."""
+    frames = []
+    for table, part in cov.groupby("table_name", sort=False):
+        months = pd.to_datetime(part["month"])
+        full = pd.DataFrame({"month": pd.date_range(months.min(), months.max(), freq="MS")})
+        full = full.merge(part.assign(month=months)[["month", "rows"]], on="month", how="left")
+        full["table_name"] = table
+        frames.append(full)
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["table_name", "month", "rows"]
+    )  # fmt: skip
+    data["status"] = [
+        t("coverage_present", lang) if pd.notna(r) else t("coverage_missing", lang)
+        for r in data["rows"]
+    ]
+    data["table_label"] = [table_label(x, lang) for x in data["table_name"]]
+    data["month_text"] = [fmt.month(m, lang) for m in data["month"]]
+    data["rows_text"] = [fmt.number(r, lang) if pd.notna(r) else "—" for r in data["rows"]]
+    data["month"] = pd.to_datetime(data["month"])
+    data["month_end"] = data["month"] + pd.offsets.MonthBegin(1)
+    tables = list(dict.fromkeys(data["table_label"]))
+    return (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("month:T", axis=month_axis(lang, tickCount={"interval": "month", "step": 1})),
+            x2="month_end:T",
+            # a band scale: each table's bar fills its row (0.15 apart), however few tables
+            y=alt.Y("table_label:N", sort=tables, title=None, axis=alt.Axis(labelLimit=220),
+                    scale=alt.Scale(type="band", paddingInner=0.15, paddingOuter=0.1)),
+            color=alt.Color("status:N", title=None,
+                            scale=alt.Scale(domain=[t("coverage_present", lang),
+                                                    t("coverage_missing", lang)],
+                                            range=[MAIN, "#e63946"]),
+                            legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("table_label:N", title=label("table", lang)),
+                     alt.Tooltip("month_text:N", title=label("month", lang)),
+                     alt.Tooltip("rows_text:N", title=label("rows", lang))],
+        )  # fmt: skip
+        # the height includes the title, the legend and the month axis (~200 px with "fit")
+        .properties(title=_title(t("coverage", lang)), height=34 * max(len(tables), 2) + 200,
+                    width="container")  # fmt: skip
+    )
