@@ -1,5 +1,5 @@
-"""The Данные page's parts: uploaded files on disk, their preview and editable mapping, the load
-with a progress bar, its result, the upload journal and the coverage of each table.
+"""The Данные page: the uploader, each file's panel, the load with a progress bar, its result,
+the upload journal and the coverage of each table.
 
 Uploads always go into the clinic's own store (`paths.default_db_path()`), never the demo's.
 A load runs in a child process (`data.load_in_child`, `clinic_bi/app/load_worker.py`), so the other
@@ -8,41 +8,14 @@ lock through `data.write_connection`. Both drop every cached figure when they la
 user whose role does not allow them. An owner sees the journal and the coverage only: no
 uploader, no mapping editor, no "remove".
 
-Staged uploads (issue 10, items 3 and 8). An uploaded file is written to disk once, for the
-preview and the load, into ONE private folder per session (`clinic_bi_upload_*` in the system
-temp folder, 0700; files 0600), as `<session folder>/<fresh uuid4>/<name>`:
-
-- nothing of the path comes from the client's `file_id` (a crafted one once wrote outside the
-  session folder), and the resolved path is checked to lie inside the session folder;
-- `<name>` is the file's own name made safe (`disk_name`: no folder part, no control
-  characters, no leading dot, at most MAX_NAME_BYTES bytes — a 300-character name raised
-  ENAMETOOLONG). The file itself keeps that name rather than a bare uuid because the loader
-  records `path.name` in the upload journal and quotes it in its messages: the journal must
-  say "services_march.csv", not a uuid. The full original name is kept in `Staged.name` for
-  the page (shortened in titles by `short_name`);
-- a staged file is deleted when its load ends (loaded or not), and when it disappears from the
-  uploader's list (the user removed it), with its cached previews;
-- the whole session folder is deleted when the session ends: it is a session-scoped
-  `st.cache_resource` whose `on_release` removes it (Streamlit calls it when the browser
-  disconnects; a reconnecting session finds its files gone and writes them again from the
-  uploader, which still holds them). A server killed outright never calls it: once per
-  process, the Данные page removes this user's `clinic_bi_upload_*` folders untouched for
-  STALE_AFTER_SECONDS (`remove_stale_uploads`).
+The files themselves, from the upload to their deletion, are `clinic_bi/app/staging.py`; one
+file's kind, mapping editor and saved profile are `clinic_bi/app/file_panel.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import re
-import shutil
-import stat
-import tempfile
-import time
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -50,113 +23,26 @@ import streamlit as st
 from clinic_bi import fmt
 from clinic_bi.app import access, data, state, view
 from clinic_bi.app.downloads import to_csv_bytes, to_xlsx_bytes
-from clinic_bi.app.i18n import field_label, t, table_label
+from clinic_bi.app.file_panel import file_panel
+from clinic_bi.app.i18n import t, table_label
 from clinic_bi.app.safe import md
+from clinic_bi.app.staging import (
+    Staged,
+    drop_staged,
+    forget_dropped,
+    session_folder,
+    short_name,
+    stage,
+    stale_uploads_removed,
+)
 from clinic_bi.ingest import loader, readers
-from clinic_bi.ingest.loader import LoadResult, Preview
-from clinic_bi.ingest.mapping import TABLE_SPECS, Profile, missing_groups
-from clinic_bi.paths import open_private
+from clinic_bi.ingest.loader import LoadResult
+from clinic_bi.ingest.mapping import Profile
 from clinic_bi.present import charts
 
 SUFFIXES = sorted(s.lstrip(".") for s in loader.SUPPORTED_SUFFIXES)
-UPLOAD_PREFIX = "clinic_bi_upload_"
-STALE_AFTER_SECONDS = 12 * 3600
-MAX_NAME_BYTES = 150  # of a staged file's name on disk (ext4 and most others allow 255)
-TITLE_CHARS = 80  # of a file name in an expander title or the progress text
 
 _LOG = logging.getLogger(__name__)
-
-
-@dataclass
-class Staged:
-    """One uploaded file as the page holds it between reruns: `file_id` is the uploader's (a
-    key of the session's dict only, never part of a path), `uid` the fresh uuid of its folder
-    on disk (and of its widgets' keys), `name` the name the user's file had."""
-
-    file_id: str
-    name: str
-    path: Path
-    detected: Preview
-    uid: str = ""
-
-
-# -- where staged files live -------------------------------------------------------------------
-
-
-def _release_folder(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@st.cache_resource(scope="session", on_release=_release_folder, show_spinner=False)
-def _session_folder() -> Path:
-    """This session's private folder for staged uploads (0700: `mkdtemp`). Removed with
-    everything in it when the session ends (see the module doc)."""
-    return Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
-
-
-def session_folder() -> Path:
-    """The session's folder, made again if something removed it meanwhile."""
-    folder = _session_folder()
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
-
-
-def remove_stale_uploads(
-    temp_dir: Path | None = None, max_age: float = STALE_AFTER_SECONDS, now: float | None = None
-) -> list[Path]:
-    """Delete the `clinic_bi_upload_*` folders in `temp_dir` (the system temp folder) that this
-    user owns and nothing touched for `max_age` seconds: left by a server that was killed, or
-    by versions that never deleted uploads. A live session's folder is touched by every staged
-    file and every load. Folders that cannot be deleted are logged and left; returns those
-    deleted."""
-    temp_dir = Path(temp_dir or tempfile.gettempdir())
-    now = time.time() if now is None else now
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    removed: list[Path] = []
-    try:
-        entries = list(temp_dir.glob(UPLOAD_PREFIX + "*"))
-    except OSError:
-        return removed
-    for entry in entries:
-        try:
-            info = entry.lstat()
-            if not stat.S_ISDIR(info.st_mode) or (uid is not None and info.st_uid != uid):
-                continue  # a symlink, a file, or another user's: not ours to delete
-            if now - info.st_mtime < max_age:
-                continue
-            shutil.rmtree(entry)
-            removed.append(entry)
-        except OSError as exc:
-            _LOG.warning("could not delete the stale upload folder %s: %s", entry, exc)
-    return removed
-
-
-@st.cache_resource(show_spinner=False)
-def _stale_uploads_removed() -> int:
-    """Once per server process (the first Данные page drawn)."""
-    return len(remove_stale_uploads())
-
-
-_UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
-
-
-def disk_name(client_name: str) -> str:
-    """A name for an uploaded file on disk, from the name the browser sent: its last part only
-    (no folders, not "." or ".."), control characters and separators replaced, no leading dot
-    or space, at most MAX_NAME_BYTES bytes in UTF-8 with the suffix kept (the reader looks at
-    it). Never empty."""
-    name = re.split(r"[/\\]", str(client_name))[-1]
-    name = "".join(ch if ch.isprintable() else "_" for ch in _UNSAFE.sub("_", name))
-    name = name.strip(" .")
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or len(suffix) > 10:
-        stem, suffix = name, ""
-    suffix = "." + suffix if suffix else ""
-    room = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    while len(stem.encode("utf-8")) > room:
-        stem = stem[:-1]
-    stem = stem.strip(" .") or "upload"
-    return stem + suffix
 
 
 def _files_word(n: int, lang: str) -> str:
@@ -164,185 +50,6 @@ def _files_word(n: int, lang: str) -> str:
     if lang == "ru":
         return fmt.plural_ru(n, "файл", "файла", "файлов")
     return "file" if n == 1 else "files"
-
-
-def short_name(name: str, limit: int = TITLE_CHARS) -> str:
-    """A long file name shortened for a title: its start, "…", its end (the suffix shows)."""
-    if len(name) <= limit:
-        return name
-    tail = min(20, limit // 3)
-    return name[: limit - tail - 1] + "…" + name[-tail:]
-
-
-def _write_staged(folder: Path, uid: str, upload: Any) -> Path:
-    """Write an upload's bytes to `<folder>/<uid>/<disk_name>`, 0600, checking first that the
-    resolved path lies inside `folder`."""
-    target = folder / uid / disk_name(upload.name)
-    inside = folder.resolve()
-    if target.resolve().parent.parent != inside or not target.resolve().is_relative_to(inside):
-        raise ValueError(f"staged path outside the session folder: {target!r}")
-    target.parent.mkdir(mode=0o700, exist_ok=True)
-    with open_private(target) as out:
-        out.write(upload.getvalue())
-    return target
-
-
-def _drop_staged(file_id: str) -> None:
-    """Delete one staged file (and its folder), its record and its cached previews."""
-    staged: dict[str, Staged] = st.session_state.setdefault("staged", {})
-    item = staged.pop(file_id, None)
-    previews: dict = st.session_state.setdefault("previews", {})
-    for key in [k for k in previews if k[0] == file_id]:
-        del previews[key]
-    if item is not None:
-        shutil.rmtree(item.path.parent, ignore_errors=True)
-
-
-def forget_dropped(files: list[Any]) -> None:
-    """Delete what was staged for files no longer in the uploader's list."""
-    current = {f.file_id for f in files}
-    for file_id in [k for k in st.session_state.get("staged", {}) if k not in current]:
-        _drop_staged(file_id)
-
-
-def stage(files: list[Any], clinic_db: Path, lang: str) -> list[Staged]:
-    """Write each uploaded file to disk once and preview it once (kept in the session). A file
-    that cannot be written (a full disk) is said so and left out."""
-    staged: dict[str, Staged] = st.session_state.setdefault("staged", {})
-    folder = session_folder()
-    out = []
-    remembered = None
-    for f in files:
-        item = staged.get(f.file_id)
-        if item is not None and item.path.exists():
-            out.append(item)
-            continue
-        if item is None and remembered is None:  # before writing: StoreBusy leaves nothing
-            with data.read_connection(clinic_db) as con:
-                remembered = loader.saved_profiles(con) if con is not None else []
-        uid = item.uid if item is not None else uuid.uuid4().hex
-        try:
-            path = _write_staged(folder, uid, f)
-        except (OSError, ValueError) as exc:
-            _LOG.warning("could not stage an upload: %s", exc)
-            st.error(t("stage_failed", lang, name=md(short_name(str(f.name)))))
-            continue
-        if item is not None:  # the session's folder went (a reconnect): written again
-            item.path = path
-            out.append(item)
-            continue
-        staged[f.file_id] = Staged(f.file_id, str(f.name), path,
-                                   loader.preview(path, remembered), uid)  # fmt: skip
-        out.append(staged[f.file_id])
-    return out
-
-
-def _preview_as(item: Staged, table: str) -> Preview:
-    """The file read as `table` (the user changed the kind): synonyms of that table."""
-    if item.detected.mapping is not None and item.detected.mapping.table == table:
-        return item.detected
-    cache: dict[tuple[str, str], Preview] = st.session_state.setdefault("previews", {})
-    key = (item.file_id, table)
-    if key not in cache:
-        cache[key] = loader.preview(item.path, profile=Profile(f"{item.name}", table, {}))
-    return cache[key]
-
-
-def _unique(headers: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, h in enumerate(headers):
-        name = str(h).strip() or f"#{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
-        out.append(name)
-    return out
-
-
-def file_panel(item: Staged, lang: str, clinic_db: Path) -> Profile | None:
-    """The file's kind, its mapping (editable) and first rows. Returns the profile to load it
-    with when the user changed anything, else None (the loader decides as it would alone)."""
-    detected = item.detected
-    if detected.error and detected.mapping is None and not detected.headers:
-        st.error(t("preview_error", lang, error=md(detected.error)))
-        return None
-    tables = list(TABLE_SPECS)
-    default_table = detected.mapping.table if detected.mapping else tables[0]
-    kind = st.selectbox(
-        t("detected_kind", lang), tables, index=tables.index(default_table),
-        format_func=lambda x: table_label(x, lang), key=f"kind_{item.uid}",
-    )  # fmt: skip
-    st.caption(f"{t('file_format', lang)}: {md(detected.fmt)} · {fmt.number(detected.rows, lang)} "
-               f"{t('rows_in_file', lang)}")  # fmt: skip
-    if detected.error and detected.mapping is None:
-        st.warning(md(detected.error))
-    preview = _preview_as(item, kind)
-    headers = preview.headers or detected.headers
-    mapped = preview.mapping.columns if preview.mapping else {}
-    ignore = t("ignore_column", lang)
-    fields = [c.name for c in TABLE_SPECS[kind].columns]
-    options = [ignore, *[field_label(c, lang) for c in fields]]
-    by_label = {field_label(c, lang): c for c in fields}
-    sample = preview.sample or detected.sample
-    examples = [
-        next((str(row[i]) for row in sample if i < len(row) and str(row[i]).strip()), "")
-        for i in range(len(headers))
-    ]
-    editor = pd.DataFrame(
-        {
-            "column": [str(h) for h in headers],
-            "example": examples,
-            "field": [field_label(mapped[i], lang) if i in mapped else ignore
-                      for i in range(len(headers))],  # fmt: skip
-        }
-    )
-    st.markdown(f"**{t('mapping', lang)}**")
-    edited = st.data_editor(
-        editor, key=f"map_{item.uid}_{kind}", hide_index=True, width="stretch",
-        disabled=["column", "example"], num_rows="fixed",
-        column_config={
-            "column": st.column_config.TextColumn(t("file_column", lang)),
-            "example": st.column_config.TextColumn(t("example", lang)),
-            "field": st.column_config.SelectboxColumn(
-                t("canonical_column", lang), options=options, required=True
-            ),
-        },
-    )  # fmt: skip
-    columns = {
-        str(h): by_label[f] for h, f in zip(edited["column"], edited["field"], strict=True)
-        if f in by_label
-    }
-    missing = [" / ".join(field_label(c, lang) for c in group)
-               for group in missing_groups(kind, set(columns.values()))]
-    if missing:
-        st.warning(t("missing_required", lang, cols=", ".join(missing)))
-    with st.expander(t("first_rows", lang)):
-        rows = [list(r) + [""] * (len(headers) - len(r)) for r in sample[:10]]
-        st.dataframe(pd.DataFrame([r[: len(headers)] for r in rows], columns=_unique(headers)),
-                     hide_index=True, width="stretch")  # fmt: skip
-    auto = preview.mapping.header_map() if preview.mapping else {}
-    changed = kind != default_table or columns != auto
-    values = preview.mapping.values if preview.mapping else {}
-    date_format = preview.mapping.date_format if preview.mapping else None
-    profile = Profile(item.name, kind, columns, values=values, date_format=date_format,
-                      complete=True)  # fmt: skip
-    name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    name = name_col.text_input(t("profile_name", lang), value=Path(item.name).stem,
-                               key=f"profile_name_{item.uid}")  # fmt: skip
-    if button_col.button(t("save_profile", lang), key=f"save_{item.uid}",
-                         disabled=bool(missing)):  # fmt: skip
-        saved = Profile(name.strip() or item.name, kind, columns, values=values,
-                        date_format=date_format, complete=True)  # fmt: skip
-        try:
-            with data.write_connection(clinic_db, "edit_mappings") as con:
-                loader.save_profile(con, saved)
-            st.success(t("profile_saved", lang, name=md(saved.name)))
-        except data.StoreBusy:
-            st.warning(t("store_busy", lang))
-    return profile if changed else None
 
 
 def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang: str) -> None:
@@ -358,7 +65,7 @@ def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang
         try:
             outcome = data.load_in_child(clinic_db, item.path, profile, session_folder())
         finally:
-            _drop_staged(item.file_id)
+            drop_staged(item.file_id)
         results.append(_result_of(outcome, item.name, lang))
     bar.progress(1.0, text=t("load_done", lang))
 
@@ -550,7 +257,7 @@ def _localise_uploader(lang: str, mb: int) -> None:
 def page_body(page: state.Page) -> None:
     lang = page.lang
     clinic_db = state.store_path("clinic")
-    _stale_uploads_removed()  # once per process: uploads a killed server left behind
+    stale_uploads_removed()  # once per process: uploads a killed server left behind
     if page.is_demo:
         st.info(t("demo_data_note", lang))
     try:

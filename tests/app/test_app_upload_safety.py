@@ -148,14 +148,12 @@ def _folder(parent: Path, name: str, age_hours: float) -> Path:
 
 
 def test_stale_upload_folders_are_deleted_at_start(home: Path, temp: Path) -> None:
-    from clinic_bi.app import upload
+    from clinic_bi.app import staging
 
     old = _folder(temp, "clinic_bi_upload_old1", age_hours=13)
     fresh = _folder(temp, "clinic_bi_upload_fresh", age_hours=1)
     other = _folder(temp, "someone_else_old", age_hours=48)
-    clean = getattr(upload, "_stale_uploads_removed", None)
-    if clean is not None:
-        clean.clear()  # a process that has not cleaned up yet
+    staging.stale_uploads_removed.clear()  # a process that has not cleaned up yet
     data_page()
     assert not old.exists()
     assert fresh.exists() and other.exists()
@@ -164,19 +162,19 @@ def test_stale_upload_folders_are_deleted_at_start(home: Path, temp: Path) -> No
 def test_a_folder_that_cannot_be_deleted_does_not_stop_the_page(
     home: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_bi.app import upload
+    from clinic_bi.app import staging
 
     stuck = _folder(temp, "clinic_bi_upload_stuck", age_hours=30)
     old = _folder(temp, "clinic_bi_upload_old2", age_hours=30)
-    real_rmtree = upload.shutil.rmtree
+    real_rmtree = staging.shutil.rmtree
 
     def rmtree(path, *args, **kwargs):
         if Path(path) == stuck:
             raise PermissionError(13, "Permission denied", str(path))
         return real_rmtree(path, *args, **kwargs)
 
-    monkeypatch.setattr(upload.shutil, "rmtree", rmtree)
-    upload._stale_uploads_removed.clear()
+    monkeypatch.setattr(staging.shutil, "rmtree", rmtree)
+    staging.stale_uploads_removed.clear()
     at = data_page()
     assert not at.exception
     assert stuck.exists() and not old.exists()
