@@ -5,6 +5,11 @@ Bitrix24's trailing `;`), XLSX / XLS / ODS (via python-calamine; title rows abov
 real date cells) and Bitrix24's "Excel" export, which is an HTML table named `.xls`.
 Encoding, delimiter and the header row are detected, never asked. The header row is the row among
 the first ones that looks most like a header (most cells that are known column names).
+
+Longer than 400 lines on purpose: most of it is the CSV reader, whose steps (encoding, delimiter
+and header, DuckDB's strict read, line numbers around the lines it rejected) share RawFile,
+ReadIssue and the limits above them; a module of its own would have to import those back from
+here while read_raw imports it. Workbooks and HTML tables are read apart, in sheets.py.
 """
 
 from __future__ import annotations
@@ -262,12 +267,42 @@ def _read_raw(
 # --- CSV -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _CsvLayout:
+    """How a CSV's lines split: the delimiter, the header and its line, the fields per line."""
+
+    delimiter: str
+    headers: list[str]
+    sample: list[list[str]]
+    width: int
+    header_line: int  # 1-based: the data starts on the next line
+
+
+_ENCODING_LABELS = {"utf-8-sig": "UTF-8 с BOM", "utf-8": "UTF-8", "cp1251": "Windows-1251",
+                    "utf-16": "UTF-16"}
+
+
 def _read_csv(
     con: duckdb.DuckDBPyConnection, path: Path, head_bytes: bytes, skip_rows: int | None
 ) -> RawFile:
     with path.open("rb") as fh:
         encoding = detect_file_encoding(fh)
     utf8 = encoding in ("utf-8", "utf-8-sig")
+    head = _decode_head(path, head_bytes, encoding, utf8)
+    layout = _csv_layout(path, head, skip_rows)
+    _load_csv(con, path, encoding, utf8, layout)
+    read_issues = _csv_reject_issues(con)
+    rel = con.table("raw_table")
+    _number_rows(con, rel, read_issues, layout.header_line + 1)
+    n = rel.count("*").fetchall()[0][0]
+    label = _ENCODING_LABELS[encoding]
+    return RawFile(path=path, headers=layout.headers, sample=layout.sample, rows=n, fmt="CSV",
+                   encoding=label, delimiter=layout.delimiter, header_line=layout.header_line,
+                   read_issues=read_issues)
+
+
+def _decode_head(path: Path, head_bytes: bytes, encoding: str, utf8: bool) -> str:
+    """The sniffed bytes as text, refusing a file that is not text at all."""
     head = head_bytes.decode("utf-8-sig" if utf8 else encoding, errors="ignore")
     controls = sum(1 for ch in head[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in head or controls > len(head[:65536]) // 100:
@@ -275,6 +310,10 @@ def _read_csv(
             f"{path.name}: это не текстовый файл (внутри двоичные данные). "
             "Сохраните отчёт как CSV или XLSX."
         )
+    return head
+
+
+def _csv_layout(path: Path, head: str, skip_rows: int | None) -> _CsvLayout:
     delimiter, rows, header_idx = _choose_delimiter(head)
     if skip_rows is not None:
         header_idx = skip_rows
@@ -290,7 +329,14 @@ def _read_csv(
     # title rows do not do.
     header_line = header_idx + 1
     _check_width_named(path.name, width)
-    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    return _CsvLayout(delimiter, headers, sample, width, header_line)
+
+
+def _load_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, utf8: bool, layout: _CsvLayout
+) -> None:
+    """Temp table `raw_table`: the data lines (after the header) as text columns c0..cN."""
+    columns = {f"c{i}": "VARCHAR" for i in range(layout.width)}
     with tempfile.TemporaryDirectory(prefix="clinic_bi_") as tmp:
         if utf8:
             csv_path = path
@@ -311,17 +357,23 @@ def _read_csv(
                 "rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')",
                 {
                     "path": str(csv_path),
-                    "delim": delimiter,
-                    "skip": header_line,
+                    "delim": layout.delimiter,
+                    "skip": layout.header_line,
                     "columns": columns,
                     "max_line": MAX_LINE_BYTES,
                 },
             )
         except duckdb.Error as exc:
             raise csv_error(path, exc) from exc
-    read_issues = _csv_reject_issues(con)
-    first_line = header_line + 1
-    rel = con.table("raw_table")
+
+
+def _number_rows(
+    con: duckdb.DuckDBPyConnection,
+    rel: duckdb.DuckDBPyRelation,
+    read_issues: list[ReadIssue],
+    first_line: int,
+) -> None:
+    """View `raw`: `raw_table` (as `rel`) with `_row`, each row's line number in the file."""
     if not read_issues:
         # `raw`: the rows with `_row`, the file's line number (rowid keeps the file's order).
         row = duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(first_line)
@@ -340,12 +392,6 @@ def _read_csv(
             {"first": first_line},
         )
         con.execute("create or replace temp view raw as select * from raw_numbered")
-    n = rel.count("*").fetchall()[0][0]
-    label = {"utf-8-sig": "UTF-8 с BOM", "utf-8": "UTF-8", "cp1251": "Windows-1251",
-             "utf-16": "UTF-16"}[encoding]
-    return RawFile(path=path, headers=headers, sample=sample, rows=n, fmt="CSV",
-                   encoding=label, delimiter=delimiter, header_line=header_line,
-                   read_issues=read_issues)
 
 
 def _reencode(source: Path, encoding: str, target: Path) -> None:
@@ -390,7 +436,7 @@ def _read_sheet(
 ) -> RawFile:
     """`raw` over the rows of a sheet or an HTML table, read by a capped worker process
     (sheets.read_in_worker): a view of the Arrow table registered on the connection as
-    `raw_arrow` (loader._drop_raw unregisters it). Not copied into a temp table: that copy
+    `raw_arrow` (parse.drop_raw unregisters it). Not copied into a temp table: that copy
     cost ~0.07 s per 100k rows, and DuckDB scans a temp table of fewer than 122,880 rows (one
     row group) on one core, an Arrow table in batches on all of them."""
     encoding = None
