@@ -180,6 +180,22 @@ def _coverage(path: str, version: int) -> pd.DataFrame:
         return engine.coverage()
 
 
+@st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
+def _channels(path: str, version: int) -> pd.DataFrame:
+    with engine_for(Path(path)) as engine:
+        return engine.channels()
+
+
+def channels(path: Path) -> pd.DataFrame:
+    """`Engine.channels()` of the store (empty without one): each channel key with the name it
+    counts under, its spellings and rows, and whether it is merged into another."""
+    info = store_info(path)
+    if info is None or info.is_empty:
+        return pd.DataFrame(columns=["channel_key", "channel", "own_name", "spellings", "uses",
+                                     "is_merged"])
+    return _channels(str(info.path), info.version)
+
+
 def coverage(info: StoreInfo) -> pd.DataFrame:
     """`Engine.coverage()`: table_name, month, rows — which months each canonical table holds.
     Not a filtered figure, so it is cached per data version only."""
@@ -332,5 +348,5 @@ def _child_outcome(path: Path, returncode: int, errors: Path) -> ChildLoad:
 
 
 def clear_caches() -> None:
-    for fn in (_store_info, _family, _kpi_comparison, _coverage):
+    for fn in (_store_info, _family, _kpi_comparison, _coverage, _channels):
         fn.clear()

@@ -350,6 +350,40 @@ PHRASES: dict[str, tuple[str, str]] = {
     "result_duplicate": ("уже загружен (№ {batch})", "already loaded (#{batch})"),
     "rejected_download": ("Отклонённые строки: {name}", "Rejected rows: {name}"),
     "journal": ("Журнал загрузок", "Upload journal"),
+    "words_title": ("Слова выгрузок", "The exports' words"),
+    "words_unknown_stage": (
+        "Стадии CRM, которых нет в списках: выберите, что значит каждая. Воронка пересчитается "
+        "сразу, загружать файл заново не нужно.",
+        "CRM stages no list knows: choose what each one means. The funnel is recomputed at "
+        "once; there is no need to upload the file again.",
+    ),
+    "words_unknown_status": (
+        "Статусы записей, которых нет в списках: выберите, что значит каждый. Явка пересчитается "
+        "сразу, загружать файл заново не нужно.",
+        "Appointment statuses no list knows: choose what each one means. Show-up is recomputed "
+        "at once; there is no need to upload the file again.",
+    ),
+    "words_keep": ("— не знаю —", "— don’t know —"),
+    "words_word": ("Слово в выгрузке", "Word in the export"),
+    "words_rows": ("Строк", "Rows"),
+    "words_meaning": ("Что значит", "Means"),
+    "words_save": ("Сохранить значения", "Save the meanings"),
+    "words_chosen": ("Сохранённые значения слов ({n})", "Saved meanings of words ({n})"),
+    "words_forget_pick": ("Отменить значение слова", "Take back the meaning of"),
+    "words_forget": ("Отменить", "Take back"),
+    "words_channels": (
+        "Каналы, как их пишут выгрузки. Написания, которые отличаются только регистром, уже "
+        "объединены; пустые, «null» и «-» считаются как «не указан». Объедините каналы, "
+        "которые на деле один и тот же.",
+        "Channels as the exports spell them. Spellings that differ only in case are already "
+        "one; empty, “null” and “-” count as “not given”. Merge channels that are really the "
+        "same.",
+    ),
+    "words_channel": ("Канал", "Channel"),
+    "words_spellings": ("Написания", "Spellings"),
+    "words_merge_into": ("Считать как", "Count as"),
+    "words_channel_itself": ("— сам по себе —", "— itself —"),
+    "words_save_channels": ("Сохранить объединение", "Save the merges"),
     "journal_empty": ("Пока ничего не загружено.", "Nothing loaded yet."),
     "journal_busy": (
         "Сейчас идёт загрузка в другом процессе: журнал обновится, когда она закончится. "

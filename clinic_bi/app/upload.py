@@ -35,6 +35,7 @@ from clinic_bi.app.staging import (
     stage,
     stale_uploads_removed,
 )
+from clinic_bi.app.words_panel import words_section
 from clinic_bi.ingest import loader, readers
 from clinic_bi.ingest.loader import LoadResult
 from clinic_bi.ingest.mapping import Profile
@@ -266,6 +267,7 @@ def page_body(page: state.Page) -> None:
         else:
             st.info(t("owner_reads_only", lang), icon=":material/visibility:")
         journal(clinic_db, lang, can_remove=page.user.can("remove"))
+        words_section(clinic_db, lang, can_edit=page.user.can("edit_mappings"))
     except access.ActionRefused:  # the role changed in the secrets since the page was drawn
         st.error(t("action_refused", lang))
     coverage(clinic_db, lang)

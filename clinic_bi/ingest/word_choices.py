@@ -50,6 +50,17 @@ def forget(con: duckdb.DuckDBPyConnection, field: str, word_key: str) -> None:
         store.bump_data_version(con)
 
 
+def forget_word(con: duckdb.DuckDBPyConnection, field: str, word: str) -> None:
+    """`forget` by the word as spelt (its key is worked out as on save)."""
+    key = con.execute(f"select {_KEY}", {"w": str(word)}).fetchone()[0]
+    forget(con, field, key)
+
+
+# word_key of queries/models/macros/words.sql, as in queries/store/save_word_choice.sql.
+_KEY = ("nullif(lower(regexp_replace(trim(replace(replace($w, 'ё', 'е'), 'Ё', 'Е')), "
+        "'\\s+', ' ', 'g')), '')")
+
+
 def saved(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every choice: field, word (its key), canonical, saved_at; by field and word."""
     return con.execute("select field, word, canonical, saved_at from word_choices "
