@@ -6,6 +6,8 @@ titles, tooltips), `show(column, value, lang)` to format a value the way fmt.py 
 the columns, tables and chart phrases the layer below the app shares are clinic_bi/present/words.py's;
 this module adds the words of the app alone. A key missing in one language is a test failure
 (tests/present/test_charts.py), never an English word on a Russian page.
+
+(Over 400 lines on purpose: it is a declarative table of phrases.)
 """
 
 from __future__ import annotations

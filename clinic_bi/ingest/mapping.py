@@ -5,6 +5,8 @@ This is the one place that decides how a header is recognised. Headers are norma
 synonym may still match by containing one as whole words (the longest such synonym wins).
 The canonical tables and their columns are declared in clinic_bi/tables.py;
 `queries/ingest/<table>.sql` parses them.
+
+(Over 400 lines on purpose: most of it is the synonym lists, a declarative table.)
 """
 
 from __future__ import annotations

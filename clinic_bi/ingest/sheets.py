@@ -17,6 +17,9 @@ cell at `XFD1048576` in a 2 KB file made the reader allocate the sheet's whole e
 
 The child writes the rows as an Arrow IPC file (text columns c0..cN and `_row`) and a JSON file
 with the header, the sample and where the header was; `readers.read_raw` registers the table.
+
+(Over 400 lines on purpose: the size checks, the capped worker and its Arrow hand-over are one
+defence, and each part is only safe with the others.)
 """
 
 from __future__ import annotations
