@@ -17,7 +17,9 @@ DEFAULT_VALUES: dict[str, dict[str, list[str]]] = {
                 "NEW", "IN_PROCESS", "PROCESSED", "PREPARATION", "UC_NEW"],
         "booked": ["Записан", "Записан на приём", "Запись", "Назначен приём", "Записана",
                    "Записался", "Записалась", "Записан на консультацию", "Запись на приём",
-                   "Назначена консультация", "CONVERTED", "PREPAYMENT_INVOICE"],
+                   "Назначена консультация", "CONVERTED", "PREPAYMENT_INVOICE",
+                   # Bitrix24's own name of its CONVERTED lead status
+                   "Качественный лид"],
         "visited": ["Пришёл", "Пришёл на приём", "Был на приёме", "Первичный приём проведён",
                     "Пришла", "Пришла на приём", "Была на приёме", "Визит состоялся",
                     "Консультация проведена", "EXECUTING", "FINAL_INVOICE"],

@@ -21,7 +21,7 @@ LEADS = ("ID;Дата создания;Стадия;Источник\n"
          "1;10.01.2025;Знакомство;Unisender\n"
          "2;11.01.2025;Знакомство;unisender\n"
          "3;12.01.2025;Записан;Yandex Direct\n"
-         "4;13.01.2025;Качественный лид;Яндекс Директ\n")
+         "4;13.01.2025;Интерес;Яндекс Директ\n")
 
 
 @pytest.fixture(autouse=True)
@@ -64,8 +64,8 @@ def test_the_page_lists_unknown_stages_and_a_choice_changes_the_funnel(clinic: P
     assert funnel(clinic) == (1, {"Unisender": 2, "Yandex Direct": 1, "Яндекс Директ": 1})
     at = data_page()
     listed = next(d.value for d in at.dataframe if d.key == "words_stage")
-    # «Знакомство» (2 rows) first, «Качественный лид» (1) second; «Записан» is a known word
-    assert listed[["word", "rows"]].values.tolist() == [["Знакомство", 2], ["Качественный лид", 1]]
+    # «Знакомство» (2 rows) first, «Интерес» (1) second; «Записан» is a known word
+    assert listed[["word", "rows"]].values.tolist() == [["Знакомство", 2], ["Интерес", 1]]
     at.session_state["words_stage"] = {"edited_rows": {0: {"meaning": "записался"}},
                                        "added_rows": [], "deleted_rows": []}
     at.run()
@@ -90,4 +90,4 @@ def test_an_owner_sees_the_words_but_cannot_change_them(clinic: Path, monkeypatc
     keys = [b.key for b in at.button]
     assert "words_save_stage" not in keys and "words_save_channels" not in keys
     listed = next(d.value for d in at.dataframe if d.key == "words_stage")
-    assert listed["word"].tolist() == ["Знакомство", "Качественный лид"]
+    assert listed["word"].tolist() == ["Знакомство", "Интерес"]

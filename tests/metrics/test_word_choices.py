@@ -22,7 +22,7 @@ LEADS = (
     "1;10.01.2025;Знакомство;Unisender\n"
     "2;11.01.2025;знакомство ;unisender\n"
     "3;12.01.2025;Записан;unisender\n"
-    "4;13.01.2025;Качественный лид;null\n"
+    "4;13.01.2025;Интерес;null\n"
     "5;14.01.2025;Новая заявка;\n"
     "6;15.01.2025;Новая заявка;Яндекс Директ\n"
 )
@@ -54,7 +54,7 @@ def test_a_stage_word_mapped_later_changes_the_funnel_without_a_new_upload(st):
         # «Знакомство» and «знакомство » are one word; the spelling shown is the first of the two
         # equally frequent ones in alphabetical order
         {"field": "stage", "word": "Знакомство", "rows": 2},
-        {"field": "stage", "word": "Качественный лид", "rows": 1},
+        {"field": "stage", "word": "Интерес", "rows": 1},
     ]
     batches = st.one("select count(*) from batches")
 
@@ -62,7 +62,7 @@ def test_a_stage_word_mapped_later_changes_the_funnel_without_a_new_upload(st):
 
     assert _funnel_booked(st) == 3  # leads 1, 2 and 3
     assert st.one("select count(*) from batches") == batches  # nothing was loaded again
-    assert word_choices.unmapped(st.con)["word"].tolist() == ["Качественный лид"]
+    assert word_choices.unmapped(st.con)["word"].tolist() == ["Интерес"]
     assert word_choices.saved(st.con)[["field", "word", "canonical"]].values.tolist() == [
         ["stage", "знакомство", "booked"]
     ]
