@@ -49,6 +49,9 @@ class TableSpec:
     # Store columns that always hold a value and need no check: a default (services.quantity
     # is 1 where the export has none) or a column the parse derives (reviews.rating_scale).
     computed: tuple[str, ...] = ()
+    # Required words that may be ones no list knows yet: such a row loads with the column null
+    # and the export's word kept, until the clinic maps it (appointments.status).
+    mapped_later: tuple[str, ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -62,7 +65,7 @@ class TableSpec:
     @property
     def not_null(self) -> list[str]:
         """The store's columns that hold a value in every row (schema.sql's NOT NULL)."""
-        return [*self.checked, *self.computed]
+        return [c for c in (*self.checked, *self.computed) if c not in self.mapped_later]
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -85,7 +88,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         (
             Column("visit_date", "date", True),
             Column("patient_id", "id"),
-            Column("doctor", "text", True),
+            Column("doctor", "text"),  # some MIS exports have none (DATA.md)
             Column("service", "text", True),
             Column("amount", "money"),
             Column("department", "text"),
@@ -167,6 +170,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         ),
         main_date="scheduled_at",
         id_column="appointment_id",
+        mapped_later=("status",),
     ),
     "contracts": TableSpec(
         "contracts",

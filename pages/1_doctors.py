@@ -24,6 +24,10 @@ doctors = page.metric("doctors")
 
 view.section(page.t("doctors_table"))
 view.table(doctors, DOCTOR_COLUMNS, lang, "doctors", "doctors_table")
+names = [d for d in doctors["doctor"].dropna()]
+if not names:  # a services export with no doctor column (DATA.md "services")
+    st.info(page.t("no_doctors_in_export"), icon=":material/info:")
+    st.stop()
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -38,7 +42,6 @@ with right:
 
 st.divider()
 view.section(page.t("doctor_card"))
-names = [d for d in doctors["doctor"].dropna()]
 chosen = page.state["doctor"]
 default = names.index(chosen[0]) if chosen and chosen[0] in names else 0
 doctor = st.selectbox(page.t("pick_doctor"), names, index=default, key="doctor_card")

@@ -352,6 +352,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "result_duplicate": ("уже загружен (№ {batch})", "already loaded (#{batch})"),
     "rejected_download": ("Отклонённые строки: {name}", "Rejected rows: {name}"),
     "journal": ("Журнал загрузок", "Upload journal"),
+    "no_doctors_in_export": (
+        "В выгрузке услуг нет врачей: все показатели клиники посчитаны, а по врачам — одна строка "
+        "«без указания». Чтобы увидеть врачей, загрузите отчёт об услугах со столбцом «Врач».",
+        "The services export names no doctors: every clinic figure is computed, and the doctors "
+        "table has one row, “not given”. To see the doctors, upload a services report with a "
+        "doctor column.",
+    ),
     "words_title": ("Слова выгрузок", "The exports' words"),
     "words_unknown_stage": (
         "Стадии CRM, которых нет в списках: выберите, что значит каждая. Воронка пересчитается "

@@ -49,7 +49,13 @@ _SHARED: dict[str, list[str]] = {
     "discount": ["Скидка", "Сумма скидки", "discount"],
     "amount": ["Сумма", "Итого", "К оплате", "Сумма со скидкой", "Сумма к оплате",
                "Сумма итого", "amount", "total", "OPPORTUNITY"],
-    "paid": ["Оплачено", "Сумма оплаты", "Поступило", "Оплата", "paid"],
+    # the whole payment first, then its parts by how it was paid (summed: SUMMED below). A bare
+    # "Карта" stays the patient's card number; "Оплата Карта" (two header rows) is a part.
+    "paid": ["Оплачено", "Сумма оплаты", "Поступило", "Оплата", "paid",
+             "Наличные", "Наличными", "Нал", "Безнал", "Безналичные", "Безналичными",
+             "Безналичный расчёт", "Оплата наличные", "Оплата наличными", "Оплата безнал",
+             "Оплата безналичные", "Оплата безналичными", "Оплата картой", "Картой", "По карте",
+             "cash"],
     "visit_id": ["Номер визита", "ID визита", "Визит", "№ приёма", "№ визита", "Номер приёма",
                  "visit id", "AptNum"],
     "branch": ["Филиал", "Клиника", "branch", "clinic", "location"],
@@ -67,7 +73,8 @@ _SHARED: dict[str, list[str]] = {
     "status": ["Статус", "Статус записи", "Статус приёма", "Состояние", "status",
                "AptStatus"],
     "phone": ["Телефон", "Мобильный", "Мобильный телефон", "Контактный телефон", "Тел.",
-              "phone", "PHONE", "mobile"],
+              "Рабочий телефон", "Домашний телефон", "Другой телефон", "phone", "PHONE",
+              "mobile"],
     "scheduled_at": ["Дата и время приёма", "Время приёма", "Назначено на", "Дата приёма",
                      "Дата и время", "Начало приёма", "appointment time", "AptDateTime",
                      "scheduled"],
@@ -99,7 +106,8 @@ _SHARED: dict[str, list[str]] = {
     "_title": ["Название лида", "Название сделки", "Название", "TITLE"],
     "_currency": ["Валюта", "currency", "CURRENCY_ID"],
     "_pipeline": ["Воронка", "CATEGORY_ID"],
-    "_phone": ["Телефон", "Мобильный", "Мобильный телефон", "Контактный телефон", "phone"],
+    "_phone": ["Телефон", "Мобильный", "Мобильный телефон", "Контактный телефон",
+               "Рабочий телефон", "Домашний телефон", "Другой телефон", "phone"],
     "_birth_date": ["Дата рождения", "birth date", "birthdate"],
 }
 
@@ -145,6 +153,26 @@ _SCOPED: dict[str, dict[str, list[str]]] = {
                   "name"],
     },
 }
+
+# Money columns an export may split by how the money came in (cash, card, transfer: the parts
+# of one payment, which add up to it by definition); each part maps to the column and the parts
+# are summed (parse._stage, DATA.md "A column split in parts"). A header is a part when it names
+# a way of paying. Not amount, price or discount: a service's price is not split by how it was
+# paid, a second amount column is a total ("Итого") or a subtotal that would count twice, and
+# "Скидка, %" and "Скидка, руб." read as the same header (units are dropped).
+SUMMED = frozenset({"paid", "prepaid"})
+# Columns a contact may have several of (Bitrix24: «Рабочий телефон», «Мобильный телефон» …):
+# every one maps to the column and their cells are joined, to be split again into phones
+# (queries/ingest/_macros.sql: phone_parts). DATA.md "Loading rules" (leads link by any phone).
+JOINED = frozenset({"phone", "_phone"})
+_PAYMENT_WAY = re.compile(r"\b(нал|наличн\w*|безнал\w*|карта|картой|карте|эквайринг\w*|сбп|"
+                          r"перевод\w*|cash|card)\b")
+
+
+def is_part(header: str) -> bool:
+    """A normalised header naming a way of paying ("оплата наличные", "безнал", "картой")."""
+    return bool(_PAYMENT_WAY.search(header))
+
 
 # Synonyms that mean "patient id" or "patient name" depending on the values (DATA.md lists
 # "Пациент" under both). Decided per file by looking at the values.
@@ -245,6 +273,16 @@ class Mapping:
     def header_map(self) -> dict[str, str]:
         return {self.headers[i]: c for i, c in sorted(self.columns.items())}
 
+    def sources(self) -> dict[str, list[int]]:
+        """Each canonical column's raw columns, left to right: all of them for a column of
+        SUMMED (its parts) or JOINED (a contact's phones), else the leftmost (a header given
+        twice: the first is used)."""
+        out: dict[str, list[int]] = {}
+        for pos, canonical in sorted(self.columns.items()):
+            if canonical not in out or canonical in SUMMED or canonical in JOINED:
+                out.setdefault(canonical, []).append(pos)
+        return out
+
     def canonical(self) -> set[str]:
         return set(self.columns.values())
 
@@ -263,10 +301,13 @@ def map_columns(table: str, headers: list[str], sample: list[list[str]]) -> Mapp
     canonical column; the rest are listed as ignored)."""
     synonyms = SYNONYMS[table]
     candidates: dict[str, list[tuple[int, int, int]]] = {}
+    parts: set[int] = set()
     for pos, h in enumerate(headers):
         n = normalise_header(h)
         if not n:
             continue
+        if is_part(n):
+            parts.add(pos)
         if n in _AMBIGUOUS_PATIENT and "patient_id" in synonyms:
             col_values = [row[pos] if pos < len(row) else "" for row in sample]
             col = "_name" if _looks_like_names(col_values) else "patient_id"
@@ -279,19 +320,28 @@ def map_columns(table: str, headers: list[str], sample: list[list[str]]) -> Mapp
         candidates.setdefault(col, []).append((strength, -rank, -pos))
     columns: dict[int, str] = {}
     ignored: list[str] = []
-    used: set[int] = set()
     for col, cands in candidates.items():
         cands.sort(reverse=True)
-        pos = -cands[0][2]  # the strongest match; between equals, the leftmost column
-        if pos in used:
-            continue
-        columns[pos] = col
-        used.add(pos)
+        for pos in _chosen(col, [-c[2] for c in cands], parts):
+            columns.setdefault(pos, col)
     for pos, h in enumerate(headers):
         if pos not in columns and str(h or "").strip():
             ignored.append(str(h))
     return Mapping(table=table, columns=columns, headers=[str(h or "") for h in headers],
                    ignored=ignored)
+
+
+def _chosen(col: str, positions: list[int], parts: set[int]) -> list[int]:
+    """The columns a canonical column takes among its candidates (strongest first): the
+    strongest (between equals, the leftmost); for a column of SUMMED with no whole one
+    ("Оплачено") but parts ("Наличные", "Безнал"), every part. A whole one next to parts is
+    their total: the parts are left out, never added to it."""
+    if col in JOINED:
+        return sorted(positions)
+    if col not in SUMMED:
+        return positions[:1]
+    wholes = [p for p in positions if p not in parts]
+    return wholes[:1] if wholes else sorted(positions)
 
 
 def missing_groups(table: str, have: set[str]) -> list[tuple[str, ...]]:
@@ -446,11 +496,14 @@ class Profile:
                 columns[pos] = "_phone"
         if not self.complete:
             guessed = map_columns(self.table, headers, sample or [])
-            taken = set(columns.values())
+            taken = set(columns.values())  # by the profile: a guess adds all parts or none
             for pos, canonical in guessed.columns.items():
                 if pos not in columns and canonical not in taken:
                     columns[pos] = canonical
-                    taken.add(canonical)
+        # a column given to two headers takes the first, unless its parts are summed (SUMMED)
+        used = {p for positions in Mapping(self.table, columns, []).sources().values()
+                for p in positions}
+        columns = {p: c for p, c in columns.items() if p in used}
         ignored = [str(h) for i, h in enumerate(headers) if i not in columns and str(h).strip()]
         return Mapping(
             table=self.table,

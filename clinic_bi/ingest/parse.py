@@ -6,8 +6,8 @@ the connection, none in the store:
         → issues (one row per reason: the parser's, the reader's unsplit lines, repeated ids)
 
 and what the load's result says of them: the counts, the notes (a header given twice, CRM stages
-without a meaning), the first reasons and the rejected rows as they stood in the file. drop_raw
-and drop_temp drop it all again.
+without a meaning, cells read by a rule: queries/ingest/notes.sql), the first reasons and the
+rejected rows as they stood in the file. drop_raw and drop_temp drop it all again.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from clinic_bi.ingest.mapping import Mapping, normalise_header
+from clinic_bi.ingest.mapping import JOINED, Mapping, normalise_header
 from clinic_bi.ingest.readers import RawFile, ReadIssue
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadResult
 from clinic_bi.ingest.statements import bind
@@ -53,6 +53,7 @@ def parse_file(
         result.rows_read += len(raw.read_issues)
     result.rows_rejected += _add_duplicate_ids(con, table)
     result.notes.extend(_unmapped_words(con, table))
+    result.notes.extend(_counted_notes(con))
     result.issues = _first_issues(con)
     if keep_rejected and result.rows_rejected:
         result.rejected_rows = _rejected_rows(con, raw)
@@ -62,23 +63,66 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> No
     """Temp view `staged`: every column of the table's spec under its canonical name (text),
     absent ones NULL, plus `_row` and `_first_cells`, the row's first filled cell (total rows)."""
     spec = TABLE_SPECS[mapping.table]
-    by_name = {canonical: pos for pos, canonical in mapping.columns.items()}
+    sources = mapping.sources()
     width = len(con.table("raw").columns) - 1
     exprs = [duckdb.ColumnExpression("_row")]
     cells = [duckdb.ColumnExpression(f"c{i}") for i in range(width)]
     exprs.append(duckdb.CoalesceOperator(*cells).alias("_first_cells"))
     for col in spec.columns:
-        pos = by_name.get(col.name)
-        if pos is not None and pos < width:
-            exprs.append(duckdb.ColumnExpression(f"c{pos}").alias(col.name))
-        else:
-            exprs.append(duckdb.ConstantExpression(None).cast(duckdb.sqltype("VARCHAR"))
+        parts = [duckdb.ColumnExpression(f"c{p}") for p in sources.get(col.name, []) if p < width]
+        if not parts:
+            exprs.append(_NULL_TEXT.alias(col.name))
+        elif len(parts) == 1:
+            exprs.append(parts[0].alias(col.name))
+        elif col.name in JOINED:  # a contact's phones: one cell, split again by phone_parts
+            joined = duckdb.FunctionExpression("concat_ws", duckdb.ConstantExpression(", "), *parts)
+            exprs.append(duckdb.FunctionExpression("nullif", joined, duckdb.ConstantExpression(""))
                          .alias(col.name))
+        else:
+            exprs.append(_summed_text(parts).alias(col.name))
     con.table("raw").project(*exprs).create_view("staged", replace=True)
 
 
+_NULL_TEXT = duckdb.ConstantExpression(None).cast(duckdb.sqltype("VARCHAR"))
+
+
+def _summed_text(parts: list[duckdb.Expression]) -> duckdb.Expression:
+    """One money cell from the columns it is split in (mapping.SUMMED: cash + card), as text
+    that queries/ingest/<table>.sql reads as it reads any cell of the column:
+    - a filled part it cannot read: that part's text, so the column gets its usual issue with
+      the value, and no value (never the sum of the parts that could be read);
+    - else, with a part filled: the sum of the filled parts, an empty part or a dash being 0;
+    - else a dash, when a part holds one (read as 0, as in one column), or NULL.
+    Uses the parse's macros (_macros.sql: clean_text, is_dash, parse_money): one reading of a
+    money cell."""
+    fn, false = duckdb.FunctionExpression, duckdb.ConstantExpression(False)
+    zero = duckdb.ConstantExpression(0).cast(duckdb.sqltype("DECIMAL(18, 2)"))
+    dash = [duckdb.CoalesceOperator(fn("is_dash", p), false) for p in parts]
+    filled = [fn("clean_text", p).isnotnull() & ~d for p, d in zip(parts, dash, strict=True)]
+    money = [fn("parse_money", p) for p in parts]
+    total = zero
+    for f, m in zip(filled, money, strict=True):
+        total = total + duckdb.CaseExpression(f, m).otherwise(zero)
+    case = None
+    for p, f, m in zip(parts, filled, money, strict=True):
+        unreadable = f & m.isnull()
+        case = duckdb.CaseExpression(unreadable, p) if case is None else case.when(unreadable, p)
+    any_filled = filled[0]
+    for f in filled[1:]:
+        any_filled = any_filled | f
+    first_dash = duckdb.CoalesceOperator(
+        *[duckdb.CaseExpression(d, p).otherwise(_NULL_TEXT) for p, d in zip(parts, dash, strict=True)]
+    )
+    return case.when(any_filled, total.cast(duckdb.sqltype("VARCHAR"))).otherwise(first_dash)
+
+
 def _load_value_map(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
+    """Temp table `value_map`: the default words, the profile's (they win) and the clinic's own
+    choices of the Данные page (they win over both: store table word_choices)."""
     rows = value_map_rows(mapping.values)
+    rows += con.execute(
+        "select field, word, canonical, 2 from word_choices where field in ('stage', 'status')"
+    ).fetchall()
     frame = pd.DataFrame(rows, columns=["field", "word", "canonical", "priority"])
     con.register("value_map_in", frame)
     try:
@@ -191,21 +235,37 @@ def duplicate_headers(headers: list[str], mapping: Mapping) -> list[str]:
     return notes
 
 
+# The words a load keeps for the clinic to map (DATA.md "Words the clinic maps"): per table, the
+# column of the word, its mapped column and what the note says of the rows that carry one.
+_WORD_COLUMNS = {
+    "leads": ("stage_raw", "stage", "Стадии CRM без соответствия: {words}. Строки загружены; "
+              "в воронке эти лиды считаются только по записям и визитам, пока вы не укажете, "
+              "что значит каждая стадия, на странице «Данные» (раздел «Слова выгрузок»)."),
+    "appointments": ("status_raw", "status", "Статусы записей без соответствия: {words}. "
+                     "Строки загружены, но в явку не входят, пока вы не укажете, что значит "
+                     "каждый статус, на странице «Данные» (раздел «Слова выгрузок»)."),
+}
+
+
 def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    if table != "leads":
+    if table not in _WORD_COLUMNS:
         return []
+    raw, mapped, note = _WORD_COLUMNS[table]
+    # the column names come from _WORD_COLUMNS above, never from input
     rows = con.execute(
-        "select stage_raw, count(*) from parsed where _ok and not _is_total and stage is null "
-        "and stage_raw is not null group by 1 order by 2 desc limit 10"
+        f"select {raw}, count(*) from parsed where _ok and not _is_total and {mapped} is null "
+        f"and {raw} is not null group by 1 order by 2 desc, 1 limit 10"
     ).fetchall()
     if not rows:
         return []
-    words = ", ".join(f"«{w}» ({n})" for w, n in rows)
-    return [
-        f"Стадии CRM без соответствия: {words}. Строки загружены, но в воронке эти лиды "
-        "считаются только по записям и визитам. Укажите их в профиле (values.stage: new, "
-        "booked, visited, contracted или lost)."
-    ]
+    return [note.format(words=", ".join(f"«{w}» ({n})" for w, n in rows))]
+
+
+def _counted_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Cells of the loaded rows read by a rule rather than as written (an amount computed from
+    the price, a dash read as 0): one sentence per rule, with its count (queries/ingest/notes.sql
+    words the `_notes` keys of queries/ingest/<table>.sql)."""
+    return [r[0] for r in con.execute(read_query("ingest", "notes.sql")).fetchall()]
 
 
 def _rejected_rows(con: duckdb.DuckDBPyConnection, raw: RawFile) -> pd.DataFrame:

@@ -44,14 +44,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clinic_bi.fmt import number, plural_ru
-from clinic_bi.ingest.mapping import header_score
+from clinic_bi.ingest.header_rows import (  # noqa: F401 - readers' names too
+    HEADER_SEARCH_ROWS,
+    find_header,
+    strip_trailing_empty,
+    sub_header,
+)
 from clinic_bi.paths import PROJECT_DIR
 
 # One unit for every size a user reads: the decimal megabyte, which is also the one Streamlit's
 # uploader checks against in a browser on Linux and macOS (on Windows it takes 1024², a larger
 # limit, and then the loader's own check speaks, in the same unit as the uploader's text).
 MB = 1_000_000
-HEADER_SEARCH_ROWS = 40
 SAMPLE_ROWS = 50
 MAX_COLUMNS = 500  # no clinic export comes near; thousands mean a wrong delimiter or junk
 # A full Excel sheet 64 columns wide: more cells than any export of a clinic holds.
@@ -78,30 +82,10 @@ class SheetMeta:
     sample: list[list[str]]
     rows: int
     header_line: int  # 1-based sheet row (or table row) of the header
+    header_rows: int = 1  # 2: a second header row names the parts of merged cells
 
 
 # --- shared with the CSV reader -----------------------------------------------------------------
-
-
-def find_header(rows: list[list[str]]) -> tuple[int, int]:
-    """(index, score) of the row that looks most like a header among the first rows."""
-    best, best_score = 0, -1
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        filled = [c for c in row if str(c or "").strip()]
-        if len(filled) < 2:
-            continue
-        s = header_score(row)
-        if s > best_score:
-            best, best_score = i, s
-    return best, best_score
-
-
-def strip_trailing_empty(headers: list[str]) -> list[str]:
-    """Bitrix24 ends every line with `;`: an empty trailing column to drop."""
-    out = list(headers)
-    while out and not str(out[-1] or "").strip():
-        out.pop()
-    return out
 
 
 def check_width(name: str, width: int) -> None:
@@ -214,6 +198,14 @@ def check_zip(name: str, data: bytes) -> zipfile.ZipFile:
             f"{name}: файл Excel повреждён или обрезан. Выгрузите отчёт заново "
             "или откройте его в Excel и сохраните как XLSX."
         ) from exc
+    names = zf.namelist()
+    if "[Content_Types].xml" not in names and "mimetype" not in names:  # not XLSX, not ODS
+        inside = ", ".join(Path(n).name for n in names[:5] if not n.endswith("/"))
+        raise ReadError(
+            f"{name}: это ZIP-архив, а не книга Excel"
+            + (f" (внутри: {inside}{' …' if len(names) > 5 else ''})" if inside else "")
+            + ". Распакуйте архив и загрузите файлы из него."
+        )
     limit = unzipped_limit_bytes()
     if declared > limit:
         raise ReadError(
@@ -358,9 +350,15 @@ def rows_table(name: str, rows: list[list[object]], skip_rows: int | None
     head_text = [[cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
     header_idx = skip_rows if skip_rows is not None else find_header(head_text)[0]
     if header_idx >= len(rows):
-        raise ReadError(f"{name}: не найдена строка заголовка.")
-    headers = strip_trailing_empty([cell_text(c) or "" for c in rows[header_idx]])
-    body = rows[header_idx + 1:]
+        lines = plural_ru(skip_rows or 0, "строку", "строки", "строк")
+        raise ReadError(f"{name}: не найдена строка заголовка: профиль велит пропустить "
+                        f"{skip_rows} {lines}, а в таблице их меньше. Выберите другой профиль.")
+    top = [cell_text(c) or "" for c in rows[header_idx]]
+    below = [cell_text(c) or "" for c in rows[header_idx + 1]] if header_idx + 1 < len(rows) else []
+    combined = sub_header(top, below)
+    header_rows = 1 if combined is None else 2
+    headers = strip_trailing_empty(combined or top)
+    body = rows[header_idx + header_rows:]
     check_width(name, len(headers))
     lengths = set(map(len, body))
     width = max(lengths | {len(headers)})
@@ -372,10 +370,11 @@ def rows_table(name: str, rows: list[list[object]], skip_rows: int | None
     if body:
         grid[:] = body
     columns: dict[str, pa.Array] = {f"c{i}": column_text(grid[:, i]) for i in range(width)}
-    first_line = header_idx + 2
+    first_line = header_idx + 1 + header_rows
     columns["_row"] = pa.array(range(first_line, first_line + len(body)), type=pa.int32())
     sample = [[cell_text(c) or "" for c in r] for r in body[:SAMPLE_ROWS]]
-    meta = SheetMeta(headers=headers, sample=sample, rows=len(body), header_line=header_idx + 1)
+    meta = SheetMeta(headers=headers, sample=sample, rows=len(body), header_line=header_idx + 1,
+                     header_rows=header_rows)
     return pa.table(columns), meta
 
 

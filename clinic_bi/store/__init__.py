@@ -19,7 +19,11 @@ from clinic_bi.paths import DIR_MODE, QUERIES_DIR, make_private_dir, read_query,
 from clinic_bi.store.salt import salt_path
 from clinic_bi.tables import TABLE_SPECS
 
-SCHEMA_VERSION = 1
+# 2: services.doctor and appointments.status may be null (queries/store/migrations/001_to_002.sql).
+SCHEMA_VERSION = 2
+# The oldest schema whose backups restore into this one unchanged (its rows are valid rows of
+# the current schema; see each migration's header).
+OLDEST_RESTORABLE_SCHEMA = 1
 
 T = TypeVar("T")
 
@@ -136,7 +140,7 @@ def connect(
         tighten_store_files(path)
         if not read_only:
             ensure_schema(con)
-        check_schema_version(con, path)
+        check_schema_version(con, path, read_only)
     except BaseException:
         con.close()
         raise
@@ -153,9 +157,13 @@ def tighten_store_files(path: Path) -> None:
         tighten(spill, DIR_MODE)
 
 
-def check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def check_schema_version(
+    con: duckdb.DuckDBPyConnection, path: Path, read_only: bool = False
+) -> None:
     """A store written by a newer clinic_bi is refused; an older one is migrated (migrations:
-    queries/store/migrations/<from>_to_<to>.sql) or refused when no migration exists."""
+    queries/store/migrations/<from>_to_<to>.sql) or refused when no migration exists. A
+    read-only connection cannot migrate: it reads a store of OLDEST_RESTORABLE_SCHEMA or later
+    as it is (those migrations only relax constraints), and the next writer migrates it."""
     try:
         rows = con.execute("select value from meta where key = 'schema_version'").fetchall()
     except duckdb.CatalogException as exc:
@@ -166,6 +174,8 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f"Хранилище {path} создано более новой версией clinic_bi (схема {version}, эта "
             f"программа знает схему {SCHEMA_VERSION}). Обновите программу."
         )
+    if read_only and version >= OLDEST_RESTORABLE_SCHEMA:
+        return
     while version < SCHEMA_VERSION:
         step = QUERIES_DIR / "store" / "migrations" / f"{version:03d}_to_{version + 1:03d}.sql"
         if not step.exists():

@@ -97,7 +97,10 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
     if not manifest_path.exists():
         raise BackupError(f"В папке {in_dir} нет {MANIFEST}: это не резервная копия clinic_bi.")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("schema_version") != store.SCHEMA_VERSION:
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or not (
+        store.OLDEST_RESTORABLE_SCHEMA <= version <= store.SCHEMA_VERSION
+    ):
         raise BackupError(
             f"Копия сделана для схемы {manifest.get('schema_version')}, а эта версия clinic_bi "
             f"работает со схемой {store.SCHEMA_VERSION}: восстановите её той версией, что её "

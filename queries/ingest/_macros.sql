@@ -45,11 +45,25 @@ create or replace temp macro num_spaces(x) as
         else cast(x as varchar)
     end;
 
+-- The minus sign is '-' or '−' (U+2212). An en or em dash is not read as one: "–200" is
+-- unreadable (reported), because a dash in a cell is as often "none" or a range as a minus.
 create or replace temp macro num_clean(x) as
     regexp_replace(
-        replace(replace(lower(trim(cast(x as varchar))), '−', '-'), '–', '-'),
+        replace(lower(trim(cast(x as varchar))), '−', '-'),
         '[\s\x{00A0}\x{202F}\x{2009}'']|руб\.?|rub\.?|rur|р\.|р$|₽|\$|€', '', 'g'
     );
+
+-- Refunds as accountants write them, on the cleaned text: "(1500,00)" and 1C's trailing minus
+-- "1500,00-" are -1500,00. Anything else with a sign in the wrong place stays unreadable.
+create or replace temp macro num_sign(s) as
+    case
+        when starts_with(s, '(') and ends_with(s, ')') then '-' || s[2:-2]
+        when ends_with(s, '-') and not starts_with(s, '-') then '-' || s[1:-2]
+        else s
+    end;
+
+-- Units after a count or a duration ("2 шт.", "30 мин"), on the cleaned text (parse_num only).
+create or replace temp macro num_units(s) as regexp_replace(s, '(шт|ед|мин)\.?$', '');
 
 -- The last of ',' and '.' is the decimal separator; the other one groups thousands.
 create or replace temp macro num_text(s) as
@@ -62,16 +76,18 @@ create or replace temp macro num_text(s) as
     end;
 
 -- The fast path handles plain numbers with any spaces; only the rows it leaves NULL reach the
--- slow path (currency words, mixed separators). The slow path sits inside a one-element lambda
--- so that DuckDB's common-subexpression pass cannot hoist its regex out of the COALESCE and run
--- it on every row; an empty cell (NULL) skips it (on 10 % empty cells it cost as much as the
--- fast path on all of them).
+-- slow path (currency words, mixed separators, refunds in brackets or with a trailing minus).
+-- The slow path sits inside a one-element lambda so that DuckDB's common-subexpression pass
+-- cannot hoist its regex out of the COALESCE and run it on every row; an empty cell (NULL) skips
+-- it (on 10 % empty cells it cost as much as the fast path on all of them). Each step's result
+-- is a lambda's parameter: a macro that names its argument n times copies the expression n times
+-- (num_text(num_sign(num_clean(v))) held some 70 copies of num_clean's regex: 40 ms to plan).
 create or replace temp macro parse_money(x) as
     coalesce(
         try_cast(num_text(num_spaces(x)) as decimal(18, 2)),
         case when x is not null then
-            list_transform([cast(x as varchar)],
-                           lambda v: try_cast(num_text(num_clean(v)) as decimal(18, 2)))[1]
+            list_transform([num_clean(x)], lambda c: list_transform([num_sign(c)],
+                lambda s: try_cast(num_text(s) as decimal(18, 2)))[1])[1]
         end
     );
 
@@ -79,10 +95,18 @@ create or replace temp macro parse_num(x) as
     coalesce(
         try_cast(num_text(num_spaces(x)) as decimal(18, 3)),
         case when x is not null then
-            list_transform([cast(x as varchar)],
-                           lambda v: try_cast(num_text(num_clean(v)) as decimal(18, 3)))[1]
+            list_transform([num_units(num_clean(x))], lambda c: list_transform([num_sign(c)],
+                lambda s: try_cast(num_text(s) as decimal(18, 3)))[1])[1]
         end
     );
+
+-- A cell that holds nothing but a dash ("-", "–", "—", "−"): "none" in an optional number cell
+-- (DATA.md "Reading cells"). Only ever asked of cells the number parser could not read.
+create or replace temp macro is_dash(x) as regexp_matches(cast(x as varchar), '^\s*[-–—−]+\s*$');
+
+-- An optional money cell where a dash means 0 (discount, paid, prepaid).
+create or replace temp macro money_or_dash(x, parsed) as
+    coalesce(parsed, case when x is not null and is_dash(x) then cast(0 as decimal(18, 2)) end);
 
 -- Dates and times. Day-first for dotted and slashed dates; ISO; Excel serial numbers (XLSX
 -- cells formatted as numbers); a profile's own format first when it gives one. A trailing
@@ -92,6 +116,45 @@ create or replace temp macro ts_text(x) as
         clean_text(x),
         '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)\s*([+-][0-9]{2}:?[0-9]{2}|Z)$', '\1'
     );
+
+-- A month's name in any grammatical case (январь, января, январе …), its usual abbreviations
+-- (янв, фев/февр, сен/сент, ноя/нояб …) and English names; `w` is one word in lower case, ё as е,
+-- without a trailing dot. A whole list, not prefixes: "марка" is no month. A map, not a CASE:
+-- a CASE copies `w` into each of its branches, and every date cell's parser holds this macro.
+create or replace temp macro month_number(w) as map_extract_value(MAP {
+        'январь': 1, 'января': 1, 'январю': 1, 'январем': 1, 'январе': 1, 'янв': 1, 'january': 1, 'jan': 1,
+        'февраль': 2, 'февраля': 2, 'февралю': 2, 'февралем': 2, 'феврале': 2, 'фев': 2, 'февр': 2, 'february': 2, 'feb': 2,
+        'март': 3, 'марта': 3, 'марту': 3, 'мартом': 3, 'марте': 3, 'мар': 3, 'march': 3, 'mar': 3,
+        'апрель': 4, 'апреля': 4, 'апрелю': 4, 'апрелем': 4, 'апреле': 4, 'апр': 4, 'april': 4, 'apr': 4,
+        'май': 5, 'мая': 5, 'маю': 5, 'маем': 5, 'мае': 5, 'may': 5,
+        'июнь': 6, 'июня': 6, 'июню': 6, 'июнем': 6, 'июне': 6, 'июн': 6, 'june': 6, 'jun': 6,
+        'июль': 7, 'июля': 7, 'июлю': 7, 'июлем': 7, 'июле': 7, 'июл': 7, 'july': 7, 'jul': 7,
+        'август': 8, 'августа': 8, 'августу': 8, 'августом': 8, 'августе': 8, 'авг': 8, 'august': 8, 'aug': 8,
+        'сентябрь': 9, 'сентября': 9, 'сентябрю': 9, 'сентябрем': 9, 'сентябре': 9, 'сен': 9, 'сент': 9, 'september': 9, 'sep': 9, 'sept': 9,
+        'октябрь': 10, 'октября': 10, 'октябрю': 10, 'октябрем': 10, 'октябре': 10, 'окт': 10, 'october': 10, 'oct': 10,
+        'ноябрь': 11, 'ноября': 11, 'ноябрю': 11, 'ноябрем': 11, 'ноябре': 11, 'ноя': 11, 'нояб': 11, 'november': 11, 'nov': 11,
+        'декабрь': 12, 'декабря': 12, 'декабрю': 12, 'декабрем': 12, 'декабре': 12, 'дек': 12, 'december': 12, 'dec': 12
+    }, w);
+
+-- A date written with the month's name or with a year mark: "5 февраля 2025 г.", "05 фев. 2025",
+-- "1 мая 2025 года", "5 Feb 2025", "5.02.2025г.", "05.02.2025, 14:30", "5 февраля 2025 г. в 14:30".
+-- Day first; a two-digit year as %y reads it (00–68 → 2000–2068, 69–99 → 1969–1999). Reached
+-- only by cells the common spellings could not read (parse_ts's slow path).
+create or replace temp macro ts_words(t) as
+    list_transform(
+        [regexp_extract(replace(lower(t), 'ё', 'е'),
+            '^([0-9]{1,2})(?:[\s.\-]*([a-zа-я]+)\.?[\s.\-]*|\.([0-9]{1,2})\.)([0-9]{4}|[0-9]{2})'
+            || '(?:\s*(?:года?|г)\.?)?(?:\s*,?\s*(?:в\s*)?([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?))?$',
+            ['d', 'word', 'm', 'y', 'time'])],
+        lambda p: case when p.d <> '' then list_transform(
+            [p.d || '.' || coalesce(cast(month_number(nullif(p.word, '')) as varchar), p.m)
+             || '.' || p.y || case when p.time <> '' then ' ' || p.time else '' end],
+            lambda s: case when length(p.y) = 4
+                then try_strptime(s, ['%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y'])
+                else try_strptime(s, ['%d.%m.%y %H:%M:%S', '%d.%m.%y %H:%M', '%d.%m.%y'])
+            end)[1]
+        end
+    )[1];
 
 create or replace temp macro parse_ts_any(t) as
     coalesce(
@@ -105,6 +168,7 @@ create or replace temp macro parse_ts_any(t) as
             '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y',
             '%d-%m-%Y', '%Y.%m.%d', '%d.%m.%Y г.'
         ]),
+        ts_words(t),
         case when regexp_matches(t, '^[0-9]{5}(\.[0-9]+)?$') then
             timestamp '1899-12-30'
             + to_microseconds(cast(round(cast(t as double) * 86400000000) as bigint))
@@ -118,37 +182,24 @@ create or replace temp macro plausible_ts(ts) as
 
 -- The common spellings are tried on the raw text first; cleaning (spaces, time zones) and the
 -- long list of formats only for what is left. The cleaning sits inside a lambda too: as a plain
--- list argument, `clean_text(x)` was hoisted out of the COALESCE and run on every row.
+-- list argument, `clean_text(x)` was hoisted out of the COALESCE and run on every row. An empty
+-- cell skips the lambda (building its one-element list cost as much as the fast path).
 create or replace temp macro parse_ts(x, fmt) as
     coalesce(
         plausible_ts(try_strptime(cast(x as varchar), fmt)),
         plausible_ts(try_strptime(cast(x as varchar), ['%d.%m.%Y', '%Y-%m-%d', '%d.%m.%Y %H:%M',
                                                        '%d.%m.%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S'])),
-        list_transform([cast(x as varchar)], lambda v: list_transform([ts_text(v)], lambda t: coalesce(
-            plausible_ts(try_strptime(t, fmt)),
-            plausible_ts(parse_ts_any(t))
-        ))[1])[1]
+        case when x is not null then
+            list_transform([cast(x as varchar)], lambda v: list_transform([ts_text(v)], lambda t: coalesce(
+                plausible_ts(try_strptime(t, fmt)),
+                plausible_ts(parse_ts_any(t))
+            ))[1])[1]
+        end
     );
 
 create or replace temp macro parse_date(x, fmt) as cast(parse_ts(x, fmt) as date);
 
 -- A month: "2025-03", "03.2025", "март 2025", "Март 2025 г.", or any full date (its month).
-create or replace temp macro month_number(w) as
-    case
-        when w like 'янв%' or w like 'jan%' then 1
-        when w like 'фев%' or w like 'feb%' then 2
-        when w like 'мар%' or w like 'mar%' then 3
-        when w like 'апр%' or w like 'apr%' then 4
-        when w like 'мая%' or w like 'май%' or w like 'may%' then 5
-        when w like 'июн%' or w like 'jun%' then 6
-        when w like 'июл%' or w like 'jul%' then 7
-        when w like 'авг%' or w like 'aug%' then 8
-        when w like 'сен%' or w like 'sep%' then 9
-        when w like 'окт%' or w like 'oct%' then 10
-        when w like 'ноя%' or w like 'nov%' then 11
-        when w like 'дек%' or w like 'dec%' then 12
-    end;
-
 create or replace temp macro parse_month_text(t) as
     case
         when regexp_matches(t, '^[0-9]{4}[-./][0-9]{1,2}$') then
@@ -156,13 +207,15 @@ create or replace temp macro parse_month_text(t) as
         when regexp_matches(t, '^[0-9]{1,2}[-./][0-9]{4}$') then
             try(make_date(cast(regexp_extract(t, '([0-9]{4})$', 1) as integer), cast(regexp_extract(t, '^([0-9]{1,2})', 1) as integer), 1))
         when regexp_matches(t, '^[a-zа-я]+\.?\s+[0-9]{4}') then
-            try(make_date(cast(regexp_extract(t, '([0-9]{4})', 1) as integer), month_number(t), 1))
+            try(make_date(cast(regexp_extract(t, '([0-9]{4})', 1) as integer),
+                          month_number(regexp_extract(t, '^([a-zа-я]+)', 1)), 1))
         else cast(date_trunc('month', parse_ts_any(t)) as date)
     end;
 
 create or replace temp macro parse_month(x) as parse_month_text(replace(lower(clean_text(x)), 'ё', 'е'));
 
--- Phones: digits only; a leading 8 or a missing country code becomes 7 (Russian numbers).
+-- Phones: digits only; a leading 8 or a missing country code becomes 7 (Russian numbers); 10 to
+-- 15 digits (the longest number E.164 allows) is a phone, anything else is not.
 -- Must agree with clinic_bi/ingest/privacy.py:normalize_phone (a test checks both).
 create or replace temp macro phone_digits(x) as regexp_replace(cast(x as varchar), '[^0-9]', '', 'g');
 
@@ -170,17 +223,35 @@ create or replace temp macro phone_norm(x) as
     case
         when length(phone_digits(x)) = 11 and phone_digits(x)[1] = '8' then '7' || phone_digits(x)[2:]
         when length(phone_digits(x)) = 10 then '7' || phone_digits(x)
-        when length(phone_digits(x)) >= 10 then phone_digits(x)
+        when length(phone_digits(x)) between 10 and 15 then phone_digits(x)
     end;
 
+-- One cell may hold several phones (Bitrix24 writes a contact's phones as
+-- "+7 912 000-00-01, 8 903 000-00-02"): the parts between `,` `;` `/` and line breaks.
+create or replace temp macro phone_parts(x) as
+    list_filter(regexp_split_to_array(cast(x as varchar), '[,;/\n]'), lambda p: trim(p) <> '');
+
+-- Whether the cell holds a phone phone_norm reads (for an issue's test).
+create or replace temp macro phone_ok(x) as
+    case when list_bool_or(list_transform(phone_parts(x), lambda p: phone_norm(p) is not null))
+        then true end;
+
+-- The store's phone_hash: the salted hash of each phone of the cell, sorted, comma-separated
+-- (a cell with one phone gives that phone's hash alone). Leads link to patients by any of them
+-- (queries/models/core/fct_lead_links.sql).
 create or replace temp macro phone_hash(x, salt) as
-    case when phone_norm(x) is not null then sha256(salt || phone_norm(x)) end;
+    nullif(array_to_string(list_sort(list_distinct(list_filter(
+        list_transform(phone_parts(x), lambda p: sha256(salt || phone_norm(p))),
+        lambda h: h is not null))), ','), '');
+
+-- The phone a derived patient key is made with: the cell's first phone.
+create or replace temp macro first_phone(x) as phone_norm(phone_parts(x)[1]);
 
 -- A patient key where the export has no card number: a salted hash of the name with the phone
 -- (or birth date), so the same person gets the same key in every file and no name is kept.
 create or replace temp macro derived_patient_id(name, phone, birth, salt) as
     case when norm_word(name) is not null then
-        'h:' || sha256(salt || '|' || norm_word(name) || '|' || coalesce(phone_norm(phone), cast(birth as varchar), ''))[1:16]
+        'h:' || sha256(salt || '|' || norm_word(name) || '|' || coalesce(first_phone(phone), cast(birth as varchar), ''))[1:16]
     end;
 
 -- The patient's key: the card number, else the derived key (the name may come whole or in parts).
@@ -209,19 +280,39 @@ create or replace temp macro required_issue(col, raw, parsed, what) as
             {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what, 'severity': 'rejected'}
     end;
 
--- A required value that must be one of the profile's words (appointments.status): empty, or a
--- word the value map does not know (`mapped` is null), rejects the row; `unknown` says why.
-create or replace temp macro required_word_issue(col, word, mapped, unknown) as
-    case
-        when word is null then
-            {'column_name': col, 'value': null::varchar, 'reason': 'пустое значение (обязательное поле)', 'severity': 'rejected'}
-        when mapped is null then
-            {'column_name': col, 'value': word, 'reason': unknown, 'severity': 'rejected'}
+-- Whether a cell holds anything but white space (clean_text(x) is not null, in one regex: the
+-- issue macros below are many, and each copy of clean_text is large to plan).
+create or replace temp macro is_filled(x) as
+    regexp_matches(cast(x as varchar), '[^\s\x{00A0}\x{202F}\x{2009}]');
+
+-- What an unreadable number cell was taken for, with the fix where the cell shows one: a dash
+-- alone says no amount, a dash before digits is not a minus (DATA.md "Reading cells").
+create or replace temp macro unreadable_what(raw, what) as
+    what || case
+        when is_dash(raw) then ': прочерк не говорит, сколько (впишите число, 0 — если ничего)'
+        when regexp_matches(cast(raw as varchar), '^\s*[–—]\s*[0-9]') then
+            ': тире перед числом — не минус (для возврата впишите «-»)'
+        else ''
+    end;
+
+-- A filled cell that cannot be read, where the row needs its value: `tail` says what for or
+-- what was done, `severity` whether the row still loads ('warning') or not ('rejected').
+create or replace temp macro cell_issue(col, raw, parsed, what, tail, severity) as
+    case when parsed is null and is_filled(raw) then
+        {'column_name': col, 'value': left(cast(raw as varchar), 200),
+         'reason': 'не читается как ' || unreadable_what(raw, what) || '; ' || tail, 'severity': severity}
     end;
 
 create or replace temp macro optional_issue(col, raw, parsed, what) as
     case when clean_text(raw) is not null and parsed is null then
         {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what || '; оставлено пустым', 'severity': 'warning'}
+    end;
+
+-- An optional number cell: a dash alone is "none" (counted in the file's notes, not here);
+-- anything else unreadable is a warning.
+create or replace temp macro optional_number_issue(col, raw, parsed, what) as
+    case when not coalesce(is_dash(raw), false) then
+        optional_issue(col, raw, parsed, unreadable_what(raw, what))
     end;
 
 -- A date after today in a record of something that already happened (a service, a lead, a

@@ -1,8 +1,9 @@
 -- Parse a staged schedule export (bookings) into the store's types.
 -- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`, `value_map`.
--- DATA.md "appointments": status is required and must map to attended / no_show / cancelled /
--- planned; an unknown word rejects the row with the word named, so the user can add it to the
--- profile instead of losing a booking silently.
+-- DATA.md "appointments": status is required (an empty one rejects the row) and maps to attended
+-- / no_show / cancelled / planned; a word no list knows loads with status null and the word kept
+-- (status_raw): the file's notes name it, the Данные page maps it, and the models apply that
+-- choice without a new upload (DATA.md "Words the clinic maps").
 with typed as (
     select
         s._row,
@@ -13,6 +14,7 @@ with typed as (
         clean_text(s.status) as status_raw,
         patient_key(s.patient_id, s._name, s._last_name, s._first_name, s._middle_name,
                     s._phone, null, $salt) as patient_id,
+        clean_text(s.patient_id) is null as card_empty,
         clean_name(s.doctor) as doctor,
         clean_text(s.department) as department,
         parse_ts(s.created_at, $date_format) as created_at,
@@ -25,6 +27,7 @@ with typed as (
         s.created_at as created_at_raw,
         s.started_at as started_at_raw,
         s.wait_min as wait_min_raw,
+        s._phone as phone_raw,
     from staged as s
     left join value_map as vm
         on vm.field = 'status' and vm.word = norm_word(s.status)
@@ -37,12 +40,25 @@ final as (
         list_filter([
             required_issue('appointment_id', appointment_id_raw, appointment_id, 'номер записи'),
             required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'дата и время'),
-            required_word_issue('status', status_raw, status,
-                'неизвестный статус записи: добавьте его в профиль (values.status: attended, no_show, cancelled или planned)'),
+            -- an empty status rejects the row; a word no list knows loads with status null and
+            -- status_raw kept, to be mapped on the Данные page (DATA.md "Words the clinic maps")
+            required_issue('status', status_raw, status_raw, 'статус'),
             optional_issue('created_at', created_at_raw, created_at, 'дата'),
             optional_issue('started_at', started_at_raw, started_at, 'дата и время'),
-            optional_issue('wait_min', wait_min_raw, wait_min, 'число минут'),
+            optional_number_issue('wait_min', wait_min_raw, wait_min, 'число минут'),
+            case when card_empty then
+                cell_issue('phone', phone_raw, phone_ok(phone_raw), 'телефон (нужно не меньше 10 цифр)',
+                           'номера карты нет, пациент опознан по ФИО без телефона', 'warning')
+            end,
         ], lambda x: x is not null) as _issues,
+        -- what the file's notes count (queries/ingest/notes.sql words them)
+        case when (wait_min is null and wait_min_raw is not null)
+                  or (card_empty and patient_id is not null) then [
+            case when wait_min is null and wait_min_raw is not null then
+                case when is_dash(wait_min_raw) then 'dash_wait' end
+            end,
+            case when card_empty and patient_id is not null then 'card_name' end,
+        ] end as _notes,
         appointment_id,
         scheduled_at,
         status,

@@ -1,6 +1,6 @@
 -- Parse a staged contracts / treatment plans export into the store's types.
 -- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`.
--- DATA.md "contracts".
+-- DATA.md "contracts": a dash alone in the prepaid cell is 0 (counted in `_notes`).
 with typed as (
     select
         _row,
@@ -10,10 +10,12 @@ with typed as (
         parse_money(amount) as amount,
         patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
                     null, null, $salt) as patient_id,
+        clean_text(patient_id) is null as card_empty,
         clean_text(lead_id) as lead_id,
         clean_name(doctor) as doctor,
         clean_text(department) as department,
-        parse_money(prepaid) as prepaid,
+        money_or_dash(prepaid, parse_money(prepaid)) as prepaid,
+        parse_money(prepaid) as prepaid_given,
         contract_id as contract_id_raw,
         signed_at as signed_at_raw,
         amount as amount_raw,
@@ -29,9 +31,15 @@ final as (
             required_issue('contract_id', contract_id_raw, contract_id, 'номер договора'),
             required_issue('signed_at', signed_at_raw, signed_at, 'дата'),
             future_issue('signed_at', signed_at_raw, signed_at, $today),
-            required_issue('amount', amount_raw, amount, 'сумма'),
-            optional_issue('prepaid', prepaid_raw, prepaid, 'сумма'),
+            required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'сумма')),
+            optional_issue('prepaid', prepaid_raw, prepaid, unreadable_what(prepaid_raw, 'сумма')),
         ], lambda x: x is not null) as _issues,
+        -- what the file's notes count (queries/ingest/notes.sql words them)
+        case when (prepaid_given is null and prepaid is not null)
+                  or (card_empty and patient_id is not null) then [
+            case when prepaid_given is null and prepaid is not null then 'dash_prepaid' end,
+            case when card_empty and patient_id is not null then 'card_name' end,
+        ] end as _notes,
         contract_id,
         signed_at,
         amount,

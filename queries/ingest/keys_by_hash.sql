@@ -25,7 +25,7 @@ occurrences as (
 
 final as (
     select
-        loadable.* exclude (_row_hash, _issues, _ok, _is_total),
+        loadable.* exclude (_row_hash, _issues, _notes, _ok, _is_total),
         _row_hash || '-' || coalesce(occurrences.occurrence, 1) as _key,
     from loadable
     left join occurrences on occurrences._row = loadable._row

@@ -7,7 +7,7 @@ with loadable as (
 
 final as (
     select
-        * exclude (_row_hash, _issues, _ok, _is_total),
+        * exclude (_row_hash, _issues, _notes, _ok, _is_total),
         _row_hash as _key,
     from loadable
     qualify row_number() over (partition by _row_hash order by _row desc) = 1

@@ -2,7 +2,8 @@
 -- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`, `value_map`.
 -- DATA.md "leads": the CRM stage word maps to new/booked/visited/contracted/lost through the
 -- value map (defaults + the profile's own words); an unknown word keeps stage NULL and is
--- reported, the row still loads. The phone is kept only as a salted hash.
+-- reported, the row still loads. The phone is kept only as a salted hash; one that cannot be
+-- read (fewer than 10 digits) is a warning. A dash alone in the amount cell leaves it empty.
 with typed as (
     select
         s._row,
@@ -19,6 +20,7 @@ with typed as (
         s.lead_id as lead_id_raw,
         s.created_at as created_at_raw,
         s.amount as amount_raw,
+        s.phone as phone_raw,
     from staged as s
     left join value_map as vm
         on vm.field = 'stage' and vm.word = norm_word(s.stage)
@@ -32,8 +34,13 @@ final as (
             required_issue('lead_id', lead_id_raw, lead_id, 'номер лида'),
             required_issue('created_at', created_at_raw, created_at, 'дата'),
             future_issue('created_at', created_at_raw, created_at, $today),
-            optional_issue('amount', amount_raw, amount, 'сумма'),
+            optional_number_issue('amount', amount_raw, amount, 'сумма'),
+            optional_issue('phone', phone_raw, phone_hash, 'телефон (нужно не меньше 10 цифр)'),
         ], lambda x: x is not null) as _issues,
+        -- what the file's notes count (queries/ingest/notes.sql words them)
+        case when amount is null and amount_raw is not null then
+            case when is_dash(amount_raw) then ['dash_amount'] end
+        end as _notes,
         lead_id,
         created_at,
         channel,

@@ -1,16 +1,18 @@
 -- Parse a staged patient list into the store's types.
--- Grain: one row per data row. Parameters: $salt, $date_format. Reads `staged`.
+-- Grain: one row per data row. Parameters: $salt, $date_format, $today. Reads `staged`.
 -- DATA.md "patients": the card number is the key; names are used only to derive a key where the
 -- list has no card number; the phone is kept only as a salted hash (links leads to patients).
+-- A birth date after today (a two-digit year read as 20xx) is left empty with a warning.
 with typed as (
     select
         _row,
         is_total_text(_first_cells) as _is_total,
         patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
                     phone, parse_date(birth_date, $date_format), $salt) as patient_id,
+        clean_text(patient_id) is null as card_empty,
         parse_date(first_visit_date, $date_format) as first_visit_date,
         clean_name(channel) as channel,
-        parse_date(birth_date, $date_format) as birth_date,
+        parse_date(birth_date, $date_format) as birth_date_read,
         gender_code(gender) as gender,
         parse_ts(created_at, $date_format) as created_at,
         phone_hash(phone, $salt) as phone_hash,
@@ -21,6 +23,7 @@ with typed as (
         birth_date as birth_date_raw,
         gender as gender_raw,
         created_at as created_at_raw,
+        phone as phone_raw,
     from staged
 ),
 
@@ -31,14 +34,22 @@ final as (
         list_filter([
             required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
             optional_issue('first_visit_date', first_visit_date_raw, first_visit_date, 'дата'),
-            optional_issue('birth_date', birth_date_raw, birth_date, 'дата'),
+            optional_issue('birth_date', birth_date_raw, birth_date_read, 'дата'),
+            case when birth_date_read > $today then
+                {'column_name': 'birth_date', 'value': left(birth_date_raw, 200),
+                 'reason': 'дата рождения в будущем: проверьте год (двузначный год 00–68 читается как 2000–2068); оставлено пустым',
+                 'severity': 'warning'}
+            end,
             optional_issue('gender', gender_raw, gender, 'пол (М/Ж)'),
             optional_issue('created_at', created_at_raw, created_at, 'дата'),
+            optional_issue('phone', phone_raw, phone_hash, 'телефон (нужно не меньше 10 цифр)'),
         ], lambda x: x is not null) as _issues,
+        -- what the file's notes count (queries/ingest/notes.sql words them)
+        case when card_empty and patient_id is not null then ['card_name'] end as _notes,
         patient_id,
         first_visit_date,
         channel,
-        birth_date,
+        case when birth_date_read <= $today then birth_date_read end as birth_date,
         gender,
         created_at,
         phone_hash,

@@ -12,6 +12,7 @@ with typed as (
         clean_name(doctor) as doctor,
         patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
                     null, null, $salt) as patient_id,
+        clean_text(patient_id) is null as card_empty,
         clean_text(source) as source,
         clean_text(text) as text,
         rating as rating_raw,
@@ -28,6 +29,8 @@ final as (
             required_issue('date', date_raw, date, 'дата'),
             future_issue('date', date_raw, date, $today),
         ], lambda x: x is not null) as _issues,
+        -- what the file's notes count (queries/ingest/notes.sql words them)
+        case when card_empty and patient_id is not null then ['card_name'] end as _notes,
         date,
         rating,
         cast(case when max(rating) over () > 5 then 10 else 5 end as smallint) as rating_scale,

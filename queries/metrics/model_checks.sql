@@ -37,8 +37,7 @@ checks as (
     select 6, 'fct_appointments', 'status is attended, no_show, cancelled or planned', 'error',
         (
             select count(*) from fct_appointments
-            where status is null
-                or status not in ('attended', 'no_show', 'cancelled', 'planned')
+            where status not in ('attended', 'no_show', 'cancelled', 'planned')
         ),
     union all
     select 7, 'fct_reviews', 'rating_scale is 5 or 10', 'error',
@@ -61,6 +60,9 @@ checks as (
     union all
     select 10, 'fct_reviews', 'rating within 0 .. rating_scale', 'warning',
         (select count(*) from fct_reviews where rating < 0 or rating > rating_scale),
+    union all
+    select 11, 'fct_appointments', 'the schedule status mapped to a canonical status', 'warning',
+        (select count(*) from fct_appointments where status is null),
 ),
 
 final as (

@@ -67,7 +67,7 @@ create table if not exists word_choices (
 create table if not exists services (
     visit_date date not null,
     patient_id varchar not null,
-    doctor varchar not null,
+    doctor varchar,                 -- null where the export has no doctor (DATA.md "services")
     service varchar not null,
     amount decimal(18, 2) not null,
     department varchar,
@@ -102,7 +102,8 @@ create table if not exists leads (
 create table if not exists appointments (
     appointment_id varchar not null,
     scheduled_at timestamp not null,
-    status varchar not null,        -- attended / no_show / cancelled / planned
+    status varchar,                 -- attended / no_show / cancelled / planned; null: a word no list
+                                    -- knows (status_raw), until the clinic maps it (word_choices)
     status_raw varchar,
     patient_id varchar,
     doctor varchar,

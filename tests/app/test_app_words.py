@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi import store
 from clinic_bi.app import access
-from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR
+from tests.app.clinic_home import clinic_home
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 Q1 = Filters(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
@@ -24,25 +23,9 @@ LEADS = ("ID;Дата создания;Стадия;Источник\n"
          "4;13.01.2025;Интерес;Яндекс Директ\n")
 
 
-@pytest.fixture(autouse=True)
-def on_this_computer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
-
-
 @pytest.fixture
 def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("CLINIC_BI_HOME", str(home))
-    monkeypatch.setenv("CLINIC_BI_DB", str(home / "clinic.duckdb"))
-    source = tmp_path / "лиды.csv"
-    source.write_text(LEADS, encoding="utf-8")
-    con = store.connect(home / "clinic.duckdb")
-    try:
-        loader.ingest_file(con, source, "salt")
-    finally:
-        con.close()
-    return home / "clinic.duckdb"
+    return clinic_home(tmp_path, monkeypatch, {"лиды.csv": LEADS})
 
 
 def data_page() -> AppTest:

@@ -267,13 +267,26 @@ def test_no_card_number_derives_a_salted_key_from_name_and_phone(st):
     assert "Сидоров" not in "".join(ids)
 
 
-def test_unknown_appointment_status_is_rejected_with_the_word(st):
-    text = "ID записи;Дата и время приёма;Статус\nA1;10.01.2025 09:00;Пришёл\nA2;10.01.2025 10:00;Явка ?\n"
+def test_unknown_appointment_status_loads_kept_and_named_for_the_data_page(st):
+    text = ("ID записи;Дата и время приёма;Статус\nA1;10.01.2025 09:00;Пришёл\n"
+            "A2;10.01.2025 10:00;Явка ?\nA3;10.01.2025 11:00;\n")
     r = st.load("sched.csv", text)
-    assert (r.rows_new, r.rows_rejected) == (1, 1)
-    (issue,) = r.issues
-    assert (issue.row, issue.column, issue.value) == (3, "status", "Явка ?")
-    assert "values.status" in issue.reason
+    assert (r.rows_new, r.rows_rejected) == (2, 1)  # A3: an empty status is still rejected
+    assert (r.issues[0].row, r.issues[0].column) == (4, "status")
+    assert st.rows("select appointment_id, status, status_raw from appointments order by 1") == [
+        ("A1", "attended", "Пришёл"), ("A2", None, "Явка ?")
+    ]
+    assert any("Статусы записей без соответствия: «Явка ?» (1)" in n and "«Данные»" in n
+               for n in r.notes)
+
+
+def test_a_status_mapped_on_the_data_page_is_used_by_the_next_load(st):
+    from clinic_bi.ingest import word_choices
+
+    word_choices.save(st.con, "status", "Явка ?", "attended")
+    r = st.load("sched.csv", "ID записи;Дата и время приёма;Статус\nA2;10.01.2025 10:00;явка ?\n")
+    assert st.rows("select status from appointments") == [("attended",)]
+    assert not any("без соответствия" in n for n in r.notes)
 
 
 def test_unknown_lead_stage_loads_and_is_reported(st):

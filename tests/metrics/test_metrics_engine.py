@@ -192,6 +192,12 @@ def test_model_contract_checks(tmp_path: Path) -> None:
             {"lead_id": "L2", "created_at": "2025-01-01 11:00", "stage_raw": "Думает"},
         ],
         reviews=[{"date": "2025-01-12", "rating": 7, "rating_scale": 5}],  # above its scale
+        appointments=[
+            {"appointment_id": "A1", "scheduled_at": "2025-01-10 09:00", "status": "attended"},
+            # a word no list knows: loaded with no status until the clinic maps it
+            {"appointment_id": "A2", "scheduled_at": "2025-01-10 10:00", "status": None,
+             "status_raw": "Визит завершён успешно"},
+        ],
     )
     checks = Engine(path).model_checks()
     errors = checks[checks["severity"] == "error"]
@@ -201,6 +207,7 @@ def test_model_contract_checks(tmp_path: Path) -> None:
         "a visit_id belongs to one patient and one day": 1,  # V2
         "the CRM stage mapped to a canonical stage": 1,  # L2's "Думает"
         "rating within 0 .. rating_scale": 1,  # 7 of 5
+        "the schedule status mapped to a canonical status": 1,  # A2
     }
 
 

@@ -163,3 +163,30 @@ def test_the_channel_list_shows_spellings_uses_and_merges(st):
         {"channel_key": "яндекс директ", "channel": "Яндекс Директ", "own_name": "Яндекс Директ",
          "spellings": ["Яндекс Директ"], "uses": 2, "is_merged": False},
     ]
+
+
+SCHEDULE = (
+    "ID записи;Дата и время приёма;Статус\n"
+    "A1;10.01.2025 09:00;Пришёл\n"
+    "A2;10.01.2025 10:00;Не пришёл\n"
+    "A3;11.01.2025 10:00;Визит завершён успешно\n"
+    "A4;12.01.2025 10:00;визит  завершён успешно\n"
+)
+
+
+def test_a_status_word_mapped_later_changes_show_up_without_a_new_upload(st):
+    st.load("расписание.csv", SCHEDULE)
+    with Engine(connection=st.con) as engine:
+        before = engine.show_up(Q1).total
+        checks = engine.model_checks().set_index("check_name")["failing_rows"]
+    # by hand: A1 attended, A2 no-show, A3 and A4 (one word) not mapped: out of every count
+    assert (before.attended, before.no_show, before.show_up_rate) == (1, 1, 0.5)
+    assert checks["the schedule status mapped to a canonical status"] == 2
+    assert word_choices.unmapped(st.con).to_dict("records") == [
+        {"field": "status", "word": "Визит завершён успешно", "rows": 2}
+    ]
+    word_choices.save(st.con, "status", "Визит завершён успешно", "attended")
+    with Engine(connection=st.con) as engine:
+        after = engine.show_up(Q1).total
+    assert (after.attended, after.no_show) == (3, 1)
+    assert after.show_up_rate == pytest.approx(3 / 4)

@@ -130,10 +130,14 @@ def prepare(tables: dict[str, pd.DataFrame]) -> Prepared:
     # Leads link to patients by patient_id when the lead has one, else by phone hash against the
     # patients table. Choice 5: a phone shared by several cards links the lead to each of them.
     by_id = leads.loc[leads["patient_id"].notna(), ["lead_id", "patient_id"]]
-    phones = patients.dropna(subset=["phone_hash"])[["phone_hash", "patient_id"]].drop_duplicates()
-    by_phone = leads.loc[
+    # A phone_hash cell lists every phone of the export's cell, comma-separated: any one links.
+    def each_phone(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(phone_hash=frame["phone_hash"].str.split(",")).explode("phone_hash")
+
+    phones = each_phone(patients.dropna(subset=["phone_hash"])[["phone_hash", "patient_id"]])
+    by_phone = each_phone(leads.loc[
         leads["patient_id"].isna() & leads["phone_hash"].notna(), ["lead_id", "phone_hash"]
-    ].merge(phones, on="phone_hash")[["lead_id", "patient_id"]]
+    ]).merge(phones.drop_duplicates(), on="phone_hash")[["lead_id", "patient_id"]]
     links = pd.concat([by_id, by_phone], ignore_index=True).drop_duplicates()
 
     # Acquisition channel: patients.channel; else the channel of the earliest lead (choice 5:

@@ -183,12 +183,12 @@ def test_duplicate_ids_in_one_file_keep_the_last_and_report_the_rest(st):
 
 
 def test_missing_required_column_names_what_was_found_and_what_is_needed(st):
-    text = "Дата;№ карты;Услуга;Сумма\n01.02.2025;1;S;100\n"
+    text = "Дата;№ карты;Врач;Сумма\n01.02.2025;1;A;100\n"
     with pytest.raises(loader.LoadError) as err:
-        st.load("nodoctor.csv", text)
+        st.load("noservice.csv", text)
     msg = str(err.value)
-    assert "«Дата», «№ карты», «Услуга», «Сумма»" in msg
-    assert "doctor (Врач, Доктор, Специалист)" in msg
+    assert "«Дата», «№ карты», «Врач», «Сумма»" in msg
+    assert "service (Услуга, Наименование услуги, Номенклатура)" in msg
     assert st.one("select count(*) from batches") == 0
 
 
@@ -249,3 +249,42 @@ def test_a_patient_list_with_one_card_twice_keeps_the_last_and_names_the_card(st
         ("101", dt.date(1990, 4, 3), "m")
     ]
     assert st.rows("select row_number, column_name, value from rejects") == [(2, "patient_id", "101")]
+
+
+def test_several_phones_in_one_cell_are_each_hashed_and_a_lead_links_by_any(st):
+    # Bitrix24 writes a contact's phones into one cell
+    st.load("пациенты.csv", "№ карты;Телефон\n501;+7 903 000-00-02\n502;8 (912) 000-00-09\n")
+    st.load("лиды.csv", "ID;Дата создания;Телефон\n"
+                        "1;01.03.2025;+7 912 000-00-01, 8 903 000-00-02\n"
+                        "2;02.03.2025;\"89120000009; 89120000009\"\n"
+                        "3;03.03.2025;+7 912 000-00-01 +7 903 000-00-02\n")
+    one, two = phone_hash(st.salt, "79120000001"), phone_hash(st.salt, "79030000002")
+    assert one.count(",") == 0 and "," not in two
+    got = dict(st.rows("select lead_id, phone_hash from leads"))
+    assert got["1"] == ",".join(sorted([one, two]))
+    assert got["2"] == phone_hash(st.salt, "89120000009")  # the same phone twice is one
+    assert got["3"] is None  # 22 digits with no separator: no phone, and a warning says so
+    assert st.one("select count(*) from rejects where column_name = 'phone'") == 1
+    from clinic_bi.metrics import Engine
+
+    with Engine(connection=st.con) as engine:
+        engine.refresh()
+        links = sorted(engine._con.execute(
+            "select leads.lead_id, fct_lead_links.patient_id from fct_lead_links "
+            "join leads on leads._key = fct_lead_links.lead_key"
+        ).fetchall())
+    assert links == [("1", "501"), ("2", "502")]
+
+
+def test_a_contacts_phone_columns_are_all_read(st):
+    # a real Bitrix24 lead export: the work phone filled in 1 244 of 1 356 rows, the mobile in 12
+    st.load("пациенты.csv", "№ карты;Телефон\n501;+7 903 000-00-02\n502;+7 912 000-00-09\n")
+    st.load("лиды.csv", "ID;Дата создания;Рабочий телефон;Мобильный телефон\n"
+                        "1;01.03.2025;8 903 000-00-02;\n"
+                        "2;02.03.2025;;+7 912 000-00-09\n"
+                        "3;03.03.2025;8 495 000-00-00;+7 912 000-00-09\n")
+    work, mobile = phone_hash(st.salt, "89030000002"), phone_hash(st.salt, "89120000009")
+    landline = phone_hash(st.salt, "84950000000")
+    assert dict(st.rows("select lead_id, phone_hash from leads")) == {
+        "1": work, "2": mobile, "3": ",".join(sorted([landline, mobile])),
+    }

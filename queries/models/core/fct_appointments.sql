@@ -22,7 +22,8 @@ final as (
         doctors.code as doctor_code,
         departments.code as department_code,
         branches.code as branch_code,
-        appointments.status,
+        -- the clinic's choice for the schedule's word wins over the word lists of the load
+        coalesce(status_choices.canonical, appointments.status) as status,
         appointments.scheduled_at,
         cast(appointments.scheduled_at as date) as scheduled_date,
         isodow(appointments.scheduled_at) as weekday,
@@ -38,6 +39,9 @@ final as (
                 then greatest(0.0, cast(appointments.wait_min as double))
         end as wait_min,
     from appointments
+    left join word_choices as status_choices
+        on status_choices.field = 'status'
+        and status_choices.word = word_key(appointments.status_raw)
     left join dim_names as doctors
         on doctors.attribute = 'doctor' and doctors.name = appointments.doctor
     left join dim_names as departments
