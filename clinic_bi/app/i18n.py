@@ -44,6 +44,7 @@ UI_COLUMNS: dict[str, tuple[str, str]] = {
     "gaps": ("Пропущенные месяцы", "Missing months"),
     "first_month": ("Первый месяц", "First month"),
     "last_month": ("Последний месяц", "Last month"),
+    "reconciled": ("Сверка с итогом файла", "Against the file's total"),
 }
 
 
@@ -53,6 +54,7 @@ UI_SHORT_COLUMNS: dict[str, tuple[str, str]] = {
     "rows_skipped": ("Пропущено", "Skipped"),
     "rows_loaded": ("Строк", "Rows"),
     "rows_read": ("В файле", "In file"),
+    "reconciled": ("Сверка", "Check"),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -122,6 +123,12 @@ def show_results(lang: str) -> None:
     for i, r in enumerate(results):
         if r.error:
             st.error(md(r.error))  # the loader's and our messages are plain text
+        if r.reconciliation is not None:
+            text = f"{md(r.file)}: {md(r.reconciliation_text(lang))}"
+            if r.reconciliation.agrees:
+                st.success(text, icon=":material/check:")
+            else:
+                st.warning(text, icon=":material/rule:")
         for note in r.notes:
             st.warning(md(note))
         if r.rejected_rows is not None and len(r.rejected_rows):
@@ -161,8 +168,10 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
                                                    else "%Y-%m-%d %H:%M") for v in shown["loaded_at"]]  # fmt: skip
     for column in ("period_from", "period_to"):
         shown[column] = [fmt.day(v, lang) if pd.notna(v) else "—" for v in shown[column]]
+    shown["reconciled"] = [_reconciled(row, lang) for row in batches.itertuples(index=False)]
     columns = ["batch_id", "loaded_at", "file_name", "kind", "rows_loaded", "rows_new",
-               "rows_replaced", "rows_rejected", "rows_skipped", "period_from", "period_to"]  # fmt: skip
+               "rows_replaced", "rows_rejected", "rows_skipped", "reconciled", "period_from",
+               "period_to"]  # fmt: skip
     view.table(shown, columns, lang, "uploads", "journal")
     if not can_remove:
         return
@@ -182,6 +191,17 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
             return
         st.session_state["removed"] = int(batch)
         st.rerun()
+
+
+def _reconciled(batch: Any, lang: str) -> str:
+    """A journal row's reconciliation in a few characters: "=" when the lines add up to the
+    file's total, "≠ 34 500 ₽" (the difference) when not, "—" without a total."""
+    if pd.isna(batch.file_total):
+        return "—"
+    difference = batch.file_total - batch.loaded_total
+    if difference == 0:
+        return "="
+    return f"≠ {fmt.number(difference, lang, digits=0 if difference == int(difference) else 2)} ₽"
 
 
 def coverage(clinic_db: Path, lang: str) -> None:

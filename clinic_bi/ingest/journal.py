@@ -22,7 +22,8 @@ from clinic_bi.ingest.statements import bind, table_sql
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "select batch_id, loaded_at, file_name, kind, rows_loaded, rows_new, rows_replaced, "
-        "rows_rejected, rows_skipped, period_from, period_to, profile, file_sha256 "
+        "rows_rejected, rows_skipped, period_from, period_to, profile, file_sha256, "
+        "file_total, total_source, loaded_total, rejected_total, rejected_unread "
         "from batches order by batch_id"
     ).df()
 

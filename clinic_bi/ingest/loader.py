@@ -268,7 +268,8 @@ def _record_batch(
     con.execute(
         "insert into batches values ($batch_id, now(), $file_name, $sha, $size, $kind, "
         "$profile, $mapping, $read, $loaded, $new, $replaced, $rejected, $skipped, "
-        "$date_from, $date_to)",
+        "$date_from, $date_to, $file_total, $total_source, $loaded_total, $rejected_total, "
+        "$rejected_unread)",
         {
             "batch_id": result.batch_id,
             "file_name": raw.path.name,
@@ -285,6 +286,7 @@ def _record_batch(
             "skipped": result.rows_skipped,
             "date_from": result.period[0],
             "date_to": result.period[1],
+            **_reconciliation_values(result),
         },
     )
     # The store keeps where and why. A value is kept only where it is one cell of a known
@@ -295,6 +297,12 @@ def _record_batch(
         "case when column_name is not null then value end, reason, severity from issues",
         {"batch_id": result.batch_id},
     )
+
+
+def _reconciliation_values(result: LoadResult) -> dict[str, object]:
+    r = result.reconciliation
+    names = ("file_total", "total_source", "loaded_total", "rejected_total", "rejected_unread")
+    return {n: None if r is None else getattr(r, n) for n in names}
 
 
 def _as_date(v: object) -> date | None:

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from clinic_bi.ingest.mapping import JOINED, Mapping, normalise_header
 from clinic_bi.ingest.readers import RawFile, ReadIssue
+from clinic_bi.ingest.reconcile import reconcile
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadResult
 from clinic_bi.ingest.statements import bind
 from clinic_bi.ingest.values import value_map_rows
@@ -52,6 +53,7 @@ def parse_file(
         result.rows_rejected += len(raw.read_issues)
         result.rows_read += len(raw.read_issues)
     result.rows_rejected += _add_duplicate_ids(con, table)
+    result.reconciliation = reconcile(con, table)
     result.notes.extend(_unmapped_words(con, table))
     result.notes.extend(_counted_notes(con))
     result.issues = _first_issues(con)

@@ -12,6 +12,8 @@ from datetime import date
 
 import pandas as pd
 
+from clinic_bi.ingest.reconcile import Reconciliation, sentence
+
 MAX_REASONS = 20
 
 
@@ -49,6 +51,7 @@ class LoadResult:
     rejected_rows: pd.DataFrame | None = None  # the rejected rows as they were in the file
     error: str | None = None
     duplicate_of: int | None = None  # the same file was already loaded as this batch
+    reconciliation: Reconciliation | None = None  # against the file's own «Итого»
 
     @property
     def rows_loaded(self) -> int:
@@ -79,4 +82,20 @@ class LoadResult:
             "period": [d.isoformat() if d else None for d in self.period],
             "error": self.error,
             "duplicate_of": self.duplicate_of,
+            "reconciliation": None if self.reconciliation is None else {
+                "file_total": float(self.reconciliation.file_total),
+                "total_source": self.reconciliation.total_source,
+                "loaded_total": float(self.reconciliation.loaded_total),
+                "rejected_total": float(self.reconciliation.rejected_total),
+                "rejected_unread": self.reconciliation.rejected_unread,
+                "agrees": self.reconciliation.agrees,
+                "text": self.reconciliation_text("ru"),
+            },
         }
+
+    def reconciliation_text(self, lang: str = "ru") -> str | None:
+        r = self.reconciliation
+        if r is None:
+            return None
+        return sentence(r.file_total, r.total_source, r.loaded_total, r.rejected_total,
+                        r.rejected_unread, lang)

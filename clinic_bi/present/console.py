@@ -43,6 +43,9 @@ def print_load_results(results: list[LoadResult], rejects_dir: str | None = None
             print(f"  отклонённые строки записаны в {rejects_dir}")
         elif r.rows_rejected:
             print("  все отклонённые строки: добавьте --rejects ПАПКА")
+        if r.reconciliation is not None:
+            mark = "=" if r.reconciliation.agrees else "≠"
+            print(f"  {mark} сверка с итогом файла: {r.reconciliation_text('ru')}")
         for note in r.notes:
             print("  ! " + note)
     ok = sum(1 for r in results if r.ok)

@@ -35,6 +35,12 @@ create table if not exists batches (
     rows_skipped integer not null,  -- "Итого" / total rows recognised and left out
     period_from date,
     period_to date,
+    -- the file against its own «Итого» (clinic_bi/ingest/reconcile.py; null: no total row)
+    file_total decimal(18, 2),
+    total_source varchar,           -- 'total' or 'subtotals'
+    loaded_total decimal(18, 2),    -- the lines loaded
+    rejected_total decimal(18, 2),  -- the rejected lines whose amount reads
+    rejected_unread integer,        -- rejected lines whose amount does not read
 );
 
 create table if not exists rejects (
