@@ -361,6 +361,18 @@ PHRASES: dict[str, tuple[str, str]] = {
         "table has one row, “not given”. To see the doctors, upload a services report with a "
         "doctor column.",
     ),
+    "issues_all": ("{name}: строки с замечаниями ({n})", "{name}: lines with remarks ({n})"),
+    "issues_first": ("{name}: строки с замечаниями (первые {n})",
+                     "{name}: lines with remarks (the first {n})"),
+    "issues_more": ("; остальные — в файле отклонённых строк ниже",
+                    "; the rest are in the rejected-rows download below"),
+    "issue_row": ("Строка файла", "Line"),
+    "issue_severity": ("Что с ней", "Outcome"),
+    "issue_column": ("Поле", "Field"),
+    "issue_value": ("Значение", "Value"),
+    "issue_reason": ("Почему", "Why"),
+    "issue_rejected": ("отклонена", "rejected"),
+    "issue_warning": ("загружена с предупреждением", "loaded with a warning"),
     "words_title": ("Слова выгрузок", "The exports' words"),
     "words_unknown_stage": (
         "Стадии CRM, которых нет в списках: выберите, что значит каждая. Воронка пересчитается "

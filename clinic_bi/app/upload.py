@@ -25,7 +25,7 @@ from clinic_bi import fmt
 from clinic_bi.app import access, data, state, view
 from clinic_bi.app.downloads import to_csv_bytes, to_xlsx_bytes
 from clinic_bi.app.file_panel import file_panel
-from clinic_bi.app.i18n import t, table_label
+from clinic_bi.app.i18n import field_label, t, table_label
 from clinic_bi.app.safe import md
 from clinic_bi.app.staging import (
     Staged,
@@ -131,6 +131,7 @@ def show_results(lang: str) -> None:
                 st.warning(text, icon=":material/rule:")
         for note in r.notes:
             st.warning(md(note))
+        _first_issues(r, lang, i)
         if r.rejected_rows is not None and len(r.rejected_rows):
             st.markdown(t("rejected_download", lang, name=md(r.file)))
             stem = Path(r.file).stem + ".rejected"
@@ -191,6 +192,29 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
             return
         st.session_state["removed"] = int(batch)
         st.rerun()
+
+
+def _first_issues(result: LoadResult, lang: str, i: int) -> None:
+    """The first rejected and warned lines of a file on screen (line, column, value, reason),
+    not only in the download. A line the reader could not split has no column and shows no
+    value: its text may hold a patient's name and phone (it is in the user's own download)."""
+    if not result.issues:
+        return
+    shown = pd.DataFrame({
+        "row": [x.row for x in result.issues],
+        "severity": [t("issue_rejected" if x.severity == "rejected" else "issue_warning", lang)
+                     for x in result.issues],
+        "column": [field_label(x.column, lang) if x.column else "—" for x in result.issues],
+        "value": [x.value if x.column and x.value is not None else "—" for x in result.issues],
+        "reason": [x.reason for x in result.issues],
+    })  # fmt: skip
+    more = result.rows_rejected + result.warnings > len(result.issues)
+    title = t("issues_first" if more else "issues_all", lang, name=md(result.file),
+              n=len(result.issues))
+    with st.expander(title + (t("issues_more", lang) if more else ""),
+                     expanded=result.rows_rejected > 0):
+        st.dataframe(shown.rename(columns={c: t(f"issue_{c}", lang) for c in shown.columns}),
+                     hide_index=True, width="stretch", key=f"issues_{i}")
 
 
 def _reconciled(batch: Any, lang: str) -> str:
