@@ -254,10 +254,19 @@ create or replace temp macro derived_patient_id(name, phone, birth, salt) as
         'h:' || sha256(salt || '|' || norm_word(name) || '|' || coalesce(first_phone(phone), cast(birth as varchar), ''))[1:16]
     end;
 
+-- A number Excel has written in exponent form (`2,98725E+13`): the digits past the sixth are
+-- gone, so different card or lead numbers become one. Such a cell is no number: read_id refuses
+-- it, and the row is rejected (required ids) with a hint (unreadable_what).
+create or replace temp macro is_excel_number(x) as
+    coalesce(regexp_matches(trim(cast(x as varchar)), '^[0-9]([.,][0-9]+)?[eE][+][0-9]+$'), false);
+
+create or replace temp macro read_id(x) as
+    case when not is_excel_number(x) then clean_text(x) end;
+
 -- The patient's key: the card number, else the derived key (the name may come whole or in parts).
 create or replace temp macro patient_key(id, name, last_name, first_name, middle_name, phone, birth, salt) as
     coalesce(
-        clean_text(id),
+        read_id(id),
         derived_patient_id(concat_ws(' ', name, last_name, first_name, middle_name), phone, birth, salt)
     );
 
@@ -289,10 +298,21 @@ create or replace temp macro is_filled(x) as
 -- alone says no amount, a dash before digits is not a minus (DATA.md "Reading cells").
 create or replace temp macro unreadable_what(raw, what) as
     what || case
+        when is_excel_number(raw) then
+            ': Excel записал номер как число с округлением, разные номера могли стать одним '
+            || '(выгрузите столбец как текст и загрузите файл заново)'
         when is_dash(raw) then ': прочерк не говорит, сколько (впишите число, 0 — если ничего)'
         when regexp_matches(cast(raw as varchar), '^\s*[–—]\s*[0-9]') then
             ': тире перед числом — не минус (для возврата впишите «-»)'
         else ''
+    end;
+
+-- An optional id Excel has spoilt: a warning, the row loads without it.
+create or replace temp macro excel_id_issue(col, raw, what) as
+    case when is_excel_number(raw) then
+        {'column_name': col, 'value': left(cast(raw as varchar), 200),
+         'reason': 'не читается как ' || unreadable_what(raw, what) || '; оставлено пустым',
+         'severity': 'warning'}
     end;
 
 -- A filled cell that cannot be read, where the row needs its value: `tail` says what for or
@@ -330,3 +350,26 @@ create or replace temp macro future_issue(col, raw, d, today) as
 create or replace temp macro is_total_text(first_cell) as
     trim(coalesce(first_cell, '')) = ''
     or regexp_matches(lower(first_cell), '^\s*(итого|всего|total|итог)([^а-яa-z0-9]|$)');
+
+-- Group header rows of grouped MIS reports (DATA.md "Grouped reports"; clinic_bi/ingest/groups.py):
+-- a row whose one filled cell names the doctor, department or branch of the lines below it.
+-- `t` is that cell, cleaned (clean_text). A label names what the group is; its value follows the
+-- colon (it may be empty: the lines below have none).
+create or replace temp macro group_label(t) as
+    case
+        when regexp_matches(lower(t), '^(врач|доктор|специалист|исполнитель|сотрудник)\s*:') then 'doctor'
+        when regexp_matches(lower(t), '^(отделение|подразделение|направление|специальность)\s*:') then 'department'
+        when regexp_matches(lower(t), '^(филиал|клиника)\s*:') then 'branch'
+    end;
+
+create or replace temp macro group_value(t) as nullif(trim(regexp_replace(t, '^[^:]*:', '')), '');
+
+-- A cell that holds a person's name and nothing else, written as doctors are: a surname with two
+-- initials («Соколов Д. А.», «Соколов Д.А.», «Д. А. Соколов») or surname, first name and a
+-- patronymic («Соколов Дмитрий Андреевич», «Петрова Анна Ильинична»), each word capitalised,
+-- Cyrillic. A service («Консультация терапевта»), a comment («Скидка по акции») or a name
+-- without initials or patronymic («Соколов Дмитрий») is not one.
+create or replace temp macro looks_like_person(t) as
+    regexp_matches(t, '^[А-ЯЁ][а-яё]+(-[А-ЯЁ][а-яё]+)? [А-ЯЁ]\. ?[А-ЯЁ]\.?$')
+    or regexp_matches(t, '^[А-ЯЁ]\. ?[А-ЯЁ]\. ?[А-ЯЁ][а-яё]+(-[А-ЯЁ][а-яё]+)?$')
+    or regexp_matches(t, '^[А-ЯЁ][а-яё]+(-[А-ЯЁ][а-яё]+)? [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+(ич|вна|чна)$');

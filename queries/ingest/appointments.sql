@@ -8,7 +8,8 @@ with typed as (
     select
         s._row,
         is_total_text(s._first_cells) as _is_total,
-        clean_text(s.appointment_id) as appointment_id,
+        read_id(s.appointment_id) as appointment_id,
+        s.patient_id as patient_id_raw,
         parse_ts(s.scheduled_at, $date_format) as scheduled_at,
         vm.canonical as status,
         clean_text(s.status) as status_raw,
@@ -38,7 +39,9 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('appointment_id', appointment_id_raw, appointment_id, 'номер записи'),
+            required_issue('appointment_id', appointment_id_raw, appointment_id,
+                           unreadable_what(appointment_id_raw, 'номер записи')),
+            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
             required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'дата и время'),
             -- an empty status rejects the row; a word no list knows loads with status null and
             -- status_raw kept, to be mapped on the Данные page (DATA.md "Words the clinic maps")

@@ -5,7 +5,7 @@ with typed as (
     select
         _row,
         is_total_text(_first_cells) as _is_total,
-        clean_text(contract_id) as contract_id,
+        read_id(contract_id) as contract_id,
         parse_date(signed_at, $date_format) as signed_at,
         parse_money(amount) as amount,
         patient_key(patient_id, _name, _last_name, _first_name, _middle_name,
@@ -17,6 +17,7 @@ with typed as (
         money_or_dash(prepaid, parse_money(prepaid)) as prepaid,
         parse_money(prepaid) as prepaid_given,
         contract_id as contract_id_raw,
+        patient_id as patient_id_raw,
         signed_at as signed_at_raw,
         amount as amount_raw,
         prepaid as prepaid_raw,
@@ -28,7 +29,9 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('contract_id', contract_id_raw, contract_id, 'номер договора'),
+            required_issue('contract_id', contract_id_raw, contract_id,
+                           unreadable_what(contract_id_raw, 'номер договора')),
+            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
             required_issue('signed_at', signed_at_raw, signed_at, 'дата'),
             future_issue('signed_at', signed_at_raw, signed_at, $today),
             required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'сумма')),

@@ -32,7 +32,8 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('patient_id', patient_raw, patient_id, 'номер карты пациента'),
+            required_issue('patient_id', patient_raw, patient_id,
+                           unreadable_what(patient_raw, 'номер карты пациента')),
             optional_issue('first_visit_date', first_visit_date_raw, first_visit_date, 'дата'),
             optional_issue('birth_date', birth_date_raw, birth_date_read, 'дата'),
             case when birth_date_read > $today then

@@ -16,6 +16,7 @@ with typed as (
         clean_text(source) as source,
         clean_text(text) as text,
         rating as rating_raw,
+        patient_id as patient_id_raw,
         date as date_raw,
     from staged
 ),
@@ -28,6 +29,7 @@ final as (
             required_issue('rating', rating_raw, rating, 'оценка от 0 до 10'),
             required_issue('date', date_raw, date, 'дата'),
             future_issue('date', date_raw, date, $today),
+            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when card_empty and patient_id is not null then ['card_name'] end as _notes,

@@ -115,7 +115,8 @@ checked as (
         }], lambda r: list_filter([
                 required_issue('visit_date', r.visit_date_raw, r.visit_date, 'дата'),
                 future_issue('visit_date', r.visit_date_raw, r.visit_date, $today),
-                required_issue('patient_id', r.patient_raw, r.patient_id, 'номер карты пациента'),
+                required_issue('patient_id', r.patient_raw, r.patient_id,
+                               unreadable_what(r.patient_raw, 'номер карты пациента')),
                 required_issue('service', r.service_raw, r.service, 'услуга'),
                 -- the amount: its own cell when filled; else it is computed from the price, so
                 -- an unreadable price, quantity or discount rejects the row (never a guess)
