@@ -37,7 +37,8 @@ final as (
             required_issue('created_at', created_at_raw, created_at, 'дата'),
             future_issue('created_at', created_at_raw, created_at, $today),
             optional_number_issue('amount', amount_raw, amount, 'сумма'),
-            optional_issue('phone', phone_raw, phone_hash, 'телефон (нужно не меньше 10 цифр)'),
+            optional_issue('phone', phone_raw, phone_hash,
+                           unreadable_what(phone_raw, 'телефон (нужно не меньше 10 цифр)')),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when amount is null and amount_raw is not null then

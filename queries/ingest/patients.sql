@@ -43,7 +43,8 @@ final as (
             end,
             optional_issue('gender', gender_raw, gender, 'пол (М/Ж)'),
             optional_issue('created_at', created_at_raw, created_at, 'дата'),
-            optional_issue('phone', phone_raw, phone_hash, 'телефон (нужно не меньше 10 цифр)'),
+            optional_issue('phone', phone_raw, phone_hash,
+                           unreadable_what(phone_raw, 'телефон (нужно не меньше 10 цифр)')),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when card_empty and patient_id is not null then ['card_name'] end as _notes,

@@ -33,3 +33,10 @@ def test_an_optional_card_number_so_spoilt_is_a_warning_and_left_out(st):
 def test_a_card_number_that_only_looks_numeric_is_kept(st):
     st.load("пациенты.csv", "№ карты;Пол\n2987250000000;ж\n00123;м\nE+12;ж\n")
     assert sorted(st.rows("select patient_id from patients")) == [("00123",), ("2987250000000",), ("E+12",)]
+
+
+def test_a_phone_so_spoilt_says_why_it_is_left_out(st):
+    r = st.load("лиды.csv", "ID;Дата создания;Телефон\n1;01.02.2025;3,80955E+11\n")
+    assert (r.rows_new, r.warnings) == (1, 1)
+    assert st.rows("select phone_hash from leads") == [(None,)]
+    assert HINT in r.issues[0].reason
