@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from clinic_bi.ingest import groups
 from clinic_bi.ingest.mapping import JOINED, Mapping, normalise_header
 from clinic_bi.ingest.readers import RawFile, ReadIssue
 from clinic_bi.ingest.reconcile import reconcile
@@ -44,6 +45,7 @@ def parse_file(
     """Temp tables `parsed` and `issues` of the file read into `raw`, and the result's counts,
     notes, first reasons and (keep_rejected) rejected rows."""
     table = mapping.table
+    grouped = groups.find_groups(con, mapping)  # group header rows: read by _stage
     _parse_rows(con, raw, mapping, salt, today)
     result.rows_skipped, result.rows_rejected, result.warnings = _count_rows(con)
     result.rows_read = raw.rows - result.rows_skipped
@@ -54,25 +56,35 @@ def parse_file(
         result.rows_read += len(raw.read_issues)
     result.rows_rejected += _add_duplicate_ids(con, table)
     result.reconciliation = reconcile(con, table)
+    result.notes.extend(groups.notes(grouped))
     result.notes.extend(_unmapped_words(con, table))
     result.notes.extend(_counted_notes(con))
     result.issues = _first_issues(con)
     if keep_rejected and result.rows_rejected:
         result.rejected_rows = _rejected_rows(con, raw)
+    # `staged` reads `group_source`: dropped after its last reader (reconcile); `parsed` holds
+    # what the groups gave
+    groups.drop(con)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> None:
     """Temp view `staged`: every column of the table's spec under its canonical name (text),
-    absent ones NULL, plus `_row` and `_first_cells`, the row's first filled cell (total rows)."""
+    absent ones NULL, plus `_row` and `_first_cells`, the row's first filled cell (total rows;
+    a cell of spaces alone is not filled). In a grouped report (groups.py) a line's doctor,
+    department and branch come from its group where its own cell is empty, and a group header
+    row has no first cell (skipped, as a blank row)."""
     spec = TABLE_SPECS[mapping.table]
     sources = mapping.sources()
     width = len(con.table("raw").columns) - 1
+    source, grouped = groups.source(con)
     exprs = [duckdb.ColumnExpression("_row")]
-    cells = [duckdb.ColumnExpression(f"c{i}") for i in range(width)]
-    exprs.append(duckdb.CoalesceOperator(*cells).alias("_first_cells"))
+    first = _first_filled(width)
+    exprs.append((groups.first_cell(first) if grouped else first).alias("_first_cells"))
     for col in spec.columns:
         parts = [duckdb.ColumnExpression(f"c{p}") for p in sources.get(col.name, []) if p < width]
-        if not parts:
+        if grouped and col.name in groups.KINDS:
+            exprs.append(groups.carried(col.name, parts[0] if parts else None).alias(col.name))
+        elif not parts:
             exprs.append(_NULL_TEXT.alias(col.name))
         elif len(parts) == 1:
             exprs.append(parts[0].alias(col.name))
@@ -82,10 +94,23 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping) -> No
                          .alias(col.name))
         else:
             exprs.append(_summed_text(parts).alias(col.name))
-    con.table("raw").project(*exprs).create_view("staged", replace=True)
+    source.project(*exprs).create_view("staged", replace=True)
 
 
 _NULL_TEXT = duckdb.ConstantExpression(None).cast(duckdb.sqltype("VARCHAR"))
+
+
+def _first_filled(width: int) -> duckdb.Expression:
+    """The row's first filled cell: a cell of spaces alone is not filled, so a row whose first
+    cell is a space is read by its next one, not skipped as blank. Most rows' first cell starts
+    from '!' up and is taken by a string comparison; the others' cells are trimmed, in a lambda
+    (one expression to plan, run only on those rows)."""
+    fn, const = duckdb.FunctionExpression, duckdb.ConstantExpression
+    cells = [duckdb.ColumnExpression(f"c{i}") for i in range(width)]
+    not_spaces = duckdb.LambdaExpression(
+        "x", fn("trim", duckdb.ColumnExpression("x")) != const(""))
+    rest = fn("list_extract", fn("list_filter", fn("list_value", *cells), not_spaces), const(1))
+    return duckdb.CaseExpression(cells[0] >= const("!"), cells[0]).otherwise(rest)
 
 
 def _summed_text(parts: list[duckdb.Expression]) -> duckdb.Expression:
