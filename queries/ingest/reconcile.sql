@@ -3,7 +3,9 @@
 -- first filled cell of each row: the total row's label) and `issues` (every rejected line).
 -- No parameters. One row: file_total (null when the file has no total row with an amount),
 -- total_source ('total': the last grand total, «Итого» / «Всего» alone or «по документу»;
--- 'subtotals': no grand total, the sum of the subtotal rows), loaded_total (the lines loaded),
+-- 'subtotals': no grand total, the sum of the subtotal rows of one level: in a nested report,
+-- «Итого по отделению» and «Итого по врачу» each add up to the whole, so only the level with the
+-- fewest rows, the outermost, is summed), loaded_total (the lines loaded),
 -- rejected_total and rejected_counted (the rejected lines whose amount reads),
 -- rejected_unread (rejected lines whose amount does not read, or that could not be split).
 with
@@ -16,16 +18,26 @@ totals as (
             lower(staged._first_cells),
             '^\s*(итого|всего|итог|total)\s*(по\s+(документу|отч[её]ту|файлу|клинике|всем\s+\S+))?\s*[:.]?\s*$'
         ) as is_grand,
+        -- a subtotal's level: the word after «по» («врачу», «отделению»), else none
+        coalesce(lower(regexp_extract(staged._first_cells, '(?i)^\s*(итого|всего)\s+по\s+(\S+)', 2)), '')
+            as level,
     from parsed
     inner join staged using (_row)
     where parsed._is_total and parsed.amount is not null
+),
+
+subtotal_levels as (
+    select level, sum(amount) as amount, count(*) as n_rows
+    from totals
+    where not is_grand
+    group by level
 ),
 
 file_total as (
     select
         coalesce(
             (select amount from totals where is_grand order by _row desc limit 1),
-            (select sum(amount) from totals where not is_grand)
+            (select amount from subtotal_levels order by n_rows, level limit 1)
         ) as file_total,
         case
             when (select count(*) from totals where is_grand) > 0 then 'total'

@@ -108,3 +108,15 @@ def test_a_journal_row_lists_the_reconciliation(st):
     st.load("услуги.csv", HEAD + "01.02.2025;1;Иванова;Приём;1 500\nИтого;;;;1 600\n")
     row = loader.list_batches(st.con).iloc[0]
     assert (row["file_total"], row["loaded_total"]) == (1600, 1500)
+
+
+def test_nested_subtotals_alone_sum_one_level_the_outermost(st):
+    text = HEAD + ("01.02.2025;1;Иванова;Приём;1 000\n"
+                   "Итого по врачу Иванова;;;;1 000\n"
+                   "02.02.2025;2;Петров;Пломба;4 000\n"
+                   "Итого по врачу Петров;;;;4 000\n"
+                   "Итого по отделению Терапия;;;;5 000\n")
+    r = st.load("услуги.csv", text)
+    # by hand: both levels add up to 5 000; summing all three rows would say 10 000
+    assert (r.reconciliation.file_total, r.reconciliation.total_source) == (5000, "subtotals")
+    assert r.reconciliation.agrees
