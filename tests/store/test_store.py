@@ -4,7 +4,9 @@ nothing, rejected rows are reported, personal data never lands."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -288,3 +290,20 @@ def test_a_contacts_phone_columns_are_all_read(st):
     assert dict(st.rows("select lead_id, phone_hash from leads")) == {
         "1": work, "2": mobile, "3": ",".join(sorted([landline, mobile])),
     }
+
+
+def test_two_first_loads_at_once_share_one_salt(tmp_path, monkeypatch):
+    # The other process writes its salt between our look and our link (a CLI race seen in CI:
+    # the loser crashed with a bare FileExistsError).
+    from clinic_bi.store import salt as salt_module
+
+    db = tmp_path / "s.duckdb"
+    real_link = os.link
+
+    def link_after_the_other(src, dst):
+        Path(dst).write_text("the-other-process-salt\n", encoding="ascii")
+        return real_link(src, dst)
+
+    monkeypatch.setattr(salt_module.os, "link", link_after_the_other)
+    assert salt_module.load_or_create_salt(db) == "the-other-process-salt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb.salt"]  # no temp left
