@@ -14,7 +14,7 @@ import pandas as pd
 
 from clinic_bi import store
 from clinic_bi.ingest.values import STAGE_CANONICAL, STATUS_CANONICAL
-from clinic_bi.paths import read_query
+from clinic_bi.paths import QUERIES_DIR, read_query
 
 # What a word of each field may stand for; a channel may join any channel.
 CANONICAL: dict[str, tuple[str, ...]] = {"stage": STAGE_CANONICAL, "status": STATUS_CANONICAL}
@@ -36,6 +36,7 @@ def save(con: duckdb.DuckDBPyConnection, field: str, word: str, canonical: str) 
                           f"{', '.join(allowed)}.")
     if allowed is None and not str(canonical).strip():
         raise ChoiceError("Укажите канал, с которым объединить.")
+    _install_word_key(con)
     with store.transaction(con):
         con.execute(read_query("store", "save_word_choice.sql"),
                     {"field": field, "word": str(word), "canonical": str(canonical).strip()})
@@ -52,13 +53,15 @@ def forget(con: duckdb.DuckDBPyConnection, field: str, word_key: str) -> None:
 
 def forget_word(con: duckdb.DuckDBPyConnection, field: str, word: str) -> None:
     """`forget` by the word as spelt (its key is worked out as on save)."""
-    key = con.execute(f"select {_KEY}", {"w": str(word)}).fetchone()[0]
+    _install_word_key(con)
+    key = con.execute("select word_key($w)", {"w": str(word)}).fetchall()[0][0]
     forget(con, field, key)
 
 
-# word_key of queries/models/macros/words.sql, as in queries/store/save_word_choice.sql.
-_KEY = ("nullif(lower(regexp_replace(trim(replace(replace($w, 'ё', 'е'), 'Ё', 'Е')), "
-        "'\\s+', ' ', 'g')), '')")
+def _install_word_key(con: duckdb.DuckDBPyConnection) -> None:
+    """The models' own word_key and channel_key (queries/models/macros/words.sql, temp macros
+    over no table), so a key is worked out by one definition wherever it is made."""
+    con.execute((QUERIES_DIR / "models" / "macros" / "words.sql").read_text(encoding="utf-8"))
 
 
 def saved(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -70,4 +73,5 @@ def saved(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def unmapped(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stage and status words no load and no choice has mapped, with how many rows carry
     them: field, word (its most frequent spelling), rows; most rows first."""
+    _install_word_key(con)
     return con.execute(read_query("store", "unmapped_words.sql")).df()

@@ -1,7 +1,7 @@
 -- The stage and status words that neither a load nor the clinic's choices have mapped.
 -- Grain: one row per (field, word key), most rows first. Parameters: none.
--- The word key is word_key of queries/models/macros/words.sql (written out: this runs on the
--- store, outside the engine); the word shown is the key's most frequent spelling.
+-- The word key is word_key of queries/models/macros/words.sql (installed on the connection by
+-- clinic_bi/ingest/word_choices.py); the word shown is the key's most frequent spelling.
 with
 
 words as (
@@ -15,8 +15,7 @@ words as (
 counted as (
     select
         field,
-        nullif(lower(regexp_replace(trim(replace(replace(spelling, 'ё', 'е'), 'Ё', 'Е')), '\s+', ' ', 'g')), '')
-            as word_key,
+        word_key(spelling) as word_key,
         spelling,
         count(*) as uses,
     from words
