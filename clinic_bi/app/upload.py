@@ -40,6 +40,7 @@ from clinic_bi.app.words_panel import words_section
 from clinic_bi.ingest import loader, readers
 from clinic_bi.ingest.loader import LoadResult
 from clinic_bi.ingest.mapping import Profile
+from clinic_bi.ingest.reconcile import exact_amount
 from clinic_bi.present import charts
 
 SUFFIXES = sorted(s.lstrip(".") for s in loader.SUPPORTED_SUFFIXES)
@@ -225,7 +226,7 @@ def _reconciled(batch: Any, lang: str) -> str:
     difference = batch.file_total - batch.loaded_total
     if difference == 0:
         return "="
-    return f"≠ {fmt.number(difference, lang, digits=0 if difference == int(difference) else 2)} ₽"
+    return f"≠ {exact_amount(difference, lang)}"
 
 
 def coverage(clinic_db: Path, lang: str) -> None:

@@ -64,30 +64,30 @@ def sentence(
     what = {("ru", "total"): "итог файла", ("ru", "subtotals"): "сумма промежуточных итогов",
             ("en", "total"): "the file's total",
             ("en", "subtotals"): "the sum of its subtotals"}[(lang, total_source)]
-    loaded = _amount(loaded_total, lang)
+    loaded = exact_amount(loaded_total, lang)
     if loaded_total == file_total:
         return (f"Сумма строк {loaded} = {what}." if lang == "ru"
                 else f"The lines add up to {loaded} = {what}.")
-    diff = _amount(file_total - loaded_total, lang)
-    head = (f"Сумма загруженных строк {loaded}, {what} {_amount(file_total, lang)}: разница {diff}"
+    diff = exact_amount(file_total - loaded_total, lang)
+    head = (f"Сумма загруженных строк {loaded}, {what} {exact_amount(file_total, lang)}: разница {diff}"
             if lang == "ru" else
-            f"The lines loaded add up to {loaded}, {what} is {_amount(file_total, lang)}: "
+            f"The lines loaded add up to {loaded}, {what} is {exact_amount(file_total, lang)}: "
             f"{diff} apart")
     if rejected_unread == 0 and rejected_total == file_total - loaded_total:
         return head + (" — это отклонённые строки." if lang == "ru"
                        else ", which is the rejected lines.")
     if lang == "ru":
-        tail = f"; отклонённые строки дают {_amount(rejected_total, 'ru')}"
+        tail = f"; отклонённые строки дают {exact_amount(rejected_total, 'ru')}"
         if rejected_unread:
             tail += f", у {rejected_unread} {fmt.plural_ru(rejected_unread, 'строки', 'строк', 'строк')} сумма не читается"
         return head + tail + ". Проверьте файл."
-    tail = f"; the rejected lines make {_amount(rejected_total, 'en')}"
+    tail = f"; the rejected lines make {exact_amount(rejected_total, 'en')}"
     if rejected_unread:
         tail += f", and {rejected_unread} rejected {'line has' if rejected_unread == 1 else 'lines have'} no readable amount"
     return head + tail + ". Check the file."
 
 
-def _amount(value: Decimal, lang: str) -> str:
+def exact_amount(value: Decimal, lang: str) -> str:
     """Exact, not rounded to millions: a reconciliation is about the last kopeck."""
     digits = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
     return f"{fmt.number(value, lang, digits=digits)} ₽"
