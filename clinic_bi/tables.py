@@ -265,3 +265,60 @@ TABLE_SPECS: dict[str, TableSpec] = {
         filled=("patient_id",),
     ),
 }
+
+
+# The canonical fields a file column can be mapped onto, in both languages: the mapping editor's
+# choices and the columns a load's messages name (clinic_bi/ingest/messages.py).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "visit_date": ("Дата визита", "Visit date"),
+    "patient_id": ("№ карты пациента", "Patient card number"),
+    "doctor": ("Врач", "Doctor"),
+    "service": ("Услуга", "Service"),
+    "amount": ("Сумма", "Amount"),
+    "department": ("Направление / отделение", "Department"),
+    "visit_id": ("№ визита", "Visit number"),
+    "service_code": ("Код услуги", "Service code"),
+    "quantity": ("Количество", "Quantity"),
+    "price": ("Цена", "Price"),
+    "discount": ("Скидка", "Discount"),
+    "paid": ("Оплачено", "Paid"),
+    "branch": ("Филиал", "Branch"),
+    "duration_min": ("Длительность, мин", "Duration, min"),
+    "lead_id": ("№ лида / сделки", "Lead / deal number"),
+    "created_at": ("Дата создания", "Created at"),
+    "channel": ("Канал / источник", "Channel / source"),
+    "operator": ("Ответственный (оператор)", "Operator"),
+    "stage": ("Стадия CRM", "CRM stage"),
+    "phone": ("Телефон (хранится только хэш)", "Phone (only a hash is kept)"),
+    "appointment_id": ("№ записи", "Appointment number"),
+    "scheduled_at": ("Дата и время приёма", "Appointment time"),
+    "status": ("Статус записи", "Appointment status"),
+    "started_at": ("Фактическое начало приёма", "Actual start"),
+    "wait_min": ("Ожидание, мин", "Waiting, min"),
+    "contract_id": ("№ договора", "Contract number"),
+    "signed_at": ("Дата подписания", "Signed on"),
+    "prepaid": ("Предоплата", "Prepaid"),
+    "date": ("Дата", "Date"),
+    "month": ("Месяц", "Month"),
+    "rating": ("Оценка", "Rating"),
+    "source": ("Площадка отзыва", "Review site"),
+    "text": ("Текст отзыва", "Review text"),
+    "first_visit_date": ("Дата первого визита", "First visit date"),
+    "birth_date": ("Дата рождения", "Birth date"),
+    "gender": ("Пол", "Gender"),
+    "_phone": ("Телефон пациента (только для ключа)", "Patient phone (for the key only)"),
+    "_birth_date": ("Дата рождения (только для ключа)", "Birth date (for the key only)"),
+    "_name": ("ФИО пациента (не хранится)", "Patient name (not stored)"),
+    "_first_name": ("Имя (не хранится)", "First name (not stored)"),
+    "_last_name": ("Фамилия (не хранится)", "Last name (not stored)"),
+    "_middle_name": ("Отчество (не хранится)", "Middle name (not stored)"),
+    "_email": ("E-mail (не хранится)", "E-mail (not stored)"),
+    "_title": ("Название (не хранится)", "Title (not stored)"),
+    "_currency": ("Валюта (не хранится)", "Currency (not stored)"),
+    "_pipeline": ("Воронка CRM (не хранится)", "CRM pipeline (not stored)"),
+}
+
+
+def field_label(name: str, lang: str) -> str:
+    pair = FIELD_LABELS.get(name)
+    return name if pair is None else pair[0 if lang == "ru" else 1]

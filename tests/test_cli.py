@@ -96,7 +96,7 @@ def test_rejects_written_as_csv(tmp_path):
     assert main(["ingest", str(f), "--db", str(tmp_path / "s.duckdb"), "--rejects", str(out)]) == 0
     text = (out / "svc.rejected.csv").read_text(encoding="utf-8-sig").splitlines()
     assert text[0] == "Дата,№ карты,Врач,Услуга,Сумма,Строка файла,Причина"
-    assert text[1] == "вчера,2,A,S,50,3,visit_date: не читается как дата"
+    assert text[1] == "вчера,2,A,S,50,3,Дата визита «вчера»: не читается как дата"
 
 
 def test_profile_option_maps_unusual_headers(tmp_path, capsys):

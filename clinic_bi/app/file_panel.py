@@ -20,6 +20,7 @@ from clinic_bi.app.staging import Staged
 from clinic_bi.ingest import loader
 from clinic_bi.ingest.loader import Preview
 from clinic_bi.ingest.mapping import TABLE_SPECS, Profile, missing_groups
+from clinic_bi.ingest.messages import localized
 
 
 def _preview_as(item: Staged, table: str) -> Preview:
@@ -84,7 +85,7 @@ def _kind_picker(item: Staged, default_table: str, lang: str) -> str:
         t("detected_kind", lang), tables, index=tables.index(default_table),
         format_func=lambda x: table_label(x, lang), key=f"kind_{item.uid}",
     )  # fmt: skip
-    st.caption(f"{t('file_format', lang)}: {md(detected.fmt)} · {fmt.number(detected.rows, lang)} "
+    st.caption(f"{t('file_format', lang)}: {md(localized(detected.fmt, lang))} · {fmt.number(detected.rows, lang)} "
                f"{t('rows_in_file', lang)}")  # fmt: skip
     if detected.error and detected.mapping is None:
         st.warning(md(detected.error))

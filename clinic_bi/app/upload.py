@@ -40,6 +40,8 @@ from clinic_bi.app.words_panel import words_section
 from clinic_bi.ingest import loader, readers
 from clinic_bi.ingest.loader import LoadResult
 from clinic_bi.ingest.mapping import Profile
+from clinic_bi.ingest.messages import localized
+from clinic_bi.ingest.parse import rejected_table
 from clinic_bi.ingest.reconcile import exact_amount
 from clinic_bi.present import charts
 
@@ -131,13 +133,14 @@ def show_results(lang: str) -> None:
             else:
                 st.warning(text, icon=":material/rule:")
         for note in r.notes:
-            st.warning(md(note))
+            st.warning(md(localized(note, lang)))
         _first_issues(r, lang, i)
         if r.rejected_rows is not None and len(r.rejected_rows):
             st.markdown(t("rejected_download", lang, name=md(r.file)))
             stem = Path(r.file).stem + ".rejected"
             left, right, _ = st.columns([1, 1, 8])
-            rows = r.rejected_rows  # the file's own cells: exports.py neutralises formulas
+            # the file's own cells (exports.py neutralises formulas), the reasons in `lang`
+            rows = rejected_table(r.rejected_rows, lang)
             left.download_button(
                 t("download_xlsx", lang), lambda rows=rows: to_xlsx_bytes(rows, "rejected"),
                 file_name=f"{stem}.xlsx", key=f"rej_xlsx_{i}", on_click="ignore",
@@ -207,7 +210,7 @@ def _first_issues(result: LoadResult, lang: str, i: int) -> None:
                      for x in result.issues],
         "column": [field_label(x.column, lang) if x.column else "—" for x in result.issues],
         "value": [x.value if x.column and x.value is not None else "—" for x in result.issues],
-        "reason": [x.reason for x in result.issues],
+        "reason": [localized(x.reason, lang) for x in result.issues],
     })  # fmt: skip
     more = result.rows_rejected + result.warnings > len(result.issues)
     title = t("issues_first" if more else "issues_all", lang, name=md(result.file),

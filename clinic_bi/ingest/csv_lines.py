@@ -76,16 +76,11 @@ def quoted_newlines(exc: duckdb.Error) -> bool:
 
 
 def _reason(kind: str) -> str:
-    return {
-        "TOO MANY COLUMNS": "в строке больше полей, чем столбцов в заголовке: лишний разделитель "
-                            "или кавычка; строка не загружена",
-        "MISSING COLUMNS": "в строке меньше полей, чем столбцов в заголовке; строка не загружена",
-        "UNQUOTED VALUE": "незакрытая или лишняя кавычка: проверьте строку в исходной системе",
-        "INVALID ENCODING": "повреждённые символы (файл не в одной кодировке): пересохраните "
-                            "выгрузку в UTF-8 или Windows-1251",
-        "LINE SIZE OVER MAXIMUM": f"строка длиннее допустимого ({MAX_LINE_BYTES // MB} МБ): "
-                                  "обычно так бывает, когда в ней не закрыта кавычка",
-    }.get(kind, "строка не разбирается на поля; строка не загружена")
+    """The reason code of a line DuckDB's reader rejected (clinic_bi/ingest/messages.py words
+    it: "read")."""
+    known = ("TOO MANY COLUMNS", "MISSING COLUMNS", "UNQUOTED VALUE", "INVALID ENCODING",
+             "LINE SIZE OVER MAXIMUM")
+    return f"read;kind={kind if kind in known else ''};mb={MAX_LINE_BYTES // MB}"
 
 
 def reject_issues(con: duckdb.DuckDBPyConnection) -> list[ReadIssue]:
@@ -214,7 +209,7 @@ def _at_start(issue: ReadIssue, records: _Records, k: int | None) -> ReadIssue:
     if k is None:
         return issue
     start, end = records.starts[k], records.ends[k]
-    reason = issue.reason if end == start else f"{issue.reason} (строки {start}–{end})"
+    reason = issue.reason if end == start else f"{issue.reason};lines={start}–{end}"
     return replace(issue, row=start, reason=reason)
 
 
@@ -224,14 +219,7 @@ def _unclosed_issue(csv_path: Path, records: _Records, k: int) -> ReadIssue:
         for _ in range(start - 1):
             fh.readline()
         text = fh.read(200)
-    lines = (f"строки {start}–{end} читаются как одно значение и не загружены" if end > start
-             else "строка не загружена")
-    return ReadIssue(
-        start,
-        f"кавычка открыта и не закрыта до конца файла: {lines}. Закройте кавычку (или уберите "
-        "лишнюю) и загрузите файл снова",
-        text,
-    )
+    return ReadIssue(start, f"read_unclosed;start={start};end={end}", text)
 
 
 def _number_by_records(

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from clinic_bi.fmt import number, plural_ru
 from clinic_bi.ingest.mapping import Mapping
+from clinic_bi.ingest.messages import Text
 from clinic_bi.ingest.statements import bind
 from clinic_bi.paths import read_query
 from clinic_bi.tables import TABLE_SPECS
@@ -32,7 +32,6 @@ from clinic_bi.tables import TABLE_SPECS
 # row (no label) may head a doctor group only in services without a doctor column.
 GROUPED = ("services", "appointments", "contracts")
 KINDS = ("doctor", "department", "branch")
-_WORDS = {"doctor": "врачи", "department": "отделения", "branch": "филиалы"}
 # where a patient is told apart in a line: the card number, else the name it is keyed by
 _PATIENT = ("patient_id", "_name", "_last_name", "_phone")
 
@@ -194,38 +193,20 @@ def carried(kind: str, cell: duckdb.Expression | None) -> duckdb.Expression:
     return duckdb.CaseExpression(own, cell).otherwise(group)
 
 
-def notes(groups: Groups | None) -> list[str]:
-    """The file's notes on its group rows (DATA.md "Grouped reports")."""
+def notes(groups: Groups | None) -> list[Text]:
+    """The file's notes on its group rows (DATA.md "Grouped reports"; messages.py words them)."""
     if groups is None:
         return []
     out = []
     if groups.headers:
-        what = " и ".join(_WORDS[k] for k in groups.kinds)
-        own = ("пустым ячейкам столбца строк под ними (заполненная ячейка остаётся как есть)"
-               if groups.own_column else "строкам под ними")
-        out.append(
-            f"Отчёт с группировкой: {what} взяты из строк-заголовков групп "
-            f"({_rows(groups.headers)}, например «{groups.example}») и проставлены {own}. "
-            "Заголовки групп пропущены, как строки «Итого»."
-        )
+        out.append(Text("note_groups", kinds=list(groups.kinds), rows=groups.headers,
+                        example=groups.example, own_column=groups.own_column))
     if groups.by_name:
-        out.append(
-            f"Строки, где в единственной ячейке только ФИО ({_rows(groups.by_name)}), приняты за "
-            "заголовки групп по врачу: в файле нет столбца врача. Если это не врачи, добавьте в "
-            "выгрузку столбец «Врач» или подпись «Врач: …»."
-        )
+        out.append(Text("note_groups_by_name", rows=groups.by_name))
     if groups.refused:
-        out.append(
-            f"Строки, где в единственной ячейке только ФИО ({_rows(groups.refused)}, например "
-            f"«{groups.refused_example}»), не приняты за врачей: под каждой — услуги одного "
-            "пациента (похоже на группы по пациентам), и они отклонены. Если это врачи, "
-            "выгрузите отчёт с подписью «Врач: …» или со столбцом «Врач»."
-        )
+        out.append(Text("note_groups_refused", rows=groups.refused,
+                        example=groups.refused_example))
     return out
-
-
-def _rows(n: int) -> str:
-    return f"{number(n)} {plural_ru(n, 'строка', 'строки', 'строк')}"
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:

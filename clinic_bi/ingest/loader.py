@@ -39,6 +39,7 @@ import duckdb
 from clinic_bi import store
 from clinic_bi.ingest.journal import list_batches, remove_batch, same_upload
 from clinic_bi.ingest.mapping import Mapping, MappingError, Profile, found_headers, missing_required
+from clinic_bi.ingest.messages import Text, reason
 from clinic_bi.ingest.parse import (
     drop_raw,
     drop_temp,
@@ -181,7 +182,7 @@ def _require_data_rows(path: Path, raw: RawFile) -> None:
         more = "…" if len(raw.read_issues) > 5 else ""
         raise LoadError(
             f"{path.name}: ни одна строка данных не прочитана — строки {lines}{more} отброшены: "
-            f"{raw.read_issues[0].reason}."
+            f"{reason(raw.read_issues[0].reason)}."
         )
     if raw.rows == 0:
         raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
@@ -198,10 +199,7 @@ def _skip_same_upload(
     batch_id, loaded_at = same
     result.duplicate_of = batch_id
     result.rows_read = raw.rows
-    result.notes.append(
-        f"Этот файл уже загружен {loaded_at:%d.%m.%Y %H:%M} (загрузка № {batch_id}) с тем же "
-        "сопоставлением столбцов: пропущен, ничего не изменилось."
-    )
+    result.notes.append(Text("note_same_file", loaded_at=loaded_at, batch=batch_id))
     drop_temp(con)
     return result
 

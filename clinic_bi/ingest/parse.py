@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from clinic_bi.ingest import groups
 from clinic_bi.ingest.mapping import JOINED, Mapping, normalise_header
+from clinic_bi.ingest.messages import NOTE_ORDER, Text, localized, reason
 from clinic_bi.ingest.readers import RawFile, ReadIssue
 from clinic_bi.ingest.reconcile import reconcile
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadResult
@@ -212,7 +213,7 @@ def _add_duplicate_ids(con: duckdb.DuckDBPyConnection, table: str) -> int:
     dups = con.execute(read_query("ingest", "duplicate_ids.sql")).fetchall()
     if dups:
         _add_issues(con, [
-            (r, id_col, v, f"тот же номер, что в строке {k}: загружена строка {k}", "rejected")
+            (r, id_col, v, f"same_id;row={k}", "rejected")
             for r, v, k in dups
         ])
     return len(dups)
@@ -235,15 +236,14 @@ def _add_issues(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
 
 
 def _first_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-    return [
-        Issue(*r)
-        for r in con.execute(
-            "select * from issues order by severity desc, row_number limit $n", {"n": MAX_REASONS}
-        ).fetchall()
-    ]
+    rows = con.execute(
+        "select * from issues order by severity desc, row_number limit $n", {"n": MAX_REASONS}
+    ).fetchall()
+    return [Issue(row, column, value, reason(code, value), severity)
+            for row, column, value, code, severity in rows]
 
 
-def duplicate_headers(headers: list[str], mapping: Mapping) -> list[str]:
+def duplicate_headers(headers: list[str], mapping: Mapping) -> list[Text]:
     """A header that appears twice: say which of the two columns was used."""
     notes = []
     seen: dict[str, int] = {}
@@ -254,27 +254,22 @@ def duplicate_headers(headers: list[str], mapping: Mapping) -> list[str]:
         if key in seen:
             first = seen[key]
             used = first if first in mapping.columns else (pos if pos in mapping.columns else None)
-            which = f"использован столбец № {used + 1}" if used is not None else "не использован"
-            notes.append(f"Столбец «{h.strip()}» встречается в заголовке дважды (№ {first + 1} и "
-                         f"№ {pos + 1}): {which}. Проверьте выгрузку.")
+            notes.append(Text("note_header_twice", header=h.strip(), first=first + 1,
+                              second=pos + 1, used=None if used is None else used + 1))
         else:
             seen[key] = pos
     return notes
 
 
 # The words a load keeps for the clinic to map (DATA.md "Words the clinic maps"): per table, the
-# column of the word, its mapped column and what the note says of the rows that carry one.
+# column of the word, its mapped column and the note on the rows that carry one (messages.py).
 _WORD_COLUMNS = {
-    "leads": ("stage_raw", "stage", "Стадии CRM без соответствия: {words}. Строки загружены; "
-              "в воронке эти лиды считаются только по записям и визитам, пока вы не укажете, "
-              "что значит каждая стадия, на странице «Данные» (раздел «Слова выгрузок»)."),
-    "appointments": ("status_raw", "status", "Статусы записей без соответствия: {words}. "
-                     "Строки загружены, но в явку не входят, пока вы не укажете, что значит "
-                     "каждый статус, на странице «Данные» (раздел «Слова выгрузок»)."),
+    "leads": ("stage_raw", "stage", "note_unmapped_stages"),
+    "appointments": ("status_raw", "status", "note_unmapped_statuses"),
 }
 
 
-def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[Text]:
     if table not in _WORD_COLUMNS:
         return []
     raw, mapped, note = _WORD_COLUMNS[table]
@@ -285,37 +280,65 @@ def _unmapped_words(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ).fetchall()
     if not rows:
         return []
-    return [note.format(words=", ".join(f"«{w}» ({n})" for w, n in rows))]
+    return [Text(note, words=[(w, n) for w, n in rows])]
 
 
-def _counted_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _counted_notes(con: duckdb.DuckDBPyConnection) -> list[Text]:
     """Cells of the loaded rows read by a rule rather than as written (an amount computed from
     the price, a dash read as 0): one sentence per rule, with its count (queries/ingest/notes.sql
-    words the `_notes` keys of queries/ingest/<table>.sql)."""
-    return [r[0] for r in con.execute(read_query("ingest", "notes.sql")).fetchall()]
+    counts the `_notes` keys of queries/ingest/<table>.sql, messages.py words them)."""
+    counted = dict(con.execute(read_query("ingest", "notes.sql")).fetchall())
+    order = [k for k in NOTE_ORDER if k in counted] + sorted(set(counted) - set(NOTE_ORDER))
+    return [Text("note_" + k, n=counted[k]) for k in order]
 
 
 def _rejected_rows(con: duckdb.DuckDBPyConnection, raw: RawFile) -> pd.DataFrame:
-    """The rejected rows as they stood in the file (all columns), with the reasons."""
+    """The rejected rows as they stood in the file (all columns), with the reasons: a Text per
+    row (rejected_table() gives the frame in English)."""
     frame = con.execute(
-        "select r.*, x.reasons from raw as r join ("
-        "  select row_number, string_agg(coalesce(column_name || ': ', '') || reason, '; ' "
-        "  order by column_name) as reasons from issues where severity = 'rejected' group by 1"
-        ") as x on x.row_number = r._row order by r._row"
+        "select r.* from raw as r semi join issues as i "
+        "on i.row_number = r._row and i.severity = 'rejected' order by r._row"
     ).df()
+    why: dict[int, list[tuple]] = {}
+    for row, column, value, code in con.execute(
+        "select row_number, column_name, value, reason from issues where severity = 'rejected' "
+        "order by row_number, column_name"
+    ).fetchall():
+        why.setdefault(row, []).append((column, value, code))
+    # object, not pandas' str: a Text is kept, to be said in English too (rejected_table)
+    frame["reasons"] = pd.Series([Text("reasons", items=why[r]) for r in frame["_row"]],
+                                 index=frame.index, dtype=object)
     names = {f"c{i}": (h or f"столбец {i + 1}") for i, h in enumerate(raw.headers)}
-    frame = frame.rename(columns={**names, "_row": "Строка файла", "reasons": "Причина"})
+    frame = frame.rename(columns={**names, "_row": REJECTED_COLUMNS["row"][0],
+                                  "reasons": REJECTED_COLUMNS["reason"][0]})
     extra = [c for c in frame.columns if c.startswith("c") and c[1:].isdigit()]
     frame = frame.drop(columns=extra)
     if raw.read_issues:
         # lines the reader could not split into fields: the line as it stood in the file
         unread = pd.DataFrame({
-            "Строка файла": [i.row for i in raw.read_issues],
-            "Причина": [i.reason for i in raw.read_issues],
-            "Исходная строка": [i.text for i in raw.read_issues],
+            REJECTED_COLUMNS["row"][0]: [i.row for i in raw.read_issues],
+            REJECTED_COLUMNS["reason"][0]: pd.Series([reason(i.reason) for i in raw.read_issues],
+                                                     dtype=object),
+            REJECTED_COLUMNS["line"][0]: [i.text for i in raw.read_issues],
         })
-        frame = pd.concat([frame, unread], ignore_index=True).sort_values("Строка файла")
+        frame = pd.concat([frame, unread], ignore_index=True).sort_values(REJECTED_COLUMNS["row"][0])
     return frame.reset_index(drop=True)
+
+
+# The rejected rows' own columns (the others are the file's), in both languages.
+REJECTED_COLUMNS = {"row": ("Строка файла", "Line"), "reason": ("Причина", "Reason"),
+                    "line": ("Исходная строка", "Line as in the file")}
+
+
+def rejected_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rejected rows of a load (LoadResult.rejected_rows) in `lang`: its own columns' names
+    and the reasons; the file's columns and cells as they are."""
+    if lang == "ru":
+        return frame
+    names = {ru: pair[1] for pair in REJECTED_COLUMNS.values() for ru in [pair[0]]}
+    out = frame.rename(columns=names)
+    out[names["Причина"]] = [localized(x, lang) for x in frame["Причина"]]
+    return out
 
 
 def drop_raw(con: duckdb.DuckDBPyConnection) -> None:

@@ -46,6 +46,7 @@ from clinic_bi.ingest.csv_lines import (  # noqa: F401 - csv_error is this modul
 from clinic_bi.ingest.header_rows import find_header as _find_header
 from clinic_bi.ingest.header_rows import strip_trailing_empty as _strip_trailing_empty
 from clinic_bi.ingest.header_rows import sub_header as _sub_header
+from clinic_bi.ingest.messages import Text
 from clinic_bi.ingest.sheets import (  # noqa: F401 - ReadError and the limits are this module's API too
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
@@ -106,18 +107,10 @@ class RawFile:
     read_issues: list[ReadIssue] = field(default_factory=list)
     header_rows: int = 1  # 2: a second header row names the parts of merged cells
 
-    def describe(self) -> str:
-        parts = [self.fmt]
-        if self.encoding:
-            parts.append(self.encoding)
-        if self.delimiter:
-            parts.append("разделитель " + {"\t": "табуляция"}.get(self.delimiter, self.delimiter))
-        if self.header_rows > 1:
-            last = self.header_line + self.header_rows - 1
-            parts.append(f"заголовок в строках {self.header_line}–{last}")
-        else:
-            parts.append(f"заголовок в строке {self.header_line}")
-        return ", ".join(parts)
+    def describe(self) -> Text:
+        """How the file was read, as a sentence (clinic_bi/ingest/messages.py: "format")."""
+        return Text("format", fmt=self.fmt, encoding=self.encoding, delimiter=self.delimiter,
+                    header_line=self.header_line, header_rows=self.header_rows)
 
 
 def sniff_kind(data: bytes) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clinic_bi.ingest.loader import LoadResult
+from clinic_bi.ingest.messages import sentence
 from clinic_bi.tables import TABLE_SPECS
 
 
@@ -36,9 +37,9 @@ def print_load_results(results: list[LoadResult], rejects_dir: str | None = None
         if r.ignored_columns:
             print("  не используются столбцы: " + ", ".join(f"«{c}»" for c in r.ignored_columns))
         for issue in r.issues[:5]:
-            value = f" «{issue.value}»" if issue.value is not None else ""
             kind = "отклонена" if issue.severity == "rejected" else "предупреждение"
-            print(f"  строка {issue.row} ({kind}): {issue.column}{value} — {issue.reason}")
+            said = sentence(issue.column, issue.value, issue.reason, "ru")
+            print(f"  строка {issue.row} ({kind}): {said}")
         if r.rows_rejected and rejects_dir:
             print(f"  отклонённые строки записаны в {rejects_dir}")
         elif r.rows_rejected:

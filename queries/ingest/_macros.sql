@@ -280,13 +280,16 @@ create or replace temp macro gender_code(x) as
 create or replace temp macro key_part(x) as coalesce(cast(x as varchar), '∅');
 
 -- Row issues: a required value that is empty or unreadable rejects the row; an optional value
--- that is unreadable is a warning (the row loads with the value left empty).
+-- that is unreadable is a warning (the row loads with the value left empty). A reason is a code,
+-- `what;key=value;…`, that clinic_bi/ingest/messages.py words in the user's language: `what`
+-- is the kind of value the cell should hold (money, date, card …), `hint` what it shows instead,
+-- `then` what became of the line.
 create or replace temp macro required_issue(col, raw, parsed, what) as
     case
         when clean_text(raw) is null then
-            {'column_name': col, 'value': null::varchar, 'reason': 'пустое значение (обязательное поле)', 'severity': 'rejected'}
+            {'column_name': col, 'value': null::varchar, 'reason': 'empty', 'severity': 'rejected'}
         when parsed is null then
-            {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what, 'severity': 'rejected'}
+            {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'unreadable;what=' || what, 'severity': 'rejected'}
     end;
 
 -- Whether a cell holds anything but white space (clean_text(x) is not null, in one regex: the
@@ -294,16 +297,14 @@ create or replace temp macro required_issue(col, raw, parsed, what) as
 create or replace temp macro is_filled(x) as
     regexp_matches(cast(x as varchar), '[^\s\x{00A0}\x{202F}\x{2009}]');
 
--- What an unreadable number cell was taken for, with the fix where the cell shows one: a dash
--- alone says no amount, a dash before digits is not a minus (DATA.md "Reading cells").
+-- What an unreadable number cell was taken for, with the hint where the cell shows one: Excel's
+-- exponent, a dash alone (it says no amount), a dash before digits (not a minus: DATA.md
+-- "Reading cells").
 create or replace temp macro unreadable_what(raw, what) as
     what || case
-        when is_excel_number(raw) then
-            ': Excel записал номер как число с округлением, разные номера могли стать одним '
-            || '(выгрузите столбец как текст и загрузите файл заново)'
-        when is_dash(raw) then ': прочерк не говорит, сколько (впишите число, 0 — если ничего)'
-        when regexp_matches(cast(raw as varchar), '^\s*[–—]\s*[0-9]') then
-            ': тире перед числом — не минус (для возврата впишите «-»)'
+        when is_excel_number(raw) then ';hint=excel'
+        when is_dash(raw) then ';hint=dash'
+        when regexp_matches(cast(raw as varchar), '^\s*[–—]\s*[0-9]') then ';hint=endash'
         else ''
     end;
 
@@ -311,21 +312,22 @@ create or replace temp macro unreadable_what(raw, what) as
 create or replace temp macro excel_id_issue(col, raw, what) as
     case when is_excel_number(raw) then
         {'column_name': col, 'value': left(cast(raw as varchar), 200),
-         'reason': 'не читается как ' || unreadable_what(raw, what) || '; оставлено пустым',
+         'reason': 'unreadable;what=' || unreadable_what(raw, what) || ';then=left_empty',
          'severity': 'warning'}
     end;
 
 -- A filled cell that cannot be read, where the row needs its value: `tail` says what for or
--- what was done, `severity` whether the row still loads ('warning') or not ('rejected').
+-- what was done (a `then` code), `severity` whether the row still loads ('warning') or not
+-- ('rejected').
 create or replace temp macro cell_issue(col, raw, parsed, what, tail, severity) as
     case when parsed is null and is_filled(raw) then
         {'column_name': col, 'value': left(cast(raw as varchar), 200),
-         'reason': 'не читается как ' || unreadable_what(raw, what) || '; ' || tail, 'severity': severity}
+         'reason': 'unreadable;what=' || unreadable_what(raw, what) || ';then=' || tail, 'severity': severity}
     end;
 
 create or replace temp macro optional_issue(col, raw, parsed, what) as
     case when clean_text(raw) is not null and parsed is null then
-        {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'не читается как ' || what || '; оставлено пустым', 'severity': 'warning'}
+        {'column_name': col, 'value': left(cast(raw as varchar), 200), 'reason': 'unreadable;what=' || what || ';then=left_empty', 'severity': 'warning'}
     end;
 
 -- An optional number cell: a dash alone is "none" (counted in the file's notes, not here);
@@ -341,7 +343,7 @@ create or replace temp macro optional_number_issue(col, raw, parsed, what) as
 create or replace temp macro future_issue(col, raw, d, today) as
     case when cast(d as date) > today then
         {'column_name': col, 'value': left(cast(raw as varchar), 200),
-         'reason': 'дата в будущем (позже ' || strftime(today, '%d.%m.%Y') || '): проверьте год и порядок дня и месяца',
+         'reason': 'future;today=' || strftime(today, '%Y-%m-%d'),
          'severity': 'rejected'}
     end;
 

@@ -40,18 +40,18 @@ final as (
         _is_total,
         list_filter([
             required_issue('appointment_id', appointment_id_raw, appointment_id,
-                           unreadable_what(appointment_id_raw, 'номер записи')),
-            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
-            required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'дата и время'),
+                           unreadable_what(appointment_id_raw, 'appointment_no')),
+            excel_id_issue('patient_id', patient_id_raw, 'card'),
+            required_issue('scheduled_at', scheduled_at_raw, scheduled_at, 'datetime'),
             -- an empty status rejects the row; a word no list knows loads with status null and
             -- status_raw kept, to be mapped on the Данные page (DATA.md "Words the clinic maps")
-            required_issue('status', status_raw, status_raw, 'статус'),
-            optional_issue('created_at', created_at_raw, created_at, 'дата'),
-            optional_issue('started_at', started_at_raw, started_at, 'дата и время'),
-            optional_number_issue('wait_min', wait_min_raw, wait_min, 'число минут'),
+            required_issue('status', status_raw, status_raw, 'status'),
+            optional_issue('created_at', created_at_raw, created_at, 'date'),
+            optional_issue('started_at', started_at_raw, started_at, 'datetime'),
+            optional_number_issue('wait_min', wait_min_raw, wait_min, 'minutes'),
             case when card_empty then
-                cell_issue('phone', phone_raw, phone_ok(phone_raw), 'телефон (нужно не меньше 10 цифр)',
-                           'номера карты нет, пациент опознан по ФИО без телефона', 'warning')
+                cell_issue('phone', phone_raw, phone_ok(phone_raw), 'phone',
+                           'no_card_phone', 'warning')
             end,
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)

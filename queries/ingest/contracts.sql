@@ -30,12 +30,12 @@ final as (
         _is_total,
         list_filter([
             required_issue('contract_id', contract_id_raw, contract_id,
-                           unreadable_what(contract_id_raw, 'номер договора')),
-            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
-            required_issue('signed_at', signed_at_raw, signed_at, 'дата'),
+                           unreadable_what(contract_id_raw, 'contract_no')),
+            excel_id_issue('patient_id', patient_id_raw, 'card'),
+            required_issue('signed_at', signed_at_raw, signed_at, 'date'),
             future_issue('signed_at', signed_at_raw, signed_at, $today),
-            required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'сумма')),
-            optional_issue('prepaid', prepaid_raw, prepaid, unreadable_what(prepaid_raw, 'сумма')),
+            required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'money')),
+            optional_issue('prepaid', prepaid_raw, prepaid, unreadable_what(prepaid_raw, 'money')),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when (prepaid_given is null and prepaid is not null)

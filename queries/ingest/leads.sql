@@ -32,13 +32,13 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('lead_id', lead_id_raw, lead_id, unreadable_what(lead_id_raw, 'номер лида')),
-            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
-            required_issue('created_at', created_at_raw, created_at, 'дата'),
+            required_issue('lead_id', lead_id_raw, lead_id, unreadable_what(lead_id_raw, 'lead_no')),
+            excel_id_issue('patient_id', patient_id_raw, 'card'),
+            required_issue('created_at', created_at_raw, created_at, 'date'),
             future_issue('created_at', created_at_raw, created_at, $today),
-            optional_number_issue('amount', amount_raw, amount, 'сумма'),
+            optional_number_issue('amount', amount_raw, amount, 'money'),
             optional_issue('phone', phone_raw, phone_hash,
-                           unreadable_what(phone_raw, 'телефон (нужно не меньше 10 цифр)')),
+                           unreadable_what(phone_raw, 'phone')),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when amount is null and amount_raw is not null then

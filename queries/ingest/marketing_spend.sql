@@ -35,20 +35,20 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'сумма')),
-            required_issue('channel', channel_raw, channel, 'канал'),
+            required_issue('amount', amount_raw, amount, unreadable_what(amount_raw, 'money')),
+            required_issue('channel', channel_raw, channel, 'channel'),
             case when clean_text(day_raw) is not null then
-                required_issue('date', day_raw, day, 'дата')
-            else required_issue('date', month_raw, month_start, 'дата или месяц') end,
+                required_issue('date', day_raw, day, 'date')
+            else required_issue('date', month_raw, month_start, 'date_or_month') end,
             future_issue('date', coalesce(day_raw, month_raw), date, $today),
             -- both given: the day is used; a month that cannot be read or disagrees is said
             case when day is not null then
-                optional_issue('month', month_raw, month_start, 'месяц')
+                optional_issue('month', month_raw, month_start, 'month')
             end,
             case when day is not null and month_start is not null
                       and month_start <> date_trunc('month', day) then
                 {'column_name': 'month', 'value': left(month_raw, 200),
-                 'reason': 'месяц не совпадает с датой ' || strftime(day, '%d.%m.%Y') || ': использована дата',
+                 'reason': 'month_mismatch;day=' || strftime(day, '%Y-%m-%d'),
                  'severity': 'warning'}
             end,
         ], lambda x: x is not null) as _issues,

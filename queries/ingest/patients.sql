@@ -33,18 +33,18 @@ final as (
         _is_total,
         list_filter([
             required_issue('patient_id', patient_raw, patient_id,
-                           unreadable_what(patient_raw, 'номер карты пациента')),
-            optional_issue('first_visit_date', first_visit_date_raw, first_visit_date, 'дата'),
-            optional_issue('birth_date', birth_date_raw, birth_date_read, 'дата'),
+                           unreadable_what(patient_raw, 'card')),
+            optional_issue('first_visit_date', first_visit_date_raw, first_visit_date, 'date'),
+            optional_issue('birth_date', birth_date_raw, birth_date_read, 'date'),
             case when birth_date_read > $today then
                 {'column_name': 'birth_date', 'value': left(birth_date_raw, 200),
-                 'reason': 'дата рождения в будущем: проверьте год (двузначный год 00–68 читается как 2000–2068); оставлено пустым',
+                 'reason': 'birth_future',
                  'severity': 'warning'}
             end,
-            optional_issue('gender', gender_raw, gender, 'пол (М/Ж)'),
-            optional_issue('created_at', created_at_raw, created_at, 'дата'),
+            optional_issue('gender', gender_raw, gender, 'gender'),
+            optional_issue('created_at', created_at_raw, created_at, 'date'),
             optional_issue('phone', phone_raw, phone_hash,
-                           unreadable_what(phone_raw, 'телефон (нужно не меньше 10 цифр)')),
+                           unreadable_what(phone_raw, 'phone')),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when card_empty and patient_id is not null then ['card_name'] end as _notes,

@@ -26,10 +26,10 @@ final as (
         _row,
         _is_total,
         list_filter([
-            required_issue('rating', rating_raw, rating, 'оценка от 0 до 10'),
-            required_issue('date', date_raw, date, 'дата'),
+            required_issue('rating', rating_raw, rating, 'rating'),
+            required_issue('date', date_raw, date, 'date'),
             future_issue('date', date_raw, date, $today),
-            excel_id_issue('patient_id', patient_id_raw, 'номер карты пациента'),
+            excel_id_issue('patient_id', patient_id_raw, 'card'),
         ], lambda x: x is not null) as _issues,
         -- what the file's notes count (queries/ingest/notes.sql words them)
         case when card_empty and patient_id is not null then ['card_name'] end as _notes,

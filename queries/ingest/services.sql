@@ -113,44 +113,44 @@ checked as (
             'duration_raw': duration_raw,
             'duration_min': duration_min,
         }], lambda r: list_filter([
-                required_issue('visit_date', r.visit_date_raw, r.visit_date, 'дата'),
+                required_issue('visit_date', r.visit_date_raw, r.visit_date, 'date'),
                 future_issue('visit_date', r.visit_date_raw, r.visit_date, $today),
                 required_issue('patient_id', r.patient_raw, r.patient_id,
-                               unreadable_what(r.patient_raw, 'номер карты пациента')),
-                required_issue('service', r.service_raw, r.service, 'услуга'),
+                               unreadable_what(r.patient_raw, 'card')),
+                required_issue('service', r.service_raw, r.service, 'service'),
                 -- the amount: its own cell when filled; else it is computed from the price, so
                 -- an unreadable price, quantity or discount rejects the row (never a guess)
                 case when is_filled(r.amount_raw) or not coalesce(is_filled(r.price_raw), false) then
-                    required_issue('amount', r.amount_raw, r.amount_given, unreadable_what(r.amount_raw, 'сумма'))
+                    required_issue('amount', r.amount_raw, r.amount_given, unreadable_what(r.amount_raw, 'money'))
                 end,
                 case when r.amount_given is null then
-                    cell_issue('price', r.price_raw, r.price, 'сумма',
-                               'сумма строки не указана, посчитать её не из чего', 'rejected')
-                else optional_number_issue('price', r.price_raw, r.price, 'сумма') end,
+                    cell_issue('price', r.price_raw, r.price, 'money',
+                               'no_amount_price', 'rejected')
+                else optional_number_issue('price', r.price_raw, r.price, 'money') end,
                 case when r.amount_given is null then
-                    cell_issue('quantity', r.quantity_raw, r.quantity_given, 'количество',
-                               'сумма строки не указана, без количества её не посчитать', 'rejected')
-                else cell_issue('quantity', r.quantity_raw, r.quantity_given, 'количество',
-                                'принято за 1', 'warning') end,
+                    cell_issue('quantity', r.quantity_raw, r.quantity_given, 'quantity',
+                               'no_amount_quantity', 'rejected')
+                else cell_issue('quantity', r.quantity_raw, r.quantity_given, 'quantity',
+                                'taken_as_1', 'warning') end,
                 case when r.amount_given is null then
-                    cell_issue('discount', r.discount_raw, r.discount, 'сумма',
-                               'сумма строки не указана, без скидки её не посчитать', 'rejected')
-                else optional_issue('discount', r.discount_raw, r.discount, unreadable_what(r.discount_raw, 'сумма')) end,
-                optional_issue('paid', r.paid_raw, r.paid, unreadable_what(r.paid_raw, 'сумма')),
-                optional_number_issue('duration_min', r.duration_raw, r.duration_min, 'число минут'),
+                    cell_issue('discount', r.discount_raw, r.discount, 'money',
+                               'no_amount_discount', 'rejected')
+                else optional_issue('discount', r.discount_raw, r.discount, unreadable_what(r.discount_raw, 'money')) end,
+                optional_issue('paid', r.paid_raw, r.paid, unreadable_what(r.paid_raw, 'money')),
+                optional_number_issue('duration_min', r.duration_raw, r.duration_min, 'minutes'),
                 -- no card number: the key is built from the name with the phone or birth date;
                 -- one of them that cannot be read is left out of it, and that is said
                 case when r.card_empty then
-                    cell_issue('phone', r.phone_raw, phone_ok(r.phone_raw), 'телефон (нужно не меньше 10 цифр)',
-                               'номера карты нет, пациент опознан по ФИО без телефона', 'warning')
+                    cell_issue('phone', r.phone_raw, phone_ok(r.phone_raw), 'phone',
+                               'no_card_phone', 'warning')
                 end,
                 case when r.card_empty then
-                    cell_issue('birth_date', r.birth_date_raw, r.birth_date, 'дата',
-                               'номера карты нет, пациент опознан по ФИО без даты рождения', 'warning')
+                    cell_issue('birth_date', r.birth_date_raw, r.birth_date, 'date',
+                               'no_card_birth', 'warning')
                 end,
                 case when r.quantity_given < 0 and r.amount > 0 then
                     {'column_name': 'quantity', 'value': r.quantity_raw,
-                     'reason': 'отрицательное количество при положительной сумме: строка загружена как есть, проверьте её в МИС',
+                     'reason': 'negative_qty',
                      'severity': 'warning'}
                 end,
             ], lambda x: x is not null))[1]

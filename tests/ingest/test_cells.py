@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from clinic_bi.ingest import messages
+
 D = Decimal
 HEAD = "Дата;№ карты;Врач;Услуга;Кол-во;Цена;Скидка;Сумма\n"
 
@@ -19,8 +21,10 @@ def rejects(st) -> list[tuple]:
 
 
 def reason(st, row: int, column: str) -> str:
-    return st.one("select reason from rejects where row_number = $r and column_name = $c",
-                  {"r": row, "c": column})
+    """The reason the store keeps (a code), in Russian words."""
+    code, value = st.rows("select reason, value from rejects where row_number = $r and "
+                          "column_name = $c", {"r": row, "c": column})[0]
+    return messages.reason(code, value)
 
 
 def amounts(st) -> list[tuple]:

@@ -13,6 +13,7 @@ import pytest
 
 from clinic_bi import store
 from clinic_bi.ingest import loader
+from clinic_bi.ingest.parse import rejected_table
 from clinic_bi.ingest.privacy import normalize_phone, phone_hash
 
 D = Decimal
@@ -154,15 +155,31 @@ def test_unreadable_required_values_are_rejected_with_row_column_value_reason(st
         (4, "amount", "бесплатно", "rejected"),
         (5, "patient_id", None, "rejected"),
     ]
+    # the store keeps each reason as a code (clinic_bi/ingest/messages.py), in no language
     assert st.rows("select row_number, column_name, reason from rejects order by 1") == [
-        (3, "visit_date", "не читается как дата"),
-        (4, "amount", "не читается как сумма"),
-        (5, "patient_id", "пустое значение (обязательное поле)"),
+        (3, "visit_date", "unreadable;what=date"),
+        (4, "amount", "unreadable;what=money"),
+        (5, "patient_id", "empty"),
     ]
+    assert [i.reason for i in r.issues] == [
+        "такой даты нет", "не читается как сумма", "пустое значение (обязательное поле)"]
+    assert [i.reason.in_lang("en") for i in r.issues] == [
+        "there is no such date", "is not an amount", "empty, and the line cannot load without it"]
     frame = r.rejected_rows
     assert list(frame["Строка файла"]) == [3, 4, 5]
     assert list(frame["Дата"]) == ["32.01.2025", "31.01.2025", "31.01.2025"]
-    assert frame["Причина"].iloc[1] == "amount: не читается как сумма"
+    assert list(frame["Причина"]) == [
+        "Дата визита «32.01.2025»: такой даты нет",
+        "Сумма «бесплатно»: не читается как сумма",
+        "№ карты пациента: пустое значение (обязательное поле)",
+    ]
+    english = rejected_table(frame, "en")
+    assert list(english.columns[-2:]) == ["Line", "Reason"]
+    assert list(english["Reason"]) == [
+        "Visit date «32.01.2025»: there is no such date",
+        "Amount «бесплатно»: is not an amount",
+        "Patient card number: empty, and the line cannot load without it",
+    ]
     assert st.rows("select rows_read, rows_loaded, rows_rejected from batches") == [(5, 2, 3)]
 
 
@@ -181,7 +198,9 @@ def test_duplicate_ids_in_one_file_keep_the_last_and_report_the_rest(st):
     assert st.rows("select lead_id, created_at, stage from leads") == [
         ("5", dt.datetime(2025, 3, 2), "booked")
     ]
-    assert "строке 3" in st.one("select reason from rejects")
+    assert st.one("select reason from rejects") == "same_id;row=3"
+    assert r.issues[0].reason == "тот же номер, что в строке 3: загружена строка 3"
+    assert r.issues[0].reason.in_lang("en") == "the same number as line 3: line 3 is loaded"
 
 
 def test_missing_required_column_names_what_was_found_and_what_is_needed(st):
