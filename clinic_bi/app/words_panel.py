@@ -16,6 +16,7 @@ import streamlit as st
 from clinic_bi.app import data, view
 from clinic_bi.app.i18n import t
 from clinic_bi.ingest import word_choices
+from clinic_bi.ingest.messages import localized, message_of
 
 # What a stage or status word may mean, as the page names it: ru, en.
 MEANINGS: dict[str, dict[str, tuple[str, str]]] = {
@@ -169,7 +170,7 @@ def _save(clinic_db: Path, lang: str, choices: list[tuple[str, str, str | None]]
         st.warning(t("store_busy", lang))
         return
     except word_choices.ChoiceError as exc:
-        st.error(str(exc))
+        st.error(localized(message_of(exc), lang))
         return
     st.session_state["words_saved"] = len(choices)
     st.rerun()

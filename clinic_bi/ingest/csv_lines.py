@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from clinic_bi.ingest.messages import Text
 from clinic_bi.ingest.sheets import MB, ReadError
 
 MAX_LINE_BYTES = 16 * MB  # DuckDB's max_line_size: a longer line is rejected
@@ -45,27 +46,22 @@ def csv_error(path: Path, exc: duckdb.Error) -> ReadError:
     """DuckDB's CSV reader gave up on the file: what the file has and what to do, never the
     reader's own words (they name its options, not the file)."""
     text = str(exc).lower()
-    resave = ("Откройте его в Excel и сохраните как XLSX (или CSV в UTF-8), затем загрузите "
-              "снова.")
     if isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in text:
-        what, fix = ("файлу не хватило памяти при чтении",
-                     "Разделите выгрузку по месяцам и загрузите части по очереди.")
+        kind = "memory"
     elif "no space left" in text:
-        what, fix = ("на диске нет места для временных файлов",
-                     "Освободите место на диске и загрузите файл снова.")
+        kind = "no_space"
     elif isinstance(exc, duckdb.IOException):
-        what, fix = ("файл не читается с диска (его переместили или удалили во время чтения?)",
-                     "Загрузите файл ещё раз.")
+        kind = "gone"
     elif quoted_newlines(exc):
-        what, fix = ("в файле есть значения с переводом строки внутри кавычек (многострочные "
-                     "тексты), и строки с разным числом полей"), resave
+        kind = "quoted_newlines"
     elif "line size" in text:
-        what, fix = f"в файле есть строка длиннее {MAX_LINE_BYTES // MB} МБ", resave
+        kind = "line_size"
     elif "unicode" in text or "encoding" in text:
-        what, fix = "в файле смешаны кодировки", resave
+        kind = "encodings"
     else:
-        what, fix = "файл не разбирается как таблица с одним разделителем", resave
-    return ReadError(f"{path.name}: {what}. Файл не загружен. {fix}")
+        kind = "other"
+    # worded in clinic_bi/ingest/messages.py ("refusal_csv")
+    return ReadError(Text("refusal_csv", file=path.name, kind=kind, mb=MAX_LINE_BYTES // MB))
 
 
 def quoted_newlines(exc: duckdb.Error) -> bool:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from clinic_bi import store
 from clinic_bi.ingest.mapping import Mapping
+from clinic_bi.ingest.messages import Text
 from clinic_bi.ingest.results import LoadError
 from clinic_bi.ingest.statements import bind, table_sql
 
@@ -47,7 +48,7 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> str:
         "select kind, file_name from batches where batch_id = $b", {"b": batch_id}
     ).fetchone()
     if row is None:
-        raise LoadError(f"Загрузки с номером {batch_id} нет. Список: python -m clinic_bi batches.")
+        raise LoadError(Text("refusal_no_batch", batch=batch_id))
     kind = row[0]
     with store.transaction(con):
         for stmt in table_sql("remove.sql", kind):

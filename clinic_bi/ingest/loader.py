@@ -38,8 +38,14 @@ import duckdb
 
 from clinic_bi import store
 from clinic_bi.ingest.journal import list_batches, remove_batch, same_upload
-from clinic_bi.ingest.mapping import Mapping, MappingError, Profile, found_headers, missing_required
-from clinic_bi.ingest.messages import Text, reason
+from clinic_bi.ingest.mapping import (
+    Mapping,
+    MappingError,
+    Profile,
+    missing_groups,
+    shown_headers,
+)
+from clinic_bi.ingest.messages import Text, message_of
 from clinic_bi.ingest.parse import (
     drop_raw,
     drop_temp,
@@ -106,13 +112,7 @@ def ingest_file(
             drop_temp(con)
         print(f"clinic_bi: {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
         space = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
-        raise LoadError(
-            f"{path.name}: файл не загружен, хранилище не изменилось: "
-            + ("на диске кончилось место. Освободите место и загрузите файл снова."
-               if space else
-               "при записи строк произошёл сбой. Загрузите файл ещё раз; если повторится, "
-               "сохраните отчёт заново как XLSX или CSV в UTF-8.")
-        ) from exc
+        raise LoadError(Text("refusal_write_failed", file=path.name, disk_full=space)) from exc
 
 
 def _ingest_file(
@@ -154,17 +154,15 @@ def _read_and_map(
         sha, size = file_sha256(path), path.stat().st_size
         mapping = choose_mapping(raw, profile, offered, saved_profiles(con))
     except OSError as exc:
-        raise LoadError(str(file_error(path, exc))) from exc
+        raise LoadError(message_of(file_error(path, exc))) from exc
     except ReadError as exc:
-        raise LoadError(str(exc)) from exc
+        raise LoadError(message_of(exc)) from exc
     except MappingError as exc:
-        raise LoadError(f"{path.name}: {exc}") from exc
-    missing = missing_required(mapping)
+        raise LoadError(Text("refusal_in_file", file=path.name, message=message_of(exc))) from exc
+    missing = missing_groups(mapping.table, mapping.canonical())
     if missing:
-        raise LoadError(
-            f"{path.name}: в файле нет обязательных столбцов для «{mapping.table}»: "
-            f"{', '.join(missing)}. Найдены: {found_headers(raw.headers)}."
-        )
+        raise LoadError(Text("refusal_missing_columns", file=path.name, table=mapping.table,
+                             missing=[list(g) for g in missing], **shown_headers(raw.headers)))
     return raw, mapping, sha, size
 
 
@@ -178,14 +176,11 @@ def _describe_mapping(result: LoadResult, raw: RawFile, mapping: Mapping) -> Non
 def _require_data_rows(path: Path, raw: RawFile) -> None:
     if raw.rows == 0 and raw.read_issues:
         # every data line was dropped by the reader: say which and why, not "no data"
-        lines = ", ".join(str(i.row) for i in raw.read_issues[:5])
-        more = "…" if len(raw.read_issues) > 5 else ""
-        raise LoadError(
-            f"{path.name}: ни одна строка данных не прочитана — строки {lines}{more} отброшены: "
-            f"{reason(raw.read_issues[0].reason)}."
-        )
+        raise LoadError(Text("refusal_all_lines_dropped", file=path.name,
+                             lines=[i.row for i in raw.read_issues[:5]],
+                             more=len(raw.read_issues) > 5, reason=raw.read_issues[0].reason))
     if raw.rows == 0:
-        raise LoadError(f"{path.name}: после заголовка нет ни одной строки данных.")
+        raise LoadError(Text("refusal_no_data", file=path.name))
 
 
 def _skip_same_upload(
@@ -332,7 +327,7 @@ def ingest_paths(
             try:
                 results.append(ingest_file(con, f, salt, forced, offered=given))
             except LoadError as exc:
-                results.append(LoadResult(file=f.name, error=str(exc)))
+                results.append(LoadResult(file=f.name, error=message_of(exc)))
     finally:
         con.close()
     return results

@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clinic_bi.ingest.messages import Text, Worded
 from clinic_bi.paths import PACKAGE_DIR
 from clinic_bi.tables import TABLE_SPECS
 
 
-class MappingError(Exception):
-    """The file's kind or a required column could not be decided; the message says what was
-    found and what is needed."""
+class MappingError(Worded, Exception):
+    """The file's kind or a required column could not be decided; the message (a Text:
+    clinic_bi/ingest/messages.py, "refusals") says what was found and what is needed."""
 
 
 # --- header synonyms ---------------------------------------------------------------------------
@@ -217,13 +218,13 @@ ALL_SYNONYMS: frozenset[str] = frozenset(
 )
 
 
-def found_headers(headers: list[str], limit: int = 40) -> str:
-    """The file's headers as a message lists them: each cut to 60 characters, at most `limit`
-    of them (a wrong delimiter can make one header of a whole line, or thousands of them)."""
+def shown_headers(headers: list[str], limit: int = 40) -> dict[str, object]:
+    """The file's headers as a refusal lists them (its arguments `found` and `more`): each cut
+    to 60 characters, at most `limit` of them (a wrong delimiter can make one header of a whole
+    line, or thousands of them), and how many more there are."""
     shown = [str(h).strip() for h in headers if str(h).strip()]
     cut = [h if len(h) <= 60 else h[:57] + "…" for h in shown[:limit]]
-    more = f" и ещё {len(shown) - limit}" if len(shown) > limit else ""
-    return ", ".join(f"«{h}»" for h in cut) + more
+    return {"found": cut, "more": max(0, len(shown) - limit)}
 
 
 def header_score(cells: list[object]) -> int:
@@ -359,15 +360,11 @@ def missing_required(mapping: Mapping) -> list[str]:
     return [" или ".join(g) for g in missing_groups(mapping.table, mapping.canonical())]
 
 
-def _describe_needed(table: str, missing: list[tuple[str, ...]]) -> str:
-    parts = []
-    for names in missing:
-        examples = []
-        for name in names:
-            words = (_SCOPED.get(table, {}).get(name) or _SHARED.get(name, []))[:3]
-            examples.append(f"{name} ({', '.join(words)})")
-        parts.append(" или ".join(examples))
-    return "; ".join(parts)
+def _needed(table: str, missing: list[tuple[str, ...]]) -> list[list[list]]:
+    """What a table lacks, for a refusal: each group of alternatives as [column, its first
+    three synonyms] pairs."""
+    return [[[name, (_SCOPED.get(table, {}).get(name) or _SHARED.get(name, []))[:3]]
+             for name in names] for names in missing]
 
 
 def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> Mapping:
@@ -391,21 +388,13 @@ def detect(headers: list[str], sample: list[list[str]], file_name: str = "") -> 
         ranked.insert(0, closest)
         best = closest
     if missing_required(best):
-        found = found_headers(headers) or "ни одного"
-        lines = [f"Не удалось понять, что за выгрузка. Найдены столбцы: {found}."]
-        for m in ranked[:2]:
-            spec = TABLE_SPECS[m.table]
-            need = _describe_needed(m.table, missing_groups(m.table, m.canonical()))
-            lines.append(f"Для «{spec.label_ru}» ({m.table}) не хватает: {need}.")
-        lines.append("Переименуйте столбец или укажите профиль сопоставления (--profile).")
-        raise MappingError(" ".join(lines))
+        candidates = [[m.table, _needed(m.table, missing_groups(m.table, m.canonical()))]
+                      for m in ranked[:2]]
+        raise MappingError(Text("refusal_unknown_kind", **shown_headers(headers),
+                                candidates=candidates))
     runner = ranked[1]
     if score(runner) == score(best):
-        raise MappingError(
-            f"Выгрузка подходит и под «{TABLE_SPECS[best.table].label_ru}», и под "
-            f"«{TABLE_SPECS[runner.table].label_ru}». Укажите профиль (--profile) или "
-            "назовите файл по его содержимому (например, «услуги.csv», «лиды.csv»)."
-        )
+        raise MappingError(Text("refusal_ambiguous_kind", first=best.table, second=runner.table))
     return best
 
 
@@ -430,18 +419,15 @@ class Profile:
     def from_dict(cls, d: dict) -> Profile:
         table = d.get("table")
         if table not in TABLE_SPECS:
-            raise MappingError(
-                f"Профиль «{d.get('name', '?')}»: неизвестная таблица {table!r}; "
-                f"допустимы: {', '.join(TABLE_SPECS)}."
-            )
+            raise MappingError(Text("refusal_profile_table", name=str(d.get("name", "?")),
+                                    table=repr(table), allowed=list(TABLE_SPECS)))
         columns = dict(d.get("columns") or {})
         known = {c.name for c in TABLE_SPECS[table].columns}
         known |= {"phone", "_name", "name", "email", "_email", "drop", "status", "stage"}
         bad = [v for v in columns.values() if v not in known]
         if bad:
-            raise MappingError(
-                f"Профиль «{d.get('name', '?')}»: столбцы {bad} не относятся к таблице {table}."
-            )
+            raise MappingError(Text("refusal_profile_columns", name=str(d.get("name", "?")),
+                                    bad=str(bad), table=table))
         return cls(
             name=str(d.get("name") or "без имени"),
             table=table,
@@ -458,7 +444,8 @@ class Profile:
         try:
             return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as exc:
-            raise MappingError(f"Профиль {path}: не удалось прочитать ({exc}).") from exc
+            raise MappingError(Text("refusal_profile_unreadable", path=str(path),
+                                    detail=str(exc))) from exc
 
     def to_dict(self) -> dict:
         d: dict = {"name": self.name, "table": self.table, "columns": self.columns}
@@ -484,11 +471,8 @@ class Profile:
         for header, canonical in self.columns.items():
             pos = by_norm.get(normalise_header(header))
             if pos is None:
-                found = found_headers(headers)
-                raise MappingError(
-                    f"Профиль «{self.name}» ждёт столбец «{header}», а в файле его нет. "
-                    f"Найдены: {found}. Выберите другой профиль или обновите этот."
-                )
+                raise MappingError(Text("refusal_profile_column_absent", name=self.name,
+                                        header=header, **shown_headers(headers)))
             columns[pos] = {"name": "_name", "email": "_email", "drop": "_email"}.get(
                 canonical, canonical
             )

@@ -1,5 +1,6 @@
 """What a load says to the user, in both languages (issue 12, item 12): the reasons a line was
-rejected or loaded with a warning, the file's notes and how the file was read.
+rejected or loaded with a warning, the file's notes, how the file was read, and the refusals of
+a file not loaded at all (the messages of ReadError, LoadError, MappingError and ChoiceError).
 
 A message is a `Text`: its key, its arguments, and its Russian sentence — the app's default
 language, the CLI's and the journal's — which it *is* (Text is a str), so everything that shows or
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from datetime import date
 
 from clinic_bi import fmt
-from clinic_bi.tables import field_label
+from clinic_bi.tables import TABLE_SPECS, field_label
 
 
 class Text(str):
@@ -411,3 +412,421 @@ _MESSAGES: dict[str, tuple[str | Callable, str | Callable]] = {
                         "rejected. If they are doctors, export the report with «Врач: …» labels or "
                         "a «Врач» column."),
 }
+
+
+# --- refusals: a file not loaded at all ---------------------------------------------------------
+# The messages of ReadError (sheets.py, readers.py, csv_lines.py), LoadError (loader.py,
+# journal.py) and MappingError (mapping.py): each names the file (`file`), says what is wrong and
+# what to do. A reader's refusal crosses the sheets worker's JSON (sheets.py), so the arguments
+# are JSON's own: str, int, float, bool, None and lists of them (a tuple comes back a list).
+
+class Worded:
+    """An exception whose message is a Text: str(exc) is that Text, not a plain copy of its
+    Russian, so a caller that passes str(exc) on (clinic_bi/app/load_worker.py) keeps its
+    English."""
+
+    def __str__(self) -> str:
+        if len(self.args) == 1 and isinstance(self.args[0], Text):
+            return self.args[0]
+        return super().__str__()
+
+
+def message_of(exc: BaseException) -> str:
+    """An exception's message: its Text when it has one, else its text."""
+    arg = exc.args[0] if len(exc.args) == 1 else None
+    return arg if isinstance(arg, Text) else str(exc)
+
+
+def _count(n: int, lang: str, forms: tuple[tuple[str, str, str], tuple[str, str]]) -> str:
+    """"501 столбец" / "501 columns": a number and its noun, by the forms (ru: one, few, many;
+    en: one, many)."""
+    ru, en = forms
+    if lang == "ru":
+        return f"{fmt.number(n, 'ru')} {fmt.plural_ru(n, *ru)}"
+    return f"{fmt.number(n, 'en')} {en[0] if n == 1 else en[1]}"
+
+
+_COLUMNS = (("столбец", "столбца", "столбцов"), ("column", "columns"))
+_LINES_TO_SKIP = (("строку", "строки", "строк"), ("line", "lines"))
+_ROWS_TO_SKIP = (("строку", "строки", "строк"), ("row", "rows"))
+
+
+def headers_found(shown: list[str], more: int, lang: str) -> str:
+    """A file's headers as a refusal lists them (mapping.shown_headers cuts them): «Дата»,
+    «Сумма» и ещё 3 / «Дата», «Сумма» and 3 more."""
+    text = ", ".join(f"«{h}»" for h in shown)
+    if more:
+        text += (f" и ещё {more}" if lang == "ru" else f" and {fmt.number(more, 'en')} more")
+    return text
+
+
+def _table(table: str, lang: str) -> str:
+    """A table in a refusal: its Russian label, its English title."""
+    spec = TABLE_SPECS.get(table)
+    if spec is None:
+        return table
+    return spec.label_ru if lang == "ru" else spec.title[1]
+
+
+def _or(names: list[str], lang: str) -> str:
+    return (" или " if lang == "ru" else " or ").join(names)
+
+
+_OS_REASONS = {
+    "not_found": ("файл не найден (его переместили или удалили?)",
+                  "the file is not there (was it moved or deleted?)"),
+    "no_access": ("нет прав на чтение файла", "there is no permission to read the file"),
+    "is_dir": ("это папка, а не файл", "this is a folder, not a file"),
+    "long_name": ("слишком длинное имя файла", "the file's name is too long"),
+    "no_space": ("на диске нет места для временных файлов",
+                 "the disk has no room for temporary files"),
+    "too_many_open": ("открыто слишком много файлов", "too many files are open"),
+    "": ("файл не читается с диска", "the file cannot be read from the disk"),
+}
+
+_RESAVE = ("Откройте его в Excel и сохраните как XLSX (или CSV в UTF-8), затем загрузите снова.",
+           "Open it in Excel and save it as XLSX (or as CSV in UTF-8), then load it again.")
+
+# what DuckDB's CSV reader found (csv_lines.csv_error): (what, what to do) in ru, en; None: resave
+_CSV_FAILURES: dict[str, tuple[tuple[str, str | None], tuple[str, str | None]]] = {
+    "memory": (("файлу не хватило памяти при чтении",
+                "Разделите выгрузку по месяцам и загрузите части по очереди."),
+               ("there was not enough memory to read the file",
+                "Split the export by month and load the parts one after another.")),
+    "no_space": (("на диске нет места для временных файлов",
+                  "Освободите место на диске и загрузите файл снова."),
+                 ("the disk has no room for temporary files",
+                  "Free some space on the disk and load the file again.")),
+    "gone": (("файл не читается с диска (его переместили или удалили во время чтения?)",
+              "Загрузите файл ещё раз."),
+             ("the file cannot be read from the disk (was it moved or deleted while it was "
+              "read?)", "Load the file again.")),
+    "quoted_newlines": (("в файле есть значения с переводом строки внутри кавычек "
+                         "(многострочные тексты), и строки с разным числом полей", None),
+                        ("the file has values with line breaks inside quotes (texts of several "
+                         "lines) and lines with different numbers of fields", None)),
+    "line_size": (("в файле есть строка длиннее {mb} МБ", None),
+                  ("the file has a line longer than {mb} MB", None)),
+    "encodings": (("в файле смешаны кодировки", None), ("the file mixes encodings", None)),
+    "other": (("файл не разбирается как таблица с одним разделителем", None),
+              ("the file does not split into a table with one delimiter", None)),
+}
+
+
+def _csv_failure(a: dict, lang: str) -> str:
+    i = 0 if lang == "ru" else 1
+    what, fix = _CSV_FAILURES.get(a["kind"], _CSV_FAILURES["other"])[i]
+    what = what.format(mb=a.get("mb", ""))
+    if lang == "ru":
+        return f"{a['file']}: {what}. Файл не загружен. {fix or _RESAVE[0]}"
+    return f"{a['file']}: {what}. The file was not loaded. {fix or _RESAVE[1]}"
+
+
+def _too_large(a: dict, lang: str) -> str:
+    size = fmt.number(a["mb"], lang, 1)
+    if lang == "ru":
+        return (f"{a['file']}: файл весит {size} МБ, больше предела {a['limit_mb']:.0f} МБ. "
+                "Выгрузите отчёт по месяцам или поднимите предел (переменная "
+                "CLINIC_BI_MAX_UPLOAD_MB).")
+    return (f"{a['file']}: the file is {size} MB, over the limit of {a['limit_mb']:.0f} MB. "
+            "Export the report month by month, or raise the limit (the variable "
+            "CLINIC_BI_MAX_UPLOAD_MB).")
+
+
+def _no_header(a: dict, lang: str) -> str:
+    """No header row in a CSV: none among its first lines, or a profile skips past them all."""
+    skip = a.get("skip")
+    if lang == "ru":
+        where = (f"профиль велит пропустить {_count(skip, 'ru', _LINES_TO_SKIP)}, а в начале "
+                 "файла их меньше" if skip is not None
+                 else "в начале файла нет строки с названиями столбцов")
+        return (f"{a['file']}: не найдена строка заголовка: {where}. Выгрузите отчёт с "
+                "заголовками столбцов (или выберите другой профиль).")
+    where = (f"the profile says to skip {_count(skip, 'en', _LINES_TO_SKIP)}, "
+             "but the file has fewer" if skip is not None
+             else "none of the first lines of the file names the columns")
+    return (f"{a['file']}: no header row found: {where}. Export the report with its column "
+            "headers (or choose another profile).")
+
+
+def _skip_past_table(a: dict, lang: str) -> str:
+    """A profile skips more rows than a sheet or an HTML table has."""
+    skip = a["skip"]
+    if lang == "ru":
+        return (f"{a['file']}: не найдена строка заголовка: профиль велит пропустить "
+                f"{_count(skip, 'ru', _ROWS_TO_SKIP)}, а в таблице их "
+                "меньше. Выберите другой профиль.")
+    return (f"{a['file']}: no header row found: the profile says to skip "
+            f"{_count(skip, 'en', _ROWS_TO_SKIP)}, but the table has fewer. "
+            "Choose another profile.")
+
+
+def _too_wide(a: dict, lang: str) -> str:
+    width = int(a["width"])
+    if lang == "ru":  # the figure as the reader counted it, without a space: "3000 столбцов"
+        columns = fmt.plural_ru(width, "столбец", "столбца", "столбцов")
+        return (f"{a['file']}: в таблице {width} {columns} — это не похоже на выгрузку (обычно "
+                "их 10–30). Проверьте, что файл сохранён как таблица с одним разделителем.")
+    return (f"{a['file']}: the table has {fmt.number(width, 'en')} columns, which does not look "
+            "like an export (exports have 10–30). Check that the file is saved as a table with "
+            "one delimiter.")
+
+
+def _far_cell(a: dict, lang: str) -> str:
+    """A sheet with a cell far beyond its table (sheets._check_extent)."""
+    width, height = int(a["width"]), int(a["height"])
+    n = lambda v: fmt.number(v, lang)  # noqa: E731
+    if width > int(a["max_columns"]):
+        if lang == "ru":
+            limit = (f"{_count(width, 'ru', _COLUMNS)} при "
+                     f"пределе {n(a['max_columns'])}")
+        else:
+            limit = (f"{_count(width, 'en', _COLUMNS)}, over the "
+                     f"limit of {n(a['max_columns'])}")
+    elif lang == "ru":
+        cells = fmt.plural_ru(width * height, "ячейка", "ячейки", "ячеек")
+        limit = (f"{n(width)} × {n(height)} = {n(width * height)} {cells} при пределе "
+                 f"{n(a['max_cells'])}")
+    else:
+        limit = (f"{n(width)} × {n(height)} = {n(width * height)} cells, over the limit of "
+                 f"{n(a['max_cells'])}")
+    if lang == "ru":
+        return (f"{a['file']}: на листе «{a['sheet']}» заполнена ячейка {a['ref']} — далеко за "
+                f"пределами таблицы (лист занимает {limit}). Файл не прочитан. Удалите в Excel "
+                "лишние ячейки справа и снизу от таблицы (или скопируйте таблицу на новый лист) "
+                "и сохраните файл заново.")
+    return (f"{a['file']}: on the sheet «{a['sheet']}» the cell {a['ref']} is filled, far outside "
+            f"the table (the sheet spans {limit}). The file was not read. In Excel, delete the "
+            "stray cells to the right of and below the table (or copy the table to a new sheet) "
+            "and save the file again.")
+
+
+def _zip_archive(a: dict, lang: str) -> str:
+    inside = ", ".join(a["inside"]) + (" …" if a.get("more") else "")
+    if lang == "ru":
+        return (f"{a['file']}: это ZIP-архив, а не книга Excel"
+                + (f" (внутри: {inside})" if a["inside"] else "")
+                + ". Распакуйте архив и загрузите файлы из него.")
+    return (f"{a['file']}: this is a ZIP archive, not an Excel workbook"
+            + (f" (inside: {inside})" if a["inside"] else "")
+            + ". Unpack the archive and load the files from it.")
+
+
+def _zip_bomb(a: dict, lang: str) -> str:
+    size, limit = fmt.number(a["gb"], lang, 1), fmt.number(a["limit_gb"], lang, 1)
+    if lang == "ru":
+        return (f"{a['file']}: внутри книги Excel {size} ГБ данных (предел {limit} ГБ) — файл не "
+                "открыт. Если это настоящая выгрузка, разделите её по месяцам (или поднимите "
+                "предел: CLINIC_BI_MAX_UNZIPPED_MB).")
+    return (f"{a['file']}: the Excel workbook holds {size} GB of data inside (the limit is {limit} "
+            "GB), so the file was not opened. If it is a real export, split it by month (or "
+            "raise the limit: CLINIC_BI_MAX_UNZIPPED_MB).")
+
+
+def _out_of_memory(a: dict, lang: str) -> str:
+    gb = fmt.number(a["gb"], lang, 1)
+    if lang == "ru":
+        return (f"{a['file']}: файлу не хватило {gb} ГБ памяти при чтении — так бывает, когда в "
+                "книге заполнены ячейки далеко за таблицей или файл повреждён. Файл не прочитан, "
+                "хранилище не изменилось. Скопируйте таблицу на новый лист и сохраните заново "
+                "(или выгрузите отчёт в CSV).")
+    return (f"{a['file']}: {gb} GB of memory was not enough to read the file; this happens when "
+            "a workbook has cells filled far outside its table, or when the file is damaged. The "
+            "file was not read and the store has not changed. Copy the table to a new sheet and "
+            "save the file again (or export the report as CSV).")
+
+
+def _write_failed(a: dict, lang: str) -> str:
+    if lang == "ru":
+        return (f"{a['file']}: файл не загружен, хранилище не изменилось: "
+                + ("на диске кончилось место. Освободите место и загрузите файл снова."
+                   if a["disk_full"] else
+                   "при записи строк произошёл сбой. Загрузите файл ещё раз; если повторится, "
+                   "сохраните отчёт заново как XLSX или CSV в UTF-8."))
+    return (f"{a['file']}: the file was not loaded and the store has not changed: "
+            + ("the disk is full. Free some space and load the file again." if a["disk_full"] else
+               "writing its lines failed. Load the file again; if it happens again, save the "
+               "report again as XLSX or as CSV in UTF-8."))
+
+
+def _missing_columns(a: dict, lang: str) -> str:
+    """A file mapped to a table (by a profile or by hand) without a column the table requires."""
+    missing = ", ".join(_or(group, lang) for group in a["missing"])
+    found = headers_found(a["found"], a["more"], lang)
+    if lang == "ru":
+        return (f"{a['file']}: в файле нет обязательных столбцов для «{a['table']}»: {missing}. "
+                f"Найдены: {found}.")
+    return (f"{a['file']}: the file lacks columns that «{_table(a['table'], 'en')}» "
+            f"({a['table']}) requires: {missing}. Found: {found or 'none'}. Add them to the "
+            "export, or choose which of its columns they are, and load the file again.")
+
+
+def _all_lines_dropped(a: dict, lang: str) -> str:
+    """Every data line of a CSV was dropped by the reader: which, and why (the first one's)."""
+    lines = ", ".join(str(n) for n in a["lines"]) + ("…" if a["more"] else "")
+    why = reason(a["reason"]).in_lang(lang)
+    if lang == "ru":
+        return (f"{a['file']}: ни одна строка данных не прочитана — строки {lines} отброшены: "
+                f"{why}.")
+    several = len(a["lines"]) > 1 or a["more"]
+    dropped = f"lines {lines} were" if several else f"line {lines} was"
+    return (f"{a['file']}: not one data line could be read; {dropped} dropped: {why}. Correct "
+            "the file and load it again.")
+
+
+def _unknown_kind(a: dict, lang: str) -> str:
+    """mapping.detect: no table has all its required columns in the file. `candidates`: the
+    closest tables, each with what it lacks: groups of alternatives, each [column, examples]."""
+    found = headers_found(a["found"], a["more"], lang)
+    parts = []
+    for table, need in a["candidates"]:
+        if lang == "ru":
+            what = "; ".join(_or([f"{name} ({', '.join(words)})" for name, words in group], lang)
+                             for group in need)
+            parts.append(f"Для «{_table(table, 'ru')}» ({table}) не хватает: {what}.")
+        else:
+            what = "; ".join(_or([f"{name} ({', '.join(f'«{w}»' for w in words)})"
+                                  for name, words in group], lang) for group in need)
+            parts.append(f"For «{_table(table, 'en')}» ({table}) it lacks: {what}.")
+    if lang == "ru":
+        return " ".join([f"Не удалось понять, что за выгрузка. Найдены столбцы: "
+                         f"{found or 'ни одного'}.", *parts,
+                         "Переименуйте столбец или укажите профиль сопоставления (--profile)."])
+    return " ".join([f"Could not tell what kind of export this is. Columns found: "
+                     f"{found or 'none'}.", *parts,
+                     "Rename the column, or choose a mapping profile (--profile)."])
+
+
+_REFUSALS: dict[str, tuple[str | Callable, str | Callable]] = {
+    "refusal_too_large": (_too_large, _too_large),
+    "refusal_os": (
+        lambda a, lang: f"{a['file']}: {_OS_REASONS.get(a['why'], _OS_REASONS[''])[0]}. "
+                        "Проверьте файл и загрузите его ещё раз.",
+        lambda a, lang: f"{a['file']}: {_OS_REASONS.get(a['why'], _OS_REASONS[''])[1]}. "
+                        "Check the file and load it again."),
+    "refusal_unreadable": (
+        "{file}: файл не удалось прочитать. Файл не загружен. Сохраните отчёт заново как XLSX "
+        "или CSV в UTF-8 и загрузите снова.",
+        "{file}: the file could not be read and was not loaded. Save the report again as XLSX "
+        "or as CSV in UTF-8 and load it again."),
+    "refusal_empty": ("{file}: файл пуст. Выгрузите отчёт заново.",
+                      "{file}: the file is empty. Export the report again."),
+    "refusal_binary": (
+        "{file}: это не текстовый файл (внутри двоичные данные). Сохраните отчёт как CSV или "
+        "XLSX.",
+        "{file}: this is not a text file (it holds binary data). Save the report as CSV or "
+        "XLSX."),
+    "refusal_no_header": (_no_header, _no_header),
+    "refusal_skip_past_table": (_skip_past_table, _skip_past_table),
+    "refusal_sheet_unprepared": (
+        "{file}: таблицу из файла не удалось подготовить к загрузке. Сохраните отчёт заново как "
+        "XLSX или CSV.",
+        "{file}: the table in the file could not be made ready to load. Save the report again "
+        "as XLSX or CSV."),
+    "refusal_csv": (_csv_failure, _csv_failure),
+    "refusal_too_wide": (_too_wide, _too_wide),
+    "refusal_far_cell": (_far_cell, _far_cell),
+    "refusal_excel_damaged": (
+        "{file}: файл Excel повреждён или обрезан. Выгрузите отчёт заново или откройте его в "
+        "Excel и сохраните как XLSX.",
+        "{file}: the Excel file is damaged or cut short. Export the report again, or open it in "
+        "Excel and save it as XLSX."),
+    "refusal_zip_archive": (_zip_archive, _zip_archive),
+    "refusal_zip_bomb": (_zip_bomb, _zip_bomb),
+    "refusal_excel_unreadable": (
+        "{file}: файл Excel повреждён или не читается. Откройте его в Excel и сохраните заново "
+        "как XLSX.",
+        "{file}: the Excel file is damaged or cannot be read. Open it in Excel and save it again "
+        "as XLSX."),
+    "refusal_sheet_unreadable": (
+        "{file}: лист «{sheet}» не читается. Откройте файл в Excel и сохраните заново как XLSX.",
+        "{file}: the sheet «{sheet}» cannot be read. Open the file in Excel and save it again as "
+        "XLSX."),
+    "refusal_html_unreadable": (
+        "{file}: HTML-таблица не читается. Выгрузите отчёт заново (или в формате CSV).",
+        "{file}: the HTML table cannot be read. Export the report again (or as CSV)."),
+    "refusal_no_table": ("{file}: в файле нет таблицы. Выгрузите отчёт заново.",
+                         "{file}: there is no table in the file. Export the report again."),
+    "refusal_table_empty": ("{file}: таблица пуста. Выгрузите отчёт заново.",
+                            "{file}: the table is empty. Export the report again."),
+    "refusal_read_timeout": (
+        "{file}: файл читается дольше {seconds:.0f} с и прерван. Разделите выгрузку по месяцам "
+        "или сохраните её как CSV.",
+        "{file}: reading the file took longer than {seconds:.0f} s and was stopped. Split the "
+        "export by month or save it as CSV."),
+    "refusal_reader_not_started": (
+        "{file}: не удалось запустить чтение файла. Повторите загрузку.",
+        "{file}: reading the file could not be started. Try the upload again."),
+    "refusal_reader_failed": (
+        "{file}: файл не удалось прочитать (сбой при чтении книги). Файл не прочитан, хранилище "
+        "не изменилось. Откройте его в Excel, сохраните заново как XLSX (или выгрузите отчёт в "
+        "CSV) и загрузите снова.",
+        "{file}: the file could not be read (the workbook reader failed). The file was not read "
+        "and the store has not changed. Open it in Excel, save it again as XLSX (or export the "
+        "report as CSV) and load it again."),
+    "refusal_out_of_memory": (_out_of_memory, _out_of_memory),
+    "refusal_write_failed": (_write_failed, _write_failed),
+    # a MappingError's message about the file named `file` (its own names no file)
+    "refusal_in_file": (lambda a, lang: f"{a['file']}: {localized(a['message'], lang)}",
+                        lambda a, lang: f"{a['file']}: {localized(a['message'], lang)}"),
+    "refusal_missing_columns": (_missing_columns, _missing_columns),
+    "refusal_all_lines_dropped": (_all_lines_dropped, _all_lines_dropped),
+    "refusal_no_data": (
+        "{file}: после заголовка нет ни одной строки данных.",
+        "{file}: there are no data lines below the header. Check the report's period and "
+        "filters and export it again."),
+    "refusal_no_batch": (
+        "Загрузки с номером {batch} нет. Список: python -m clinic_bi batches.",
+        "There is no upload number {batch}. To list the uploads: python -m clinic_bi batches."),
+    # mapping.py: the kind of a file, and a profile
+    "refusal_unknown_kind": (_unknown_kind, _unknown_kind),
+    "refusal_ambiguous_kind": (
+        lambda a, lang: f"Выгрузка подходит и под «{_table(a['first'], 'ru')}», и под "
+                        f"«{_table(a['second'], 'ru')}». Укажите профиль (--profile) или назовите "
+                        "файл по его содержимому (например, «услуги.csv», «лиды.csv»).",
+        lambda a, lang: f"The export fits both «{_table(a['first'], 'en')}» and "
+                        f"«{_table(a['second'], 'en')}». Choose a profile (--profile) or name the "
+                        "file after what it holds (for example, «services.csv», «leads.csv»)."),
+    "refusal_profile_table": (
+        lambda a, lang: f"Профиль «{a['name']}»: неизвестная таблица {a['table']}; допустимы: "
+                        f"{', '.join(a['allowed'])}.",
+        lambda a, lang: f"Profile «{a['name']}»: unknown table {a['table']}; the tables are "
+                        f"{', '.join(a['allowed'])}."),
+    "refusal_profile_columns": (
+        "Профиль «{name}»: столбцы {bad} не относятся к таблице {table}.",
+        "Profile «{name}»: the columns {bad} are not columns of the table {table}."),
+    "refusal_profile_unreadable": (
+        "Профиль {path}: не удалось прочитать ({detail}).",
+        "The profile {path} could not be read ({detail})."),
+    "refusal_profile_column_absent": (
+        lambda a, lang: f"Профиль «{a['name']}» ждёт столбец «{a['header']}», а в файле его нет. "
+                        f"Найдены: {headers_found(a['found'], a['more'], lang)}. Выберите другой "
+                        "профиль или обновите этот.",
+        lambda a, lang: f"The profile «{a['name']}» expects a column «{a['header']}», but the file "
+                        "has no such column. Found: "
+                        f"{headers_found(a['found'], a['more'], lang) or 'none'}. Choose another "
+                        "profile or update this one."),
+}
+
+
+# --- refusals: a word choice not saved (clinic_bi/ingest/word_choices.py) ---------------------
+
+_CHOICES: dict[str, tuple[str | Callable, str | Callable]] = {
+    "choice_field": (
+        lambda a, lang: f"Поле «{a['field']}» не сопоставляется: допустимы "
+                        f"{', '.join(a['allowed'])}.",
+        lambda a, lang: f"The field «{a['field']}» has no mapping: the fields are "
+                        f"{', '.join(a['allowed'])}."),
+    "choice_empty_word": ("Пустое слово сопоставлять не с чем.",
+                          "An empty word cannot be mapped."),
+    "choice_not_a_value": (
+        lambda a, lang: f"«{a['canonical']}» — не значение поля {a['field']}: допустимы "
+                        f"{', '.join(a['allowed'])}.",
+        lambda a, lang: f"«{a['canonical']}» is not a value of the field {a['field']}: the values "
+                        f"are {', '.join(a['allowed'])}."),
+    "choice_no_channel": ("Укажите канал, с которым объединить.",
+                          "Choose the channel to merge it with."),
+}
+
+_MESSAGES.update(_REFUSALS)
+_MESSAGES.update(_CHOICES)

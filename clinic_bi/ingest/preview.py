@@ -10,6 +10,7 @@ import duckdb
 
 from clinic_bi import store
 from clinic_bi.ingest.mapping import Mapping, MappingError, Profile, missing_required
+from clinic_bi.ingest.messages import Text, message_of
 from clinic_bi.ingest.profile_choice import choose_mapping
 from clinic_bi.ingest.readers import ReadError, read_raw
 
@@ -25,7 +26,7 @@ class Preview:
     rows: int
     mapping: Mapping | None
     missing: list[str]
-    error: str | None = None
+    error: str | None = None  # a Text (clinic_bi/ingest/messages.py, "refusals")
 
 
 def preview(path: Path, remembered: list[Profile] | None = None,
@@ -38,12 +39,13 @@ def preview(path: Path, remembered: list[Profile] | None = None,
             raw = read_raw(con, path,
                            skip_rows=profile.skip_rows if profile else None)
         except ReadError as exc:
-            return Preview(path.name, "", [], [], 0, None, [], error=str(exc))
+            return Preview(path.name, "", [], [], 0, None, [], error=message_of(exc))
         try:
             mapping = choose_mapping(raw, profile, None, remembered)
         except MappingError as exc:
             return Preview(path.name, raw.describe(), raw.headers, raw.sample, raw.rows, None, [],
-                           error=f"{path.name}: {exc}")
+                           error=Text("refusal_in_file", file=path.name,
+                                      message=message_of(exc)))
         return Preview(path.name, raw.describe(), raw.headers, raw.sample, raw.rows, mapping,
                        missing_required(mapping))
     finally:

@@ -35,7 +35,6 @@ from typing import BinaryIO
 import duckdb
 import pyarrow as pa
 
-from clinic_bi.fmt import number, plural_ru
 from clinic_bi.ingest import csv_lines, sheets
 from clinic_bi.ingest.csv_lines import (  # noqa: F401 - csv_error is this module's API too
     ReadIssue,
@@ -78,11 +77,8 @@ def check_size(path: Path) -> int:
     size = path.stat().st_size
     limit = upload_limit_bytes()
     if size > limit:
-        raise ReadError(
-            f"{path.name}: файл весит {number(size / MB, 'ru', 1)} МБ, больше предела "
-            f"{limit / MB:.0f} МБ. Выгрузите отчёт по месяцам или поднимите предел "
-            "(переменная CLINIC_BI_MAX_UPLOAD_MB)."
-        )
+        raise ReadError(Text("refusal_too_large", file=path.name, mb=size / MB,
+                             limit_mb=limit / MB))
     return size
 
 
@@ -201,17 +197,18 @@ def _choose_delimiter(text: str) -> tuple[str, list[list[str]], int]:
 
 
 def file_error(path: Path, exc: OSError) -> ReadError:
-    """An operating-system error on opening or reading a file, in the user's words."""
-    reason = {
-        errno.ENOENT: "файл не найден (его переместили или удалили?)",
-        errno.EACCES: "нет прав на чтение файла",
-        errno.EPERM: "нет прав на чтение файла",
-        errno.EISDIR: "это папка, а не файл",
-        errno.ENAMETOOLONG: "слишком длинное имя файла",
-        errno.ENOSPC: "на диске нет места для временных файлов",
-        errno.EMFILE: "открыто слишком много файлов",
-    }.get(exc.errno or 0, "файл не читается с диска")
-    return ReadError(f"{path.name}: {reason}. Проверьте файл и загрузите его ещё раз.")
+    """An operating-system error on opening or reading a file, in the user's words (the
+    reasons are worded in messages.py: "refusal_os")."""
+    why = {
+        errno.ENOENT: "not_found",
+        errno.EACCES: "no_access",
+        errno.EPERM: "no_access",
+        errno.EISDIR: "is_dir",
+        errno.ENAMETOOLONG: "long_name",
+        errno.ENOSPC: "no_space",
+        errno.EMFILE: "too_many_open",
+    }.get(exc.errno or 0, "")
+    return ReadError(Text("refusal_os", file=path.name, why=why))
 
 
 def read_raw(
@@ -228,10 +225,7 @@ def read_raw(
         raise file_error(path, exc) from exc
     except Exception as exc:  # noqa: BLE001 - DuckDB's, pyarrow's, a codec's: never on screen
         print(f"clinic_bi: reading {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        raise ReadError(
-            f"{path.name}: файл не удалось прочитать. Файл не загружен. Сохраните отчёт заново "
-            "как XLSX или CSV в UTF-8 и загрузите снова."
-        ) from exc
+        raise ReadError(Text("refusal_unreadable", file=path.name)) from exc
 
 
 def _read_raw(
@@ -244,7 +238,7 @@ def _read_raw(
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if _blank(head):
-        raise ReadError(f"{path.name}: файл пуст. Выгрузите отчёт заново.")
+        raise ReadError(Text("refusal_empty", file=path.name))
     kind = sniff_kind(head)
     if kind == "csv":
         return _read_csv(con, path, head, skip_rows)
@@ -320,10 +314,7 @@ def _decode_head(path: Path, head_bytes: bytes, encoding: str, utf8: bool) -> st
     head = head_bytes.decode("utf-8-sig" if utf8 else encoding, errors="ignore")
     controls = sum(1 for ch in head[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in head or controls > len(head[:65536]) // 100:
-        raise ReadError(
-            f"{path.name}: это не текстовый файл (внутри двоичные данные). "
-            "Сохраните отчёт как CSV или XLSX."
-        )
+        raise ReadError(Text("refusal_binary", file=path.name))
     return head
 
 
@@ -332,11 +323,7 @@ def _csv_layout(path: Path, head: str, skip_rows: int | None) -> _CsvLayout:
     if skip_rows is not None:
         header_idx = skip_rows
     if header_idx >= len(rows):
-        lines = f"{skip_rows} {plural_ru(skip_rows or 0, 'строку', 'строки', 'строк')}"
-        where = (f"профиль велит пропустить {lines}, а в начале файла их меньше"
-                 if skip_rows is not None else "в начале файла нет строки с названиями столбцов")
-        raise ReadError(f"{path.name}: не найдена строка заголовка: {where}. Выгрузите отчёт "
-                        "с заголовками столбцов (или выберите другой профиль).")
+        raise ReadError(Text("refusal_no_header", file=path.name, skip=skip_rows))
     below = rows[header_idx + 1] if header_idx + 1 < len(rows) else []
     combined = _sub_header(rows[header_idx], below)
     header_rows = 1 if combined is None else 2
@@ -438,9 +425,6 @@ def _read_sheet(
         con.register("raw_arrow", table)
         con.execute("create or replace temp view raw as select * from raw_arrow")
     except duckdb.Error as exc:
-        raise ReadError(
-            f"{path.name}: таблицу из файла не удалось подготовить к загрузке. Сохраните "
-            "отчёт заново как XLSX или CSV."
-        ) from exc
+        raise ReadError(Text("refusal_sheet_unprepared", file=path.name)) from exc
     return RawFile(path=path, headers=meta.headers, sample=meta.sample, rows=meta.rows, fmt=fmt,
                    header_line=meta.header_line, header_rows=meta.header_rows)

@@ -12,13 +12,15 @@ from datetime import date
 
 import pandas as pd
 
+from clinic_bi.ingest.messages import Worded
 from clinic_bi.ingest.reconcile import Reconciliation, sentence
 
 MAX_REASONS = 20
 
 
-class LoadError(Exception):
-    """A file that could not be loaded at all (nothing of it was written)."""
+class LoadError(Worded, Exception):
+    """A file that could not be loaded at all (nothing of it was written). Its message is a
+    Text (clinic_bi/ingest/messages.py, "refusals"): str(exc) is that Text."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class LoadResult:
     notes: list[str] = field(default_factory=list)
     period: tuple[date | None, date | None] = (None, None)
     rejected_rows: pd.DataFrame | None = None  # the rejected rows as they were in the file
-    error: str | None = None
+    error: str | None = None  # a Text (messages.py, "refusals") where the loader refused
     duplicate_of: int | None = None  # the same file was already loaded as this batch
     reconciliation: Reconciliation | None = None  # against the file's own «Итого»
 

@@ -43,13 +43,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clinic_bi.fmt import number, plural_ru
 from clinic_bi.ingest.header_rows import (  # noqa: F401 - readers' names too
     HEADER_SEARCH_ROWS,
     find_header,
     strip_trailing_empty,
     sub_header,
 )
+from clinic_bi.ingest.messages import Text, Worded
 from clinic_bi.paths import PROJECT_DIR
 
 # One unit for every size a user reads: the decimal megabyte, which is also the one Streamlit's
@@ -70,8 +70,9 @@ def scan_bytes() -> int:
 EXCEL_MAX_ROWS = 1_048_576
 
 
-class ReadError(Exception):
-    """The file cannot be read at all; the message names the file and what to do."""
+class ReadError(Worded, Exception):
+    """The file cannot be read at all; the message (a Text: clinic_bi/ingest/messages.py,
+    "refusals") names the file and what to do."""
 
 
 @dataclass
@@ -90,10 +91,7 @@ class SheetMeta:
 
 def check_width(name: str, width: int) -> None:
     if width > MAX_COLUMNS:
-        raise ReadError(
-            f"{name}: в таблице {width} столбцов — это не похоже на выгрузку (обычно их "
-            "10–30). Проверьте, что файл сохранён как таблица с одним разделителем."
-        )
+        raise ReadError(Text("refusal_too_wide", file=name, width=width))
 
 
 def unzipped_limit_bytes() -> int:
@@ -118,19 +116,10 @@ def column_number(letters: str) -> int:
 def _check_extent(name: str, sheet: str, ref: str, width: int, height: int) -> None:
     """Refuse a sheet whose cells span more than MAX_COLUMNS columns or MAX_CELLS cells: the
     reader would hold width × height cells, however few of them are filled."""
-    if width > MAX_COLUMNS:
-        columns = plural_ru(width, "столбец", "столбца", "столбцов")
-        limit = f"{number(width)} {columns} при пределе {MAX_COLUMNS}"
-    elif width * height > MAX_CELLS or height > EXCEL_MAX_ROWS:
-        limit = (f"{number(width)} × {number(height)} = {number(width * height)} ячеек при "
-                 f"пределе {number(MAX_CELLS)}")
-    else:
+    if width <= MAX_COLUMNS and width * height <= MAX_CELLS and height <= EXCEL_MAX_ROWS:
         return
-    raise ReadError(
-        f"{name}: на листе «{sheet}» заполнена ячейка {ref} — далеко за пределами таблицы "
-        f"(лист занимает {limit}). Файл не прочитан. Удалите в Excel лишние ячейки справа и "
-        "снизу от таблицы (или скопируйте таблицу на новый лист) и сохраните файл заново."
-    )
+    raise ReadError(Text("refusal_far_cell", file=name, sheet=sheet, ref=ref, width=width,
+                         height=height, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS))
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -194,26 +183,16 @@ def check_zip(name: str, data: bytes) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(io.BytesIO(data))
         declared = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(
-            f"{name}: файл Excel повреждён или обрезан. Выгрузите отчёт заново "
-            "или откройте его в Excel и сохраните как XLSX."
-        ) from exc
+        raise ReadError(Text("refusal_excel_damaged", file=name)) from exc
     names = zf.namelist()
     if "[Content_Types].xml" not in names and "mimetype" not in names:  # not XLSX, not ODS
-        inside = ", ".join(Path(n).name for n in names[:5] if not n.endswith("/"))
-        raise ReadError(
-            f"{name}: это ZIP-архив, а не книга Excel"
-            + (f" (внутри: {inside}{' …' if len(names) > 5 else ''})" if inside else "")
-            + ". Распакуйте архив и загрузите файлы из него."
-        )
+        inside = [Path(n).name for n in names[:5] if not n.endswith("/")]
+        raise ReadError(Text("refusal_zip_archive", file=name, inside=inside,
+                             more=len(names) > 5))
     limit = unzipped_limit_bytes()
     if declared > limit:
-        raise ReadError(
-            f"{name}: внутри книги Excel {number(declared / MB / 1000, 'ru', 1)} ГБ данных "
-            f"(предел {number(limit / MB / 1000, 'ru', 1)} ГБ) — файл не открыт. Если это "
-            "настоящая выгрузка, разделите её по месяцам (или поднимите предел: "
-            "CLINIC_BI_MAX_UNZIPPED_MB)."
-        )
+        raise ReadError(Text("refusal_zip_bomb", file=name, gb=declared / MB / 1000,
+                             limit_gb=limit / MB / 1000))
     return zf
 
 
@@ -229,17 +208,11 @@ def workbook_rows(name: str, data: bytes) -> list[list[object]]:
         try:
             check_xlsx_extent(name, zf)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise ReadError(
-                f"{name}: файл Excel повреждён или обрезан. Выгрузите отчёт заново "
-                "или откройте его в Excel и сохраните как XLSX."
-            ) from exc
+            raise ReadError(Text("refusal_excel_damaged", file=name)) from exc
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types per format
-        raise ReadError(
-            f"{name}: файл Excel повреждён или не читается. "
-            "Откройте его в Excel и сохраните заново как XLSX."
-        ) from exc
+        raise ReadError(Text("refusal_excel_unreadable", file=name)) from exc
     best: list[list[object]] = []
     best_score = -1
     try:
@@ -247,10 +220,8 @@ def workbook_rows(name: str, data: bytes) -> list[list[object]]:
             try:
                 sheet = wb.get_sheet_by_name(sheet_name)
             except Exception as exc:  # noqa: BLE001 - calamine's own errors, per format
-                raise ReadError(
-                    f"{name}: лист «{sheet_name}» не читается. Откройте файл в Excel и "
-                    "сохраните заново как XLSX."
-                ) from exc
+                raise ReadError(Text("refusal_sheet_unreadable", file=name,
+                                     sheet=str(sheet_name))) from exc
             # the reader has the cells; before any Python object is made of them
             end = sheet.end or (0, 0)
             _check_extent(name, sheet_name, _a1(end), int(sheet.width), int(sheet.height))
@@ -283,12 +254,10 @@ def html_rows(name: str, data: bytes, encoding: str) -> list[list[object]]:
     try:
         doc = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml's parser errors
-        raise ReadError(
-            f"{name}: HTML-таблица не читается. Выгрузите отчёт заново (или в формате CSV)."
-        ) from exc
+        raise ReadError(Text("refusal_html_unreadable", file=name)) from exc
     tables = doc.xpath("//table")
     if not tables:
-        raise ReadError(f"{name}: в файле нет таблицы. Выгрузите отчёт заново.")
+        raise ReadError(Text("refusal_no_table", file=name))
     table = max(tables, key=lambda t: len(t.xpath(".//tr")))
     return [
         [cell.text_content().strip() for cell in tr.xpath("./td|./th")]
@@ -346,13 +315,11 @@ def rows_table(name: str, rows: list[list[object]], skip_rows: int | None
                ) -> tuple[pa.Table, SheetMeta]:
     """The rows below the header as text columns c0..cN plus `_row` (the sheet's row number)."""
     if not rows:
-        raise ReadError(f"{name}: таблица пуста. Выгрузите отчёт заново.")
+        raise ReadError(Text("refusal_table_empty", file=name))
     head_text = [[cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
     header_idx = skip_rows if skip_rows is not None else find_header(head_text)[0]
     if header_idx >= len(rows):
-        lines = plural_ru(skip_rows or 0, "строку", "строки", "строк")
-        raise ReadError(f"{name}: не найдена строка заголовка: профиль велит пропустить "
-                        f"{skip_rows} {lines}, а в таблице их меньше. Выберите другой профиль.")
+        raise ReadError(Text("refusal_skip_past_table", file=name, skip=skip_rows))
     top = [cell_text(c) or "" for c in rows[header_idx]]
     below = [cell_text(c) or "" for c in rows[header_idx + 1]] if header_idx + 1 < len(rows) else []
     combined = sub_header(top, below)
@@ -422,14 +389,10 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   timeout=read_timeout_seconds(), check=False)
         except subprocess.TimeoutExpired as exc:
-            raise ReadError(
-                f"{path.name}: файл читается дольше {read_timeout_seconds():.0f} с и прерван. "
-                "Разделите выгрузку по месяцам или сохраните её как CSV."
-            ) from exc
+            raise ReadError(Text("refusal_read_timeout", file=path.name,
+                                 seconds=read_timeout_seconds())) from exc
         except OSError as exc:
-            raise ReadError(
-                f"{path.name}: не удалось запустить чтение файла. Повторите загрузку."
-            ) from exc
+            raise ReadError(Text("refusal_reader_not_started", file=path.name)) from exc
         answer = out.with_suffix(".json")
         if proc.returncode != 0 or not answer.exists():
             # the child's own words (a Rust abort, a traceback) are for the server's log
@@ -437,23 +400,30 @@ def read_in_worker(path: Path, kind: str, encoding: str | None, skip_rows: int |
             print(f"clinic_bi: reading {path.name} ended with code {proc.returncode}: {log}",
                   file=sys.stderr)  # fmt: skip
             if proc.returncode not in _OUT_OF_MEMORY:
-                raise ReadError(
-                    f"{path.name}: файл не удалось прочитать (сбой при чтении книги). Файл не "
-                    "прочитан, хранилище не изменилось. Откройте его в Excel, сохраните заново "
-                    "как XLSX (или выгрузите отчёт в CSV) и загрузите снова."
-                )
-            raise ReadError(
-                f"{path.name}: файлу не хватило {number(limit / MB / 1000, 'ru', 1)} ГБ памяти "
-                "при чтении — так бывает, когда в книге заполнены ячейки далеко за таблицей или файл "
-                "повреждён. Файл не прочитан, хранилище не изменилось. Скопируйте таблицу на "
-                "новый лист и сохраните заново (или выгрузите отчёт в CSV)."
-            )
+                raise ReadError(Text("refusal_reader_failed", file=path.name))
+            raise ReadError(Text("refusal_out_of_memory", file=path.name, gb=limit / MB / 1000))
         reply = json.loads(answer.read_text(encoding="utf-8"))
         if "error" in reply:
-            raise ReadError(reply["error"])
+            raise ReadError(error_from_json(reply["error"]))
         with pa.OSFile(str(out)) as source:
             table = pa.ipc.open_file(source).read_all()
     return table, SheetMeta(**reply["meta"])
+
+
+def error_to_json(exc: ReadError) -> dict:
+    """A refusal as the worker's JSON reply carries it: the Text's key and arguments (JSON's
+    own values, messages.py: "refusals"), so the parent says it in the page's language."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(message, Text):
+        return {"key": message.key, "args": message.args}
+    return {"text": str(exc)}
+
+
+def error_from_json(error: dict | str) -> str:
+    """The worker's refusal again: a Text (or the plain text it had)."""
+    if isinstance(error, dict) and "key" in error:
+        return Text(error["key"], **error.get("args", {}))
+    return error.get("text", "") if isinstance(error, dict) else str(error)
 
 
 # How a worker that ran out of memory ends: an allocation the reader (Rust) could not make
@@ -482,7 +452,7 @@ def _worker_main(argv: list[str]) -> int:
             writer.write_table(table)
         reply: dict = {"meta": asdict(meta)}
     except ReadError as exc:
-        reply = {"error": str(exc)}
+        reply = {"error": error_to_json(exc)}
     except MemoryError:
         return 4
     out_path.with_suffix(".json").write_text(json.dumps(reply, ensure_ascii=False),

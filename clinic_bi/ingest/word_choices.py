@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from clinic_bi import store
+from clinic_bi.ingest.messages import Text, Worded
 from clinic_bi.ingest.values import STAGE_CANONICAL, STATUS_CANONICAL
 from clinic_bi.paths import QUERIES_DIR, read_query
 
@@ -20,22 +21,23 @@ from clinic_bi.paths import QUERIES_DIR, read_query
 CANONICAL: dict[str, tuple[str, ...]] = {"stage": STAGE_CANONICAL, "status": STATUS_CANONICAL}
 FIELDS = ("stage", "status", "channel")
 
-class ChoiceError(ValueError):
-    """A choice that cannot be saved, with a message for the user."""
+class ChoiceError(Worded, ValueError):
+    """A choice that cannot be saved, with a message for the user (a Text: messages.py,
+    "refusals: a word choice not saved")."""
 
 
 def save(con: duckdb.DuckDBPyConnection, field: str, word: str, canonical: str) -> None:
     """Map `word` of `field` to `canonical` from now on (replacing an earlier choice)."""
     if field not in FIELDS:
-        raise ChoiceError(f"Поле «{field}» не сопоставляется: допустимы {', '.join(FIELDS)}.")
+        raise ChoiceError(Text("choice_field", field=field, allowed=list(FIELDS)))
     if not str(word).strip():
-        raise ChoiceError("Пустое слово сопоставлять не с чем.")
+        raise ChoiceError(Text("choice_empty_word"))
     allowed = CANONICAL.get(field)
     if allowed is not None and canonical not in allowed:
-        raise ChoiceError(f"«{canonical}» — не значение поля {field}: допустимы "
-                          f"{', '.join(allowed)}.")
+        raise ChoiceError(Text("choice_not_a_value", canonical=canonical, field=field,
+                               allowed=list(allowed)))
     if allowed is None and not str(canonical).strip():
-        raise ChoiceError("Укажите канал, с которым объединить.")
+        raise ChoiceError(Text("choice_no_channel"))
     _install_word_key(con)
     with store.transaction(con):
         con.execute(read_query("store", "save_word_choice.sql"),
