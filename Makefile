@@ -1,9 +1,14 @@
 # Two commands set everything up on a fresh machine (see README):
-#   make run   — install, build the demo store, start the app on http://localhost:8501
+#   make run   — install, build the demo store (or reuse it), start the app on
+#                http://localhost:8501 (another port: make run PORT=8600)
 #   make test  — install the test dependencies and run every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8501
+# Written after a successful install of requirements.txt: `make run` installs again only when
+# requirements.txt is newer (`make install` always installs).
+INSTALLED := $(VENV)/.requirements-installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +17,23 @@ $(BIN)/python:
 .PHONY: install install-dev browser-deps run demo test lint bench bench-ui
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $(INSTALLED)
+
+$(INSTALLED): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 
-demo: install
-	$(BIN)/python -m clinic_bi demo demo_exports --load
+# Reuses the demo store when it was built from the same generator, seed, size, last day of data
+# and loader code, from exports still unchanged in demo_exports/ (clinic_bi/demo/built.py);
+# otherwise writes the exports and builds it again. `make demo FORCE=1` always rebuilds.
+demo: $(INSTALLED)
+	$(BIN)/python -m clinic_bi demo demo_exports --load $(if $(FORCE),--force)
 
 run: demo
-	$(BIN)/streamlit run streamlit_app.py --browser.gatherUsageStats false
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # The browser test drives Debian's chromium with Playwright (Playwright's own browser download
 # cannot work here); the emoji font keeps page icons from rendering as empty boxes.

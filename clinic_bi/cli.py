@@ -113,26 +113,43 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the demo exports; with --load, build the demo store from them, unless the store
+    there was built from this recipe and code and its exports are unchanged (demo/built.py):
+    then it is reused as it is (--force builds it anyway)."""
     import datetime as dt
 
-    from clinic_bi.demo import write_demo
+    from clinic_bi import fmt
+    from clinic_bi.demo import built, default_end, write_demo
     from clinic_bi.paths import demo_db_path
 
-    end = dt.date.fromisoformat(args.end) if args.end else None
-    paths = write_demo(Path(args.out_dir), patients=args.patients, seed=args.seed, end=end)
-    for p in paths:
-        print(p)
-    if not args.load:
-        print(f"Готово: {len(paths)} файлов. Загрузка: python -m clinic_bi ingest {args.out_dir}")
-        return 0
+    end = dt.date.fromisoformat(args.end) if args.end else default_end()
+    out_dir = Path(args.out_dir)
     # The demo has its own store, so demo rows never mix with a clinic's data.
     db = Path(args.db) if args.db else demo_db_path()
+    wanted = built.recipe(args.patients, args.seed, end)
+    if args.load and not args.force and built.is_current(db, out_dir, wanted):
+        print(f"Демо-хранилище {db} уже собрано из {out_dir} этой версией (пациентов "
+              f"{fmt.number(args.patients)}, seed {args.seed}, данные по {fmt.day(end)}): "
+              "оставлено как есть. Пересобрать: --force")
+        return 0
+    if args.load:
+        built.forget(db)
+    paths = write_demo(out_dir, patients=args.patients, seed=args.seed, end=end)
+    for p in paths:
+        print(p)
+    files = fmt.count_ru(len(paths), "файл", "файла", "файлов")
+    if not args.load:
+        print(f"Готово: {files}. Загрузка: python -m clinic_bi ingest {args.out_dir}")
+        return 0
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     results = loader.ingest_paths(db, paths)
     print_load_results(results)
     print(f"Демо-хранилище: {db}")
-    return 0 if all(r.ok for r in results) else 1
+    if not all(r.ok for r in results):
+        return 1
+    built.remember(db, out_dir, wanted, paths)
+    return 0
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -258,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--load", action="store_true",
                     help="сразу загрузить в демо-хранилище (~/.clinic_bi/demo.duckdb или --db)")
     sp.add_argument("--db", help="хранилище для --load")
+    sp.add_argument("--force", action="store_true",
+                    help="с --load: собрать заново, даже если хранилище уже собрано этой версией")
     sp.set_defaults(func=cmd_demo)
 
     sp = sub.add_parser("backup", help="резервная копия хранилища (Parquet) в папку DIR")
