@@ -10,11 +10,18 @@ is shown). None, NaN and infinities are shown as a dash: a ratio without a denom
 
 Groups of thousands are separated by a plain space by default; `nbsp=True` gives a no-break
 space (U+00A0) for HTML, where "58 900 ₽" must not wrap.
+
+A count before its noun is written in one place, with the noun in the form its number takes:
+
+    count_ru(22, "врач", "врача", "врачей") -> '22 врача'   count_en(1, "file", "files") -> '1 file'
+    phrase("Ещё {n:врач|врача|врачей}", "ru", n=21) -> 'Ещё 21 врач'  (the word tables' phrases)
 """
 
 from __future__ import annotations
 
 import math
+import string
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -148,3 +155,57 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+# -- a count before its noun: the one way every layer writes "22 врача" / "22 doctors" ----------
+
+
+def count_ru(n: int, one: str, few: str, many: str, nbsp: bool = False) -> str:
+    """A whole number with its noun: count_ru(22, "врач", "врача", "врачей") -> '22 врача',
+    count_ru(8924, "строка", "строки", "строк") -> '8 924 строки'. The forms are those after
+    1, 2 and 5 in the case the sentence needs ("ещё 1 врач" / "данные 1 врача")."""
+    space = NBSP if nbsp else " "
+    if is_missing(n):
+        return f"{DASH}{space}{many}"
+    return f"{number(n, 'ru', nbsp=nbsp)}{space}{plural_ru(n, one, few, many)}"
+
+
+def count_en(n: int, one: str, many: str, nbsp: bool = False) -> str:
+    """count_en(1, "file", "files") -> '1 file'; count_en(1234, ...) -> '1,234 files'."""
+    space = NBSP if nbsp else " "
+    if is_missing(n):
+        return f"{DASH}{space}{many}"
+    return f"{number(n, 'en', nbsp=nbsp)}{space}{one if abs(int(n)) == 1 else many}"
+
+
+def count(n: int, lang: str, ru: Sequence[str], en: Sequence[str], nbsp: bool = False) -> str:
+    """count(9, lang, ("файл", "файла", "файлов"), ("file", "files")) -> '9 файлов' / '9 files'."""
+    if _check_lang(lang) == "ru":
+        return count_ru(n, *ru, nbsp=nbsp)
+    return count_en(n, *en, nbsp=nbsp)
+
+
+class _Phrase(string.Formatter):
+    """str.format, plus a count field: "{n:врач|врача|врачей}" (three Russian forms) or
+    "{n:doctor|doctors}" (two English ones) is written by count_ru / count_en."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = _check_lang(lang)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        forms = format_spec.split("|")
+        if len(forms) != (3 if self.lang == "ru" else 2):
+            raise ValueError(f"a {self.lang} count needs {3 if self.lang == 'ru' else 2} "
+                             f"forms, not {format_spec!r}")
+        if self.lang == "ru":
+            return count_ru(value, *forms)
+        return count_en(value, *forms)
+
+
+def phrase(text: str, lang: str, **kwargs: Any) -> str:
+    """A phrase of the word tables filled in: str.format, where a field with forms is a count,
+    "Ещё {n:врач|врача|врачей} без подписи" -> 'Ещё 21 врач без подписи' (Russian: the forms
+    after 1, 2 and 5) and "{n:doctor|doctors} more" -> '1 doctor more' (English: 1, other)."""
+    return _Phrase(lang).format(text, **kwargs)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt
 from clinic_bi.app import data
 from clinic_bi.app.i18n import field_label, t, table_label
 from clinic_bi.app.safe import md
@@ -53,7 +52,7 @@ def file_panel(item: Staged, lang: str, clinic_db: Path) -> Profile | None:
     with when the user changed anything, else None (the loader decides as it would alone)."""
     detected = item.detected
     if detected.error and detected.mapping is None and not detected.headers:
-        st.error(t("preview_error", lang, error=md(detected.error)))
+        st.error(t("preview_error", lang, error=md(localized(detected.error, lang))))
         return None
     default_table = detected.mapping.table if detected.mapping else list(TABLE_SPECS)[0]
     kind = _kind_picker(item, default_table, lang)
@@ -85,10 +84,10 @@ def _kind_picker(item: Staged, default_table: str, lang: str) -> str:
         t("detected_kind", lang), tables, index=tables.index(default_table),
         format_func=lambda x: table_label(x, lang), key=f"kind_{item.uid}",
     )  # fmt: skip
-    st.caption(f"{t('file_format', lang)}: {md(localized(detected.fmt, lang))} · {fmt.number(detected.rows, lang)} "
-               f"{t('rows_in_file', lang)}")  # fmt: skip
+    st.caption(f"{t('file_format', lang)}: {md(localized(detected.fmt, lang))} · "
+               f"{t('rows_in_file', lang, n=detected.rows)}")  # fmt: skip
     if detected.error and detected.mapping is None:
-        st.warning(md(detected.error))
+        st.warning(md(localized(detected.error, lang)))
     return kind
 
 

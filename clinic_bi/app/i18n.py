@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic_bi import fmt
 from clinic_bi.present import figures, words
 from clinic_bi.present.words import TABLES, VALUES, show, table_label, value
 from clinic_bi.tables import FIELD_LABELS, TABLE_SPECS, field_label
@@ -36,12 +37,14 @@ UI_COLUMNS: dict[str, tuple[str, str]] = {
     "rows_skipped": ("Пропущено (итоги)", "Skipped (totals)"),
     "period_from": ("Период с", "Period from"),
     "period_to": ("по", "to"),
+    "period": ("Период данных", "Data period"),
     "profile": ("Профиль", "Profile"),
     "rows_read": ("Строк в файле", "Rows in file"),
     "error": ("Ошибка", "Error"),
     "status": ("Итог", "Result"),
     "months": ("Месяцев", "Months"),
     "gaps": ("Пропущенные месяцы", "Missing months"),
+    "missing_months": ("Пропущено месяцев", "Months missing"),
     "first_month": ("Первый месяц", "First month"),
     "last_month": ("Последний месяц", "Last month"),
     "reconciled": ("Сверка с итогом файла", "Against the file's total"),
@@ -195,7 +198,35 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Пред. период ({prev}): {prev_value}. Год назад ({year}): {year_value}.",
         "Previous period ({prev}): {prev_value}. A year earlier ({year}): {year_value}.",
     ),
-    "top_shown": ("Показаны {n} крупнейших, остальные — «прочие».", "Top {n} shown; the rest as “others”."),
+    "kpi_was": ("{period}: {value}.", "{period}: {value}."),
+    "kpi_no_data": (
+        "⚠ нет данных за {months}: изменение не считается",
+        "⚠ no data for {months}: no change is computed",
+    ),
+    "kpi_no_data_previous": (
+        "⚠ нет данных за {months}: к пред. периоду не сравнивается",
+        "⚠ no data for {months}: not compared with the previous period",
+    ),
+    "kpi_no_data_year": (
+        "⚠ нет данных за {months}: с прошлым годом не сравнивается",
+        "⚠ no data for {months}: not compared with last year",
+    ),
+    "kpi_ltv_not_compared": (
+        "не сравнивается: у новых пациентов периода ещё нет 90 дней после первого визита",
+        "not compared: the period's new patients have not had 90 days since their first visit",
+    ),
+    "kpi_ltv_age": ("LTV за {days:день|дня|дней}", "LTV in {days:day|days}"),
+    "kpi_ltv_age_partial": ("LTV за {days:день|дня|дней} (новые по {day})",
+                            "LTV in {days:day|days} (new by {day})"),
+    "compare_partial": (
+        "Данные по {data_end}: изменения сравнивают {now} с {prev} и с {year} — те же дни.",
+        "Data up to {data_end}: the changes compare {now} with {prev} and with {year}, the same days.",
+    ),
+    "compare_partial_one": (
+        "Данные по {data_end}: изменения сравнивают {now} с теми же днями год назад ({year}).",
+        "Data up to {data_end}: the changes compare {now} with the same days a year earlier ({year}).",
+    ),
+    "top_shown": ("Крупнейших показано: {n}, остальные — «прочие».", "Top {n} shown; the rest as “others”."),
     # overview
     "overview_title": ("Обзор", "Overview"),
     "by_department_title": ("Выручка по направлениям", "Revenue by department"),
@@ -225,7 +256,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "price_table": ("Прайс: услуги за период", "Price list: services of the period"),
     "search": ("Поиск услуги", "Search a service"),
-    "abc_counts": ("A: {a} услуг · B: {b} · C: {c}", "A: {a} services · B: {b} · C: {c}"),
+    "abc_counts": ("A: {a:услуга|услуги|услуг} · B: {b} · C: {c}", "A: {a:service|services} · B: {b} · C: {c}"),
     # retention
     "retention_title": ("Возвращаемость", "Retention"),
     "return_by_doctor": ("Возвращаемость по врачам", "Return rate per doctor"),
@@ -233,7 +264,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "retention_note": (
         "Окно возврата — {h} дн. (меняется в «Настройках» слева). Пациенты, пришедшие впервые "
         "позже {day}, ещё не успели вернуться и в расчёт не входят.",
-        "Return window: {h} days (change it under Settings on the left). Patients first seen "
+        "Return window: {h:day|days} (change it under Settings on the left). Patients first seen "
         "after {day} have not had the time to come back and are left out.",
     ),
     # funnel
@@ -251,6 +282,38 @@ PHRASES: dict[str, tuple[str, str]] = {
     # marketing
     "marketing_title": ("Маркетинг", "Marketing"),
     "marketing_table": ("Каналы", "Channels"),
+    "overview_narrowed_note": (
+        "С фильтром по врачу или направлению карточки — показатели клиники в пределах выбора: "
+        "новые пациенты — новые для клиники, принятые в первый день выбранными врачами; их "
+        "возвращаемость и LTV — к ним же. На странице «Врачи» у каждого врача свои пациенты — "
+        "впервые пришедшие к нему («Возвращаемость к врачу», «LTV у врача»), поэтому цифры "
+        "другие.",
+        "With a doctor or department chosen, the cards are the clinic's figures within the "
+        "choice: new patients are those new to the clinic whom the chosen doctors saw on their "
+        "first day, and their return rate and LTV are to the same doctors. On the Doctors page "
+        "each doctor has patients of their own, first seen by that doctor (“Return rate to the "
+        "doctor”, “LTV with the doctor”), so the figures differ.",
+    ),
+    "new_patients_overlap": (
+        "«Новые» у врача — новые пациенты клиники, принятые им в первый день. Пациента, которого в "
+        "первый день приняли два врача, считают у обоих, поэтому столбец в сумме больше, чем новых "
+        "пациентов у клиники ({total}).",
+        "A doctor's “New” are the clinic's new patients the doctor saw on their first day. A "
+        "patient seen by two doctors that day counts for both, so the column adds up to more "
+        "than the clinic's new patients ({total}).",
+    ),
+    "ltv_cohorts_caption": (
+        "CAC, CPL и ROMI — за выбранный период. LTV 12 мес. и LTV / CAC — по новым пациентам "
+        "{start} — {end}: последних двенадцати месяцев, у чьих пациентов уже есть год истории, "
+        "при любом периоде. Канал без расходов не имеет CAC («—»).",
+        "CAC, CPL and ROMI are for the chosen period. LTV 12 mo and LTV / CAC are over the new "
+        "patients of {start} — {end}, the newest twelve months whose patients all have a year "
+        "of history, whatever the period. A channel with no spend has no CAC (“—”).",
+    ),
+    "ltv_cohorts_none": (
+        "LTV 12 мес. и LTV / CAC появятся, когда у данных будет больше года истории.",
+        "LTV 12 mo and LTV / CAC appear once the data hold more than a year of history.",
+    ),
     "cac_title": ("Стоимость нового пациента (CAC) по каналам", "Cost per new patient (CAC) by channel"),
     # quality
     "quality_title": ("Качество", "Quality"),
@@ -259,6 +322,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "wait_title": ("Ожидание приёма по врачам", "Waiting time per doctor"),
     "repeat_title": ("Повторные визиты: визитов на пациента", "Repeat visits: visits per patient"),
     "no_reviews": ("Отзывов за период нет.", "No reviews in the period."),
+    "rating_rule": (
+        "Порядок: врачи с {m} и более отзывами за период — по оценке (и по доле негативных); у "
+        "кого отзывов меньше, стоят ниже серым: средняя из нескольких отзывов случайна — 5,0 из "
+        "трёх отзывов ещё ничего не говорит. У каждого столбца — число отзывов.",
+        "Order: doctors with {m} or more reviews in the period by rating (and by negative "
+        "share); those with fewer come after them in grey, as the mean of a few reviews is "
+        "chance: 5.0 from three reviews says little yet. Each bar gives its number of reviews.",
+    ),
     "no_waits": (
         "В расписании нет фактического времени начала приёма — ожидание не посчитать.",
         "The schedule has no actual start times, so waiting time cannot be computed.",
@@ -280,7 +351,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "detected_kind": ("Что внутри", "Kind"),
     "file_format": ("Формат", "Format"),
-    "rows_in_file": ("строк", "rows"),
+    "rows_in_file": ("{n:строка|строки|строк}", "{n:row|rows}"),
     "mapping": ("Сопоставление столбцов", "Column mapping"),
     "file_column": ("Столбец файла", "File column"),
     "example": ("Пример", "Example"),
@@ -399,12 +470,25 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "remove_pick": ("Загрузка", "Upload"),
     "remove_button": ("Удалить эту загрузку", "Remove this upload"),
+    "remove_placeholder": ("Выберите загрузку, которую нужно удалить", "Choose the upload to remove"),
+    "remove_question": (
+        "Удалить загрузку № {batch}: файл «{name}» ({kind}), {rows:строка|строки|строк}, период "
+        "{period}? Её строки уйдут из всех показателей, а строки, которые она заменила, вернутся.",
+        "Remove upload #{batch}: file “{name}” ({kind}), {rows:row|rows}, period {period}? Its "
+        "rows leave every figure, and the rows it replaced come back.",
+    ),
+    "remove_yes": ("Да, удалить", "Yes, remove"),
+    "remove_no": ("Отмена", "Cancel"),
     "removed": (
         "Загрузка {batch} удалена: данные — как до неё.",
         "Upload {batch} removed: the data are as before it.",
     ),
     "coverage_gaps": ("Пропуски: {gaps}", "Gaps: {gaps}"),
     "no_gaps": ("Пропусков нет.", "No gaps."),
+    "coverage_missing": (
+        "{table}: нет данных за {months} ({n:месяц|месяца|месяцев}).",
+        "{table}: no data for {months} ({n:month|months}).",
+    ),
     "demo_data_note": (
         "Сейчас открыта демо-клиника; ниже — журнал и покрытие вашего собственного хранилища.",
         "The demo clinic is open; below are the journal and coverage of your own store.",
@@ -463,4 +547,4 @@ PHRASES: dict[str, tuple[str, str]] = {
 def t(key: str, lang: str, **kwargs: Any) -> str:
     ru, en = PHRASES[key]
     text = ru if lang == "ru" else en
-    return text.format(**kwargs) if kwargs else text
+    return fmt.phrase(text, lang, **kwargs) if kwargs else text

@@ -17,7 +17,7 @@ URL (`st.query_params`); at every run the URL is rewritten from it, so a view ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -200,6 +200,18 @@ class Page:
         assert self.info is not None and self.filters is not None
         return data.metric(self.info, family, f or self.filters, *args)
 
+    @property
+    def clinic_filters(self) -> Filters:
+        """The clinic a doctor or a department is compared with (METRICS.md "Breakdowns"): the
+        period and the branch only, whatever doctors and departments are chosen."""
+        assert self.filters is not None
+        return replace(self.filters, doctor=None, department=None)
+
+    def clinic_summary(self) -> Any:
+        """The summary of the clinic as `clinic_filters` has it: the "клиника" of a reference
+        line and of a card's comparison."""
+        return self.metric("summary", f=self.clinic_filters)
+
 
 def needs_data(page: Page, table: str) -> None:
     lang = page.lang
@@ -259,9 +271,11 @@ def setup(name: str) -> Page:
         st.session_state["_pushed"] = {}
     lang = state["lang"]
     title = t(f"nav_{name}", lang)
+    # "auto": open on a desktop, closed on a phone (Streamlit's md breakpoint, 768 px), where an
+    # open sidebar covers the page; "expanded" opened it over the page on every load there.
     st.set_page_config(
         page_title=f"{title} · Clinic BI", page_icon="🦷", layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",
     )  # fmt: skip
     user = access.gate(lang)  # the login form, or the refusal of a remote browser, stops here
     db = store_path(state["src"])

@@ -25,7 +25,7 @@ from clinic_bi import fmt
 from clinic_bi.app import access, data, state, view
 from clinic_bi.app.downloads import to_csv_bytes, to_xlsx_bytes
 from clinic_bi.app.file_panel import file_panel
-from clinic_bi.app.i18n import field_label, t, table_label
+from clinic_bi.app.i18n import field_label, t, table_label, value
 from clinic_bi.app.safe import md
 from clinic_bi.app.staging import (
     Staged,
@@ -43,7 +43,7 @@ from clinic_bi.ingest.mapping import Profile
 from clinic_bi.ingest.messages import localized
 from clinic_bi.ingest.parse import rejected_table
 from clinic_bi.ingest.reconcile import exact_amount
-from clinic_bi.present import charts
+from clinic_bi.present import charts, figures
 
 SUFFIXES = sorted(s.lstrip(".") for s in loader.SUPPORTED_SUFFIXES)
 
@@ -125,7 +125,7 @@ def show_results(lang: str) -> None:
     view.table(frame, list(frame.columns), lang, "load_result", "load_result")
     for i, r in enumerate(results):
         if r.error:
-            st.error(md(r.error))  # the loader's and our messages are plain text
+            st.error(md(localized(r.error, lang)))  # the loader's and our messages are plain text
         if r.reconciliation is not None:
             text = f"{md(r.file)}: {md(r.reconciliation_text(lang))}"
             if r.reconciliation.agrees:
@@ -171,31 +171,58 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
     shown["kind"] = [table_label(k, lang) for k in shown["kind"]]
     shown["loaded_at"] = [pd.Timestamp(v).strftime("%d.%m.%Y %H:%M" if lang == "ru"
                                                    else "%Y-%m-%d %H:%M") for v in shown["loaded_at"]]  # fmt: skip
-    for column in ("period_from", "period_to"):
-        shown[column] = [fmt.day(v, lang) if pd.notna(v) else "—" for v in shown[column]]
+    shown["period"] = [_period(row, lang) for row in batches.itertuples(index=False)]
     shown["reconciled"] = [_reconciled(row, lang) for row in batches.itertuples(index=False)]
-    columns = ["batch_id", "loaded_at", "file_name", "kind", "rows_loaded", "rows_new",
-               "rows_replaced", "rows_rejected", "rows_skipped", "reconciled", "period_from",
-               "period_to"]  # fmt: skip
+    # Columns that fit the page at 1440 px in both languages (tests/app/test_data_page_remove.py):
+    # the period in one column; new rows are the loaded less the replaced, and the skipped total
+    # lines are in the load's result (and in `python -m clinic_bi batches`).
+    columns = ["batch_id", "loaded_at", "file_name", "kind", "period", "rows_loaded",
+               "rows_replaced", "rows_rejected", "reconciled"]  # fmt: skip
     view.table(shown, columns, lang, "uploads", "journal")
     if not can_remove:
         return
-    ids = list(batches["batch_id"])
-    names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
-    pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    batch = pick_col.selectbox(
-        t("remove_pick", lang), ids[::-1], key="remove_pick",
-        format_func=lambda b: f"№ {b} · {names[b]}",
+    # Nothing is chosen at first, and a removal is asked about before it is done: the question
+    # names the file, the rows it loaded and its period.
+    rows = {int(r.batch_id): r for r in batches.itertuples(index=False)}
+    batch = st.selectbox(
+        t("remove_pick", lang), list(rows)[::-1], index=None, key="remove_pick",
+        placeholder=t("remove_placeholder", lang),
+        format_func=lambda b: f"№ {b} · {rows[b].file_name}",
     )  # fmt: skip
-    if button_col.button(t("remove_button", lang), key="remove_button", icon=":material/delete:"):
-        try:
-            with data.write_connection(clinic_db, "remove") as con:
-                loader.remove_batch(con, int(batch))
-        except data.StoreBusy:
-            st.warning(t("store_busy", lang))
-            return
-        st.session_state["removed"] = int(batch)
-        st.rerun()
+    if batch is None or st.session_state.get("remove_asked") != batch:
+        st.session_state.pop("remove_asked", None)  # a question was about another upload
+        st.button(t("remove_button", lang), key="remove_button", icon=":material/delete:",
+                  disabled=batch is None, on_click=st.session_state.update,
+                  kwargs={"remove_asked": batch})  # fmt: skip
+        return
+    row = rows[batch]
+    st.warning(t("remove_question", lang, batch=batch, name=md(str(row.file_name)),
+                 kind=table_label(str(row.kind), lang), rows=int(row.rows_loaded),
+                 period=_period(row, lang) if pd.notna(row.period_from) else value("unknown", lang)),
+               icon=":material/delete:")  # fmt: skip
+    with st.container(horizontal=True):
+        confirmed = st.button(t("remove_yes", lang), key="remove_yes", type="primary")
+        if st.button(t("remove_no", lang), key="remove_no"):
+            st.session_state.pop("remove_asked", None)
+            st.rerun()
+    if not confirmed:
+        return
+    try:
+        with data.write_connection(clinic_db, "remove") as con:
+            loader.remove_batch(con, batch)
+    except data.StoreBusy:
+        st.warning(t("store_busy", lang))
+        return
+    st.session_state.pop("remove_asked", None)
+    st.session_state["removed"] = batch
+    st.rerun()
+
+
+def _period(batch: Any, lang: str) -> str:
+    """A journal row's period of data, '01.12.2024 — 31.03.2025'; '—' without dates."""
+    if pd.isna(batch.period_from):
+        return "—"
+    return f"{fmt.day(batch.period_from, lang)} — {fmt.day(batch.period_to, lang)}"
 
 
 def _first_issues(result: LoadResult, lang: str, i: int) -> None:
@@ -242,10 +269,12 @@ def coverage(clinic_db: Path, lang: str) -> None:
     if cov.empty:
         return
     view.chart(charts.coverage(cov, lang))
-    rows = []
+    rows, missing = [], []
     for table, part in cov.groupby("table_name", sort=False):
         held = pd.to_datetime(part["month"])
         gaps = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
+        # runs of months ("дек 2024 — ноя 2025"), as the figures' warnings write them
+        months = figures.months_text([g.strftime("%Y-%m") for g in gaps], lang)
         rows.append(
             {
                 "table": table_label(str(table), lang),
@@ -253,12 +282,18 @@ def coverage(clinic_db: Path, lang: str) -> None:
                 "last_month": fmt.month(held.max(), lang),
                 "months": len(part),
                 "rows": int(part["rows"].sum()),
-                "gaps": ", ".join(fmt.month(g, lang) for g in gaps) or "—",
+                "missing_months": len(gaps),
             }
         )
+        if months:
+            missing.append(t("coverage_missing", lang, table=table_label(str(table), lang),
+                             months=months, n=len(gaps)))  # fmt: skip
     frame = pd.DataFrame(rows)
-    view.table(frame, ["table", "first_month", "last_month", "months", "rows", "gaps"], lang,
-               "coverage", "coverage")  # fmt: skip
+    view.table(frame, ["table", "first_month", "last_month", "months", "missing_months", "rows"],
+               lang, "coverage", "coverage")  # fmt: skip
+    # Which months, in words that wrap: a list of any length in a table cell is cut.
+    for text in missing:
+        st.warning(text, icon=":material/event_busy:")
 
 
 def upload_limit_mb() -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic_bi import fmt
 from clinic_bi.present import figures
 from clinic_bi.tables import TABLE_SPECS
 
@@ -62,8 +63,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "trend_title": ("Выручка по месяцам", "Revenue by month"),
     "scatter_title": ("Загрузка и средний чек", "Load and average check"),
     "scatter_unnamed": (
-        "Размер точки — выручка. Имена ещё {n} врачей — при наведении на точку.",
-        "Point size is revenue. Hover a point for the name of {n} more doctors.",
+        "Размер точки — выручка. Ещё {n:врач|врача|врачей} без подписи: имя — при наведении "
+        "на точку.",
+        "Point size is revenue. {n:doctor|doctors} more without a label: hover a point for the "
+        "name.",
     ),
     "q_busy_low": ("плотная запись, низкий чек", "busy schedule, low check"),
     "q_free_high": ("свободная запись, высокий чек", "free schedule, high check"),
@@ -91,6 +94,31 @@ PHRASES: dict[str, tuple[str, str]] = {
     "funnel_steps_title": ("Заявка → запись → визит → договор", "Lead → booking → visit → contract"),
     "step": ("Шаг", "Step"),
     "count": ("Количество", "Count"),
+    # what a bar chart leaves out, written under its title (never a "прочие" bar)
+    "others_sum": ("Ещё {n} не показаны: вместе {value}.", "{n} more not shown: {value} together."),
+    "others_hidden": ("Ещё {n} не показаны.", "{n} more not shown."),
+    "vs_clinic_axis": ("Разница с клиникой", "Difference from the clinic"),
+    "heat_by_column": (
+        "Цвет сравнивает значения внутри столбца: у каждого шага свой масштаб.",
+        "Colour compares the values within a column: each step has its own scale.",
+    ),
+    "ltv_newest": ("Показаны {n} последних когорт.", "The {n} newest cohorts are shown."),
+    "hour_named": (
+        "Внизу справа — услуги, которые занимают время врача и приносят мало. Больше всего "
+        "часов из них заняли (номера на графике):",
+        "Bottom right: services that take the doctor's time and bring little. Of them, these "
+        "took the most hours (numbered on the chart):",
+    ),
+    "rated_value": ("{value} ({n})", "{value} ({n})"),
+    "reviews_in_brackets": ("В скобках — число отзывов.", "In brackets: the number of reviews."),
+    "few_reviews": (
+        "Серым — меньше {m:отзыва|отзывов|отзывов}: в рейтинге не участвуют.",
+        "Grey: fewer than {m:review|reviews}, not ranked.",
+    ),
+    "wait_spread": (
+        "Клиника — {clinic} (линия нуля); у врачей от {low} до {high}.",
+        "The clinic: {clinic} (the zero line); doctors from {low} to {high}.",
+    ),
     "spend_vs_new": ("Расходы и новые пациенты по месяцам", "Spend and new patients by month"),
     "coverage": ("Покрытие: какие месяцы есть в данных", "Coverage: which months the data hold"),
     "coverage_missing": ("пропуск", "missing"),
@@ -102,7 +130,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "report_filters": ("Фильтры", "Filters"),
     "report_windows": (
         "окно возврата {h} дн., окно воронки {w} дн.",
-        "return window {h} days, funnel window {w} days",
+        "return window {h:day|days}, funnel window {w:day|days}",
     ),
     "report_doctor_filter": ("врач", "doctor"),
     "report_department_filter": ("направление", "department"),
@@ -125,6 +153,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "report_change": ("изм.", "chg."),
     "report_current": ("период", "period"),
     "report_metric": ("показатель", "figure"),
+    "report_definitions": ("Что значат показатели", "What the figures mean"),
+    "report_gaps": ("нет данных за {months}: изменение не считается",
+                       "no data for {months}: no change is computed"),
+    "report_ltv_age": ("LTV при равном сроке: за {days:день|дня|дней} после первого визита; LTV на сегодня "
+                       "не сравнивается (растёт с возрастом когорты)",
+                       "LTV at equal age: within {days:day|days} of the first visit; LTV to date is "
+                       "not compared (it grows with the cohort's age)"),
 }
 
 
@@ -166,4 +201,4 @@ def value(key: str, lang: str) -> str:
 
 def t(key: str, lang: str, **kwargs: Any) -> str:
     text = _pick(PHRASES[key], lang)
-    return text.format(**kwargs) if kwargs else text
+    return fmt.phrase(text, lang, **kwargs) if kwargs else text
