@@ -24,27 +24,26 @@ by_doctor = quality.by_doctor
 left, right = st.columns(2, gap="large")
 with left:
     if total.reviews:
-        view.chart(charts.bars(by_doctor, "doctor", "avg_rating", lang, page.t("rating_title"),
-                               extra=["reviews", "negative_share"], n=20))  # fmt: skip
+        # ranked only from charts.MIN_REVIEWS reviews (the caption below; METRICS.md)
+        view.chart(charts.review_bars(by_doctor, "avg_rating", lang, page.t("rating_title"),
+                                      extra=("negative_share",)))  # fmt: skip
     elif page.has("reviews"):
         st.info(page.t("no_reviews"))
     else:
         state.needs_data(page, "reviews")
 with right:
     if total.reviews:
-        view.chart(charts.bars(by_doctor, "doctor", "negative_share", lang,
-                               page.t("negative_title"), extra=["reviews"], n=20, color=charts.ACCENT,
-                               reference=total.negative_share,
-                               reference_text=page.t("clinic_level", value=fmt.percent(
-                                   total.negative_share, lang))))  # fmt: skip
+        view.chart(charts.review_bars(by_doctor, "negative_share", lang, page.t("negative_title"),
+                                      color=charts.ACCENT, reference=total.negative_share,
+                                      reference_text=page.t("clinic_level", value=fmt.percent(
+                                          total.negative_share, lang))))  # fmt: skip
+if total.reviews:
+    st.caption(page.t("rating_rule", m=charts.MIN_REVIEWS))
 left, right = st.columns(2, gap="large")
 with left:
     if total.avg_wait_min is not None:
-        view.chart(charts.bars(by_doctor, "doctor", "avg_wait_min", lang, page.t("wait_title"),
-                               extra=["timed_appointments"], n=20, color="#457b9d",
-                               reference=total.avg_wait_min,
-                               reference_text=page.t("clinic_level", value=fmt.minutes(
-                                   total.avg_wait_min, lang))))  # fmt: skip
+        # minutes more or less than the clinic's: the doctors' waits lie close together
+        view.chart(charts.wait_bars(by_doctor, total.avg_wait_min, lang, page.t("wait_title")))
     elif page.has("appointments"):
         st.info(page.t("no_waits"))
     else:

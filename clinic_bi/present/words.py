@@ -95,14 +95,15 @@ PHRASES: dict[str, tuple[str, str]] = {
     "step": ("Шаг", "Step"),
     "count": ("Количество", "Count"),
     # what a bar chart leaves out, written under its title (never a "прочие" bar)
-    "others_sum": ("Ещё {n} не показаны: вместе {value}.", "{n} more not shown: {value} together."),
-    "others_hidden": ("Ещё {n} не показаны.", "{n} more not shown."),
+    # the count after a colon: no verb to agree with it ("ещё 1 не показаны")
+    "others_sum": ("Не вошли в график: ещё {n}, вместе {value}.", "{n} more not shown: {value} together."),
+    "others_hidden": ("Не вошли в график: ещё {n}.", "{n} more not shown."),
     "vs_clinic_axis": ("Разница с клиникой", "Difference from the clinic"),
     "heat_by_column": (
         "Цвет сравнивает значения внутри столбца: у каждого шага свой масштаб.",
         "Colour compares the values within a column: each step has its own scale.",
     ),
-    "ltv_newest": ("Показаны {n} последних когорт.", "The {n} newest cohorts are shown."),
+    "ltv_newest": ("Показаны последние когорты: {n}.", "Shown: the newest cohorts, {n}."),
     "hour_named": (
         "Внизу справа — услуги, которые занимают время врача и приносят мало. Больше всего "
         "часов из них заняли (номера на графике):",

@@ -136,12 +136,16 @@ def test_bars_keep_the_top_n_and_fold_the_rest_into_others() -> None:
     assert list(folded["doctor"][:10]) == [f"Врач {i}" for i in range(10)]
     assert folded["doctor"].iloc[-1] == "прочие"
     assert folded["revenue"].iloc[-1] == sum(100 - i for i in range(10, 15))
+    # the chart draws the ten, and writes the rest under its title: a "прочие" bar would dwarf
+    # every real one (tests/present/test_charts_readable.py)
     spec = charts.bars(frame, "doctor", "revenue", "ru", "T", sums=["revenue"]).to_dict()
     rows = next(iter(spec["datasets"].values()))
-    assert len(rows) == 11 and rows[-1]["revenue_text"] == fmt.money(sum(range(86, 91)))
-    # a ratio cannot be summed: without `sums` the rest is left out, not shown as a zero bar
+    assert len(rows) == 10 and "прочие" not in {r["doctor"] for r in rows}
+    assert spec["title"]["subtitle"] == [f"Не вошли в график: ещё 5, вместе {fmt.money(sum(range(86, 91)))}."]
+    # a ratio cannot be summed: without `sums` the rest is only counted
     spec = charts.bars(frame, "doctor", "revenue", "ru", "T").to_dict()
     assert len(next(iter(spec["datasets"].values()))) == 10
+    assert spec["title"]["subtitle"] == ["Не вошли в график: ещё 5."]
 
 
 def test_coverage_marks_a_missing_month_between_the_first_and_the_last() -> None:

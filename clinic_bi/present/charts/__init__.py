@@ -25,27 +25,42 @@ from clinic_bi.present.charts.base import (
     axis_for,
     bars,
     count_expr,
+    deviation_bars,
     money_expr,
     month_axis,
+    month_bar_width,
+    month_domain,
     month_expr,
     month_label,
+    month_x,
     named,
     percent_expr,
     top_n,
+    with_months,
     with_text,
 )
 from clinic_bi.present.charts.operations import (
+    MIN_REVIEWS,
     coverage,
     funnel_steps,
     no_shows,
+    ranked_by_reviews,
     rates_heatmap,
+    review_bars,
     spend_vs_new,
+    wait_bars,
 )
-from clinic_bi.present.charts.retention import first_vs_returning, ltv_curves, retention_heatmap
+from clinic_bi.present.charts.retention import (
+    COHORT_COLORS,
+    first_vs_returning,
+    ltv_curves,
+    retention_heatmap,
+)
 from clinic_bi.present.charts.revenue import (
     monthly_line,
     pareto,
     revenue_trend,
+    round_log_ticks,
     traffic_vs_money,
     volume_vs_hour,
 )
@@ -58,10 +73,13 @@ from clinic_bi.present.charts.scatter import _surnames as _surnames
 # Also here, outside __all__ (`_x as _x`): the label placement's private parts, which
 # tests/present/test_charts.py checks directly.
 __all__ = [
-    "ABC_COLORS", "ACCENT", "BAR_STEP", "MAIN", "OVERHEAD", "PALETTE", "SCATTER_PLOT_PX", "TOP_N",
-    "Box", "axis_for", "bars", "count_expr", "coverage", "first_vs_returning", "funnel_steps",
-    "label_spots", "load_vs_check", "ltv_curves", "money_expr", "month_axis", "month_expr",
-    "month_label", "monthly_line", "named", "no_shows", "pareto", "percent_expr", "rates_heatmap",
-    "retention_heatmap", "revenue_trend", "spend_vs_new", "top_n", "traffic_vs_money",
-    "volume_vs_hour", "with_text",
+    "ABC_COLORS", "ACCENT", "BAR_STEP", "COHORT_COLORS", "MAIN", "MIN_REVIEWS", "OVERHEAD",
+    "PALETTE", "SCATTER_PLOT_PX", "TOP_N",
+    "Box", "axis_for", "bars", "count_expr", "coverage", "deviation_bars", "first_vs_returning",
+    "funnel_steps", "label_spots", "load_vs_check", "ltv_curves", "money_expr", "month_axis",
+    "month_bar_width", "month_domain", "month_expr", "month_label", "month_x", "monthly_line",
+    "named", "no_shows",
+    "pareto", "percent_expr", "ranked_by_reviews", "rates_heatmap", "retention_heatmap",
+    "review_bars", "revenue_trend", "round_log_ticks", "spend_vs_new", "top_n",
+    "traffic_vs_money", "volume_vs_hour", "wait_bars", "with_months", "with_text",
 ]  # fmt: skip

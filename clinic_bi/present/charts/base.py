@@ -5,6 +5,7 @@ the top-N fold, a month's label), and `bars`, the ranked bar chart every page us
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from clinic_bi import fmt
 from clinic_bi.present import figures
-from clinic_bi.present.words import label, show, value
+from clinic_bi.present.words import label, show, t, value
 
 TOP_N = 10
 BAR_STEP = 26  # pixels per bar in horizontal bar charts
@@ -87,6 +88,72 @@ def month_axis(lang: str, **kwargs) -> alt.Axis:
                     **kwargs)
 
 
+# -- the month axis of every monthly chart ---------------------------------------------------------
+
+# Fewer months than this are drawn as bars of the width they would have among this many, in the
+# middle of the chart: one month is one narrow bar, not a bar across the whole chart.
+MIN_MONTH_BANDS = 6
+MONTH_PADDING = 0.2  # the gap between two months' bars, a share of a month's band
+
+
+def _month_outer(count: int) -> float:
+    """The band scale's outer padding (in bands, at most 1: Vega-Lite's limit) for `count`
+    months: wider margins for a few months."""
+    return min(1.0, max(MONTH_PADDING / 2, (MIN_MONTH_BANDS - count) / 2))
+
+
+def month_bar_width(months: Sequence) -> alt.RelativeBandSize:
+    """A monthly bar's width as a share of its month's band: the whole band from MIN_MONTH_BANDS
+    months on, less for fewer, so that a bar is never wider than among MIN_MONTH_BANDS months."""
+    count = max(len(month_domain(months, "en")), 1)
+    bands = count - MONTH_PADDING + 2 * _month_outer(count)
+    return alt.RelativeBandSize(min(1.0, bands / MIN_MONTH_BANDS))
+
+
+def month_domain(months: Sequence, lang: str) -> list[str]:
+    """Every month from the first to the last of `months` (gaps included, none after the last),
+    as month_label writes them: the bands of a month axis, in order."""
+    days = pd.to_datetime(pd.Series(list(months))).dropna()
+    if days.empty:
+        return []
+    first = days.min().to_period("M").to_timestamp()
+    last = days.max().to_period("M").to_timestamp()
+    return [month_label(m, lang) for m in pd.date_range(first, last, freq="MS")]
+
+
+def month_x(months: Sequence, lang: str, field: str = "month_text", **axis) -> alt.X:
+    """The x of a monthly chart: one band per calendar month from the first month of `months` to
+    the last, labelled under the band's middle (bars fill their band, a line's points sit on its
+    middle), every band of one width, a month without rows an empty band. `field` holds
+    month_label's text of each row's month."""
+    domain = month_domain(months, lang)
+    outer = _month_outer(len(domain))
+    axis.setdefault("title", label("month", lang))
+    return alt.X(
+        f"{field}:O",
+        scale=alt.Scale(type="band", domain=domain, paddingInner=MONTH_PADDING,
+                        paddingOuter=outer),
+        axis=alt.Axis(labelAngle=0, labelOverlap=True, labelSeparation=8, labelPadding=4,
+                      **axis),
+    )  # fmt: skip
+
+
+def with_months(frame: pd.DataFrame, lang: str, column: str = "month") -> pd.DataFrame:
+    """`frame` with `month_text`, the text of its month (month_x's field), its month a
+    timestamp."""
+    out = frame.copy()
+    out[column] = pd.to_datetime(out[column])
+    out["month_text"] = [month_label(m, lang) for m in out[column]]
+    return out
+
+
+def name_axis(widest: int = 220, share: float = 0.35) -> alt.Axis:
+    """The axis of the names of bar rows (doctors, services): their labels take at most `share`
+    of the chart's container, at most `widest` pixels (a phone's column leaves the bars room for
+    their values; the full name is in the tooltip)."""
+    return alt.Axis(labelLimit={"expr": f"clamp(containerSize()[0] * {share}, 80, {widest})"})
+
+
 # -- data helpers ----------------------------------------------------------------------------------
 
 
@@ -135,11 +202,122 @@ def _tooltip(columns: Sequence[str], lang: str, category: str | None = None) -> 
     return tips + [alt.Tooltip(f"{c}_text:N", title=label(c, lang)) for c in columns]
 
 
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
-    return alt.TitleParams(text, subtitle=subtitle or "", anchor="start", fontSize=15)
+# A title or subtitle line longer than this is wrapped: Vega cuts a line at the chart's width,
+# and a chart on a phone is ~350 px wide (about 43 characters of the title, 56 of a subtitle).
+TITLE_CHARS, SUBTITLE_CHARS = 43, 56
+
+
+def _title(text: str, subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
+    """A chart's title; `subtitle` a line or a list of lines under it; each line wrapped at
+    TITLE_CHARS or SUBTITLE_CHARS."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    wrapped = [part for line in lines for part in textwrap.wrap(line, SUBTITLE_CHARS)]
+    heading = textwrap.wrap(text, TITLE_CHARS) or [text]
+    return alt.TitleParams(heading if len(heading) > 1 else text, subtitle=wrapped or "",
+                           anchor="start", fontSize=15)  # fmt: skip
 
 
 # -- the ranked bar chart every page uses ----------------------------------------------------------
+
+# Bar charts keep BAR_STEP pixels a bar whatever their title, notes and axes take: their height is
+# the plot's (autosize "fit-x": the width fits the column, the height grows with the decorations).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+MUTED = "#c4c4c4"  # a bar that is shown but not ranked (too few reviews)
+# Room right of the longest bar for its value, as a share of the axis.
+VALUE_ROOM = 1.35
+
+
+def _split_top(
+    frame: pd.DataFrame, category: str, measure: str, n: int, order: Sequence[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows drawn (the n largest by `measure`, or all rows in `order`) and the rest. As
+    top_n: one row more than n is drawn rather than folded."""
+    if order is not None:
+        ranked = frame.set_index(category, drop=False).reindex(
+            [o for o in order if o in set(frame[category])]
+        ).reset_index(drop=True)  # fmt: skip
+    else:
+        ranked = frame.sort_values(measure, ascending=False, na_position="last")
+    ranked = ranked.reset_index(drop=True)
+    if len(ranked) <= n + 1:
+        return ranked, ranked.iloc[0:0]
+    return ranked.iloc[:n], ranked.iloc[n:]
+
+
+def rest_note(rest: pd.DataFrame, measure: str, sums: Sequence[str], lang: str) -> str | None:
+    """What the bars leave out, as one line under the title: how many rows and, where the
+    measure adds up, their sum (with their share where there is one) — a "прочие" bar would
+    dwarf every real one."""
+    if rest.empty:
+        return None
+    if measure not in sums:
+        return t("others_hidden", lang, n=len(rest))
+    total = show(measure, rest[measure].sum(), lang)
+    if "share" in sums and "share" in rest and rest["share"].notna().any():
+        total = f"{total} ({show('share', rest['share'].sum(), lang)})"
+    return t("others_sum", lang, n=len(rest), value=total)
+
+
+def _subtitle(*lines: str | None) -> list[str] | None:
+    kept = [line for line in lines if line]
+    return kept or None
+
+
+def value_domain(values: Sequence[float], reference: float | None = None) -> list[float]:
+    """A bar axis from 0 (or below the lowest negative value) to past the largest value, with
+    room for the values written at the bars' ends."""
+    numbers = [float(v) for v in values if v is not None and pd.notna(v)]
+    if reference is not None and pd.notna(reference):
+        numbers.append(float(reference))
+    top = max([*numbers, 0.0])
+    low = min([*numbers, 0.0])
+    if top <= 0 and low >= 0:
+        top = 1.0
+    return [low * VALUE_ROOM, top * VALUE_ROOM]
+
+
+# Figures that cannot pass a value: a share ends at 100 %, a rating at 5 (reviews are read on a
+# 5-point scale, METRICS.md). Their bar axes leave room for the values but no tick past it.
+NATURAL_MAX = {"avg_rating": (5.0, [0, 1, 2, 3, 4, 5])}
+_RATIO_TICKS = (1.0, [0, 0.25, 0.5, 0.75, 1.0])
+
+
+def _ticks(measure: str, values: pd.Series, domain: Sequence[float]) -> dict:
+    """A bar axis's ticks: four of Vega's, or the natural ones of a bounded figure whose axis
+    runs past its bound (room for the values written at the bars' ends)."""
+    bound = NATURAL_MAX.get(measure) or (_RATIO_TICKS if figures.kind(measure) == "ratio" else None)
+    top = values.max() if len(values) else None
+    if bound and domain[0] >= 0 and top is not None and domain[1] > bound[0] >= top:
+        return {"values": bound[1]}
+    return {"tickCount": 4}
+
+
+def bar_values(base: alt.Chart, x: alt.X, text: str, **mark) -> list[alt.Chart]:
+    """The values written at the bars' ends: a white outline of the text first, so that a
+    reference line drawn under them never runs through a value, then the text."""
+    mark = {"align": "left", "dx": 4, "fontSize": 11, **mark}
+    halo = base.mark_text(color="white", stroke="white", strokeWidth=4, strokeJoin="round",
+                          **mark).encode(x=x, text=text)  # fmt: skip
+    value = base.mark_text(color="#333", **mark).encode(x=x, text=text)
+    return [halo, value]
+
+
+def reference_layers(
+    reference: float, reference_text: str | None, domain: Sequence[float], field: str = "ref"
+) -> list[alt.Chart]:
+    """The clinic's level: a dashed line and its name above the plot, written towards the
+    middle of the chart so it is never cut at the right edge."""
+    ref = pd.DataFrame({field: [reference], "ref_text": [reference_text or ""]})
+    rule = alt.Chart(ref).mark_rule(color=ACCENT, strokeDash=[5, 3], size=2).encode(
+        x=alt.X(f"{field}:Q")
+    )
+    low, high = domain
+    right_half = high > low and (reference - low) / (high - low) > 0.55
+    note = alt.Chart(ref).mark_text(
+        color=ACCENT, align="right" if right_half else "left", dx=-4 if right_half else 4, dy=-6,
+        baseline="bottom", fontWeight="bold",
+    ).encode(x=alt.X(f"{field}:Q"), y=alt.value(0), text="ref_text:N")  # fmt: skip
+    return [rule, note]
 
 
 def bars(
@@ -156,32 +334,100 @@ def bars(
     sums: Sequence[str] = (),
     color: str = MAIN,
     subtitle: str | None = None,
+    order: Sequence[str] | None = None,
+    muted: str | None = None,
+    text: str | None = None,
 ) -> alt.Chart:
-    """Horizontal bars of `measure` per `category`, largest first, top n + "прочие", the value
-    written at the end of each bar; an optional reference line (the clinic's level)."""
-    data = top_n(named(frame, category, lang), category, measure, lang, n, sums)
+    """Horizontal bars of `measure` per `category`, largest first (or in `order`), top n, the
+    value written at the end of each bar; what is left out is a note under the title, never a
+    "прочие" bar; an optional reference line (the clinic's level). `muted` names a boolean
+    column whose rows are drawn grey; `text` a column to write instead of the value."""
+    data, rest = _split_top(named(frame, category, lang), category, measure, n, order)
     data = data[data[measure].notna()]
     data = with_text(data, [measure, *extra], lang)
     order = list(data[category])
-    height = BAR_STEP * max(len(data), 2) + OVERHEAD + (18 if subtitle else 0)
-    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    domain = value_domain(data[measure], reference)
+    y = alt.Y(f"{category}:N", sort=order, title=None, axis=name_axis())
     base = alt.Chart(data).encode(y=y)
-    bar = base.mark_bar(color=color, cornerRadiusEnd=3).encode(
-        x=alt.X(f"{measure}:Q", axis=axis_for(measure, lang, tickCount=4)),
+    fill = (alt.condition(f"datum['{muted}']", alt.value(MUTED), alt.value(color))
+            if muted else alt.value(color))  # fmt: skip
+    # labelFlush: the last tick's label ends at the plot's edge instead of being cut there
+    x = alt.X(f"{measure}:Q", axis=axis_for(measure, lang, labelFlush=True,
+                                            **_ticks(measure, data[measure], domain)),
+              scale=alt.Scale(domain=domain, nice=False))  # fmt: skip
+    bar = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=x, color=fill, tooltip=_tooltip([measure, *extra], lang, category)
+    )
+    layers: list[alt.Chart] = [bar]
+    values = bar_values(base, alt.X(f"{measure}:Q"), f"{text or measure + '_text'}:N")
+    if reference is not None and pd.notna(reference):
+        rule, note = reference_layers(float(reference), reference_text, domain)
+        layers += [rule, *values, note]  # the values stay readable on top of the line
+    else:
+        layers += values
+    note = rest_note(rest, measure, sums, lang)
+    return alt.layer(*layers).properties(
+        title=_title(title, _subtitle(subtitle, note)), height=BAR_STEP * max(len(data), 2),
+        width="container", autosize=FIT_WIDTH,
+    )  # fmt: skip
+
+
+def deviation_bars(
+    frame: pd.DataFrame,
+    category: str,
+    measure: str,
+    reference: float,
+    lang: str,
+    title: str,
+    *,
+    extra: Sequence[str] = (),
+    n: int = TOP_N,
+    subtitle: str | None = None,
+) -> alt.Chart:
+    """Per `category`, how far `measure` is from the clinic's `reference`: bars left and right
+    of a zero line (the clinic), coloured by whether the difference is good or bad for the
+    figure, each bar labelled with the figure itself. For a figure whose values all lie close
+    to the clinic's (waiting times of 6,2–6,9 min): bars from zero would all look alike and the
+    clinic's line would cross every label."""
+    data, rest = _split_top(named(frame, category, lang), category, measure, n, None)
+    data = data[data[measure].notna()].copy()
+    data["difference"] = data[measure] - reference
+    data = with_text(data, [measure, *extra], lang)
+    figure = figures.get(measure)
+    good_up = figure.up_is_good if figure is not None else None
+    data["worse"] = [
+        bool(d > 0) if good_up is False else bool(d < 0) if good_up else False
+        for d in data["difference"]
+    ]
+    order = list(data[category])
+    reach = max([abs(float(d)) for d in data["difference"]] + [1e-9]) * 1.45
+    unit = (figure.unit_ru if lang == "ru" else figure.unit_en) if figure is not None else ""
+    digits = figure.digits if figure is not None else 1
+    signed = f"(datum.value > 0 ? '+' : datum.value < 0 ? '−' : '') + {_grouped('abs(datum.value)', lang, digits)}"
+    if unit:
+        signed += f" + ' {unit}'"
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=name_axis())
+    )
+    x = alt.X("difference:Q", scale=alt.Scale(domain=[-reach, reach], nice=False),
+              axis=alt.Axis(labelExpr=signed, tickCount=5, labelFlush=True,
+                            title=t("vs_clinic_axis", lang)))  # fmt: skip
+    bar = base.mark_bar(cornerRadius=2).encode(
+        x=x,
+        color=alt.condition("datum.worse", alt.value(ACCENT), alt.value(MAIN)),
         tooltip=_tooltip([measure, *extra], lang, category),
     )
-    text = base.mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
-        x=alt.X(f"{measure}:Q"), text=f"{measure}_text:N"
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555", size=1.5).encode(
+        x="zero:Q"
     )
-    layers = [bar, text]
-    if reference is not None and pd.notna(reference):
-        ref = pd.DataFrame({"ref": [reference], "ref_text": [reference_text or ""]})
-        rule = alt.Chart(ref).mark_rule(color=ACCENT, strokeDash=[5, 3], size=2).encode(x="ref:Q")
-        note = alt.Chart(ref).mark_text(
-            color=ACCENT, align="left", dx=4, dy=-6, baseline="bottom", fontWeight="bold"
-        ).encode(x="ref:Q", y=alt.value(0), text="ref_text:N")
-        layers = [bar, rule, text, note]  # the bar values stay readable on top of the line
-    return alt.layer(*layers).properties(
-        title=_title(title, subtitle), height=height, width="container"
-    )
-
+    right = base.transform_filter("datum.difference >= 0")
+    left = base.transform_filter("datum.difference < 0")
+    labels = [
+        *bar_values(right, alt.X("difference:Q"), f"{measure}_text:N"),
+        *bar_values(left, alt.X("difference:Q"), f"{measure}_text:N", align="right", dx=-4),
+    ]
+    note = rest_note(rest, measure, (), lang)
+    return alt.layer(bar, zero, *labels).properties(
+        title=_title(title, _subtitle(subtitle, note)), height=BAR_STEP * max(len(data), 2),
+        width="container", autosize=FIT_WIDTH,
+    )  # fmt: skip

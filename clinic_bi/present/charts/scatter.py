@@ -119,14 +119,17 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
     point names its doctor in the tooltip."""
     data = doctors[doctors["avg_check"].notna() & doctors["doctor"].notna()]
     data = data.sort_values("revenue", ascending=False, na_position="last")
-    data = with_text(data, _SHOWN, lang)
+    # the doctor's own return rate where the page names it so (pages/1_doctors.py)
+    own = "return_rate_doctor" if "return_rate_doctor" in data.columns else "return_rate"
+    shown = (*_SHOWN[:-1], own)
+    data = with_text(data, shown, lang)
     mean_visits = float(data["visits"].mean()) if len(data) else 0.0
     check = clinic_check if clinic_check is not None else float(data["avg_check"].mean())
     plot = _Plot.around(data, check)
     corners = _quadrants(plot, lang)
     top_revenue = float(data["revenue"].max()) if len(data) else 0.0
     data = _with_names(data, plot, corners, top_revenue)
-    tips = _tooltip(_SHOWN, lang, "doctor")
+    tips = _tooltip(shown, lang, "doctor")
     unnamed = int(data["spot"].isna().sum())
     subtitle = t("scatter_unnamed", lang, n=unnamed) if unnamed else None
     layers = [
@@ -168,20 +171,30 @@ class _Plot:
                 self.y_top - py / height_px * (self.y_top - self.y_min))  # fmt: skip
 
 
+# The quadrant names: 12-px italic, ~6.8 px a character and 15 px a line; each on two lines
+# ("плотная запись" over "низкий чек"), so two corners' names fit side by side on a phone.
+_QUADRANT_CHAR_PX, _QUADRANT_LINE_PX = 6.8, 15.0
+
+
+def _two_lines(text: str) -> str:
+    return text.replace(", ", "\n", 1)
+
+
 def _quadrants(plot: _Plot, lang: str) -> pd.DataFrame:
-    """The four quadrant names, each in its corner of the plot, in data units."""
+    """The four quadrant names, each in its corner of the plot, in data units: the lower two
+    stand on the plot's bottom edge, the upper two hang from its top."""
     x_max, y_min, y_top = plot.x_max, plot.y_min, plot.y_top
     return pd.DataFrame(
         {
             "x": [x_max * 0.98, 0.02 * x_max, x_max * 0.98, 0.02 * x_max],
-            "y": [y_min * 0.9, y_top * 0.99, y_top * 0.99, y_min * 0.9],
-            "text": [t("q_busy_low", lang), t("q_free_high", lang), t("q_busy_high", lang),
-                     t("q_free_low", lang)],  # fmt: skip
+            "y": [y_min * 0.98, y_top * 0.99, y_top * 0.99, y_min * 0.98],
+            "text": [_two_lines(t(k, lang))
+                     for k in ("q_busy_low", "q_free_high", "q_busy_high", "q_free_low")],
             "align": ["right", "left", "right", "left"],
-            "base": ["middle", "top", "top", "middle"],
+            "base": ["bottom", "top", "top", "bottom"],
             "color": [ACCENT, ACCENT, "#777", "#777"],
         }
-    )
+    )  # fmt: skip
 
 
 def _with_names(
@@ -217,14 +230,16 @@ def _points_px(
 
 
 def _quadrant_boxes(corners: pd.DataFrame, plot: _Plot) -> list[Box]:
-    """The boxes of the quadrant names in pixels (12-px italic bold: ~6.8 px a character)."""
+    """The boxes of the quadrant names in pixels (their longest line wide, their lines high)."""
     obstacles = []
     for _, c in corners.iterrows():
         cx, cy = plot.to_px(c["x"], c["y"])
-        w = 6.8 * len(c["text"])
+        lines = str(c["text"]).split("\n")
+        w = _QUADRANT_CHAR_PX * max(len(line) for line in lines)
+        h = _QUADRANT_LINE_PX * len(lines)
         x0 = cx - w if c["align"] == "right" else cx
-        y0 = cy if c["base"] == "top" else cy - 8
-        obstacles.append((x0, y0, x0 + w, y0 + 16))
+        y0 = cy if c["base"] == "top" else cy - h
+        obstacles.append((x0, y0, x0 + w, y0 + h))
     return obstacles
 
 
@@ -270,6 +285,7 @@ def _quadrant_layers(corners: pd.DataFrame) -> list[alt.Chart]:
             alt.Chart(pd.DataFrame([row])).mark_text(
                 align=row["align"], baseline=row["base"], fontStyle="italic", fontSize=12,
                 color=row["color"], fontWeight="bold" if row["color"] == ACCENT else "normal",
+                lineBreak="\n", lineHeight=_QUADRANT_LINE_PX,
             ).encode(x="x:Q", y="y:Q", text="text:N")  # fmt: skip
         )
     return quadrant_layers
