@@ -29,6 +29,10 @@ if not comparison.table.set_index("metric").loc["visits", "current"]:
     st.stop()
 
 view.kpi_cards(comparison, lang)
+view.comparison_caption(comparison, lang)
+if page.filters.doctor or page.filters.department:
+    # the cards are the clinic's figures narrowed to the choice, not the doctors' own (Врачи)
+    st.caption(page.t("overview_narrowed_note"))
 view.chart(charts.revenue_trend(page.metric("monthly"), lang))
 
 left, right = st.columns(2, gap="large")

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from clinic_bi import store
+from clinic_bi import fmt, store
 from clinic_bi.ingest import loader
 from clinic_bi.ingest.mapping import MappingError, Profile, builtin_profiles
 from clinic_bi.paths import default_db_path, make_private_dir, open_private, private_umask
@@ -179,8 +179,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     rows = sum(manifest["rows"][t] for t in store.TABLES)
-    print(f"Резервная копия записана в {args.dir}: {rows} строк данных, "
-          f"{manifest['rows']['batches']} загрузок в журнале.")
+    print(f"Резервная копия записана в {args.dir}: "
+          f"{fmt.count_ru(rows, 'строка', 'строки', 'строк')} данных, "
+          f"{fmt.count_ru(manifest['rows']['batches'], 'загрузка', 'загрузки', 'загрузок')} в журнале.")
     return 0
 
 

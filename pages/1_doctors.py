@@ -8,9 +8,10 @@ from clinic_bi import fmt
 from clinic_bi.app import state, view
 from clinic_bi.present import charts
 
+# The name and the revenue first: on a phone they are what fits on the screen.
 DOCTOR_COLUMNS = [
-    "doctor", "main_department", "visits", "patients", "new_patients", "revenue", "share",
-    "avg_check", "revenue_per_patient", "return_rate", "ltv",
+    "doctor", "revenue", "clinic_share", "visits", "patients", "new_patients", "avg_check",
+    "revenue_per_patient", "return_rate_doctor", "ltv_doctor", "main_department",
 ]  # fmt: skip
 
 page = state.setup("doctors")
@@ -20,10 +21,19 @@ page.require("services")
 state.period_caption(page)
 
 summary = page.summary_or_stop()
-doctors = page.metric("doctors")
+# the clinic a doctor is compared with: the period and the branch, whatever doctors or departments
+# are chosen (a doctor against the filter itself would be 100 % of itself)
+clinic = page.clinic_summary()
+# a doctor's own return rate and LTV (patients first seen by them) have names of their own
+doctors = page.metric("doctors").rename(columns={"return_rate": "return_rate_doctor",
+                                                 "ltv": "ltv_doctor"})
+# a doctor's part of the clinic, not of the doctors chosen (one chosen would be 100 %)
+doctors["clinic_share"] = doctors["revenue"] / clinic.revenue if clinic.revenue else None
 
 view.section(page.t("doctors_table"))
 view.table(doctors, DOCTOR_COLUMNS, lang, "doctors", "doctors_table")
+if doctors["new_patients"].sum() > summary.new_patients:
+    st.caption(page.t("new_patients_overlap", total=fmt.number(summary.new_patients, lang)))
 names = [d for d in doctors["doctor"].dropna()]
 if not names:  # a services export with no doctor column (DATA.md "services")
     st.info(page.t("no_doctors_in_export"), icon=":material/info:")
@@ -31,13 +41,13 @@ if not names:  # a services export with no doctor column (DATA.md "services")
 
 left, right = st.columns(2, gap="large")
 with left:
-    view.chart(charts.load_vs_check(doctors, summary.avg_check, lang))
+    view.chart(charts.load_vs_check(doctors, clinic.avg_check, lang))
 with right:
     view.chart(charts.bars(
-        doctors, "doctor", "return_rate", lang, page.t("doctor_return_title"),
+        doctors, "doctor", "return_rate_doctor", lang, page.t("doctor_return_title"),
         extra=["return_cohort", "returned"], n=20,
-        reference=summary.return_rate,
-        reference_text=page.t("clinic_level", value=fmt.percent(summary.return_rate, lang)),
+        reference=clinic.return_rate,
+        reference_text=page.t("clinic_level", value=fmt.percent(clinic.return_rate, lang)),
     ))  # fmt: skip
 
 st.divider()
@@ -46,13 +56,16 @@ chosen = page.state["doctor"]
 default = names.index(chosen[0]) if chosen and chosen[0] in names else 0
 doctor = st.selectbox(page.t("pick_doctor"), names, index=default, key="doctor_card")
 row = doctors[doctors["doctor"] == doctor].iloc[0]
+# against the clinic where the two mean the same thing; a doctor's own return rate and LTV count
+# the patients first seen by the doctor, the clinic's its new patients: shown, not compared
 card = [
-    ("revenue", row["revenue"], None), ("share", row["share"], None),
+    ("revenue", row["revenue"], None),
+    ("clinic_share", row["clinic_share"], None),
     ("visits", row["visits"], None), ("new_patients", row["new_patients"], None),
-    ("avg_check", row["avg_check"], summary.avg_check),
-    ("revenue_per_patient", row["revenue_per_patient"], summary.revenue_per_patient),
-    ("return_rate", row["return_rate"], summary.return_rate),
-    ("ltv", row["ltv"], summary.ltv),
+    ("avg_check", row["avg_check"], clinic.avg_check),
+    ("revenue_per_patient", row["revenue_per_patient"], clinic.revenue_per_patient),
+    ("return_rate_doctor", row["return_rate_doctor"], None),
+    ("ltv_doctor", row["ltv_doctor"], None),
 ]  # fmt: skip
 view.vs_clinic_cards(card, lang)
 

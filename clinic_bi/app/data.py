@@ -153,7 +153,7 @@ def metric(info: StoreInfo, family: str, f: Filters, *args: Any) -> Any:
 # looks is the figure registry's, clinic_bi/present/figures.py).
 KPI_FIGURES: tuple[str, ...] = (
     "revenue", "visits", "patients", "new_patients", "avg_check", "revenue_per_patient",
-    "return_rate", "ltv", "ltv_12m", "returning_share",
+    "return_rate", "ltv", "ltv_12m", "ltv_at_age", "returning_share",
 )  # fmt: skip
 
 

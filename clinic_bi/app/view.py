@@ -7,6 +7,7 @@ under column names of the chosen language; the downloads carry the same columns 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import altair as alt
@@ -44,43 +45,102 @@ def kpi_value(name: str, kind: str, current: Any, lang: str) -> str:
 
 
 def kpi_cards(comparison: Comparison, lang: str, names: Sequence[str] = KPIS) -> None:
+    """The headline cards. Each compares like with like (METRICS.md "Comparison"): a change is
+    shown only where both periods hold the data that feed the figure (else the missing months
+    are named), once where the previous period is the same days a year earlier, and LTV at
+    equal age stands in for LTV to date. The "?" says what the figure is and what it was."""
     table = comparison.table.set_index("metric")
+    names = [_kpi_name(n, comparison) for n in names]
+    with st.container(key="kpi_cards"):
+        st.html(_KPI_CSS)
+        per_row = 4
+        for start in range(0, len(names), per_row):
+            columns = st.columns(per_row)
+            for column, name in zip(columns, names[start : start + per_row], strict=False):
+                with column.container(border=True):
+                    _kpi_card(name, table.loc[name], comparison, lang)
+
+
+# Phone widths: the cards two by two and smaller, so the first chart is not two screens down.
+_KPI_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-kpi_cards [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.5rem; }
+  .st-key-kpi_cards [data-testid="stColumn"] { min-width: calc(50% - 0.25rem) !important;
+                                                 flex: 1 1 calc(50% - 0.25rem) !important; }
+  .st-key-kpi_cards [data-testid="stMetricValue"] { font-size: 1.25rem; }
+  .st-key-kpi_cards [data-testid="stVerticalBlockBorderWrapper"] { padding: 0.5rem; }
+}
+</style>"""
+
+
+def _kpi_name(name: str, comparison: Comparison) -> str:
+    """LTV is compared at equal age where the period's new patients have 90 days behind them."""
+    return "ltv_at_age" if name == "ltv" and comparison.ltv_age else name
+
+
+def _kpi_card(name: str, row: pd.Series, comparison: Comparison, lang: str) -> None:
+    kind = str(row["kind"])
     prev, year = comparison.previous, comparison.year_earlier
-    per_row = 4
-    for start in range(0, len(names), per_row):
-        columns = st.columns(per_row)
-        for column, name in zip(columns, names[start : start + per_row], strict=False):
-            row = table.loc[name]
-            kind = str(row["kind"])
-            delta = change_text(kind, row["change"], row["change_rel"], lang)
-            year_delta = change_text(kind, row["change_year"], row["change_year_rel"], lang)
-            help_text = t(
-                "kpi_help", lang,
-                prev=f"{fmt.day(prev.date_from, lang)} — {fmt.day(prev.date_to, lang)}",
-                prev_value=kpi_value(name, kind, row["previous"], lang),
-                year=f"{fmt.day(year.date_from, lang)} — {fmt.day(year.date_to, lang)}",
-                year_value=kpi_value(name, kind, row["year_earlier"], lang),
-            )  # fmt: skip
-            with column.container(border=True):
-                st.metric(
-                    label(name, lang), kpi_value(name, kind, row["current"], lang),
-                    delta=delta, help=help_text,
-                    delta_description=t("vs_previous", lang) if delta else None,
-                )  # fmt: skip
-                if year_delta:
-                    color = "green" if not year_delta.startswith("-") else "red"
-                    arrow = "▲" if color == "green" else "▼"
-                    st.markdown(
-                        f":{color}[{arrow} {year_delta}] "
-                        f"<span style='color:#777;font-size:0.85em'>{t('vs_year', lang)}</span>",
-                        unsafe_allow_html=True,
-                    )
-                else:
-                    st.markdown(
-                        f"<span style='color:#999;font-size:0.85em'>— {t('vs_year', lang)}"
-                        "</span>",
-                        unsafe_allow_html=True,
-                    )
+    one = comparison.same_periods  # a 12-month period: the previous period is a year earlier
+    delta = change_text(kind, row["change"], row["change_rel"], lang)
+    year_delta = None if one else change_text(kind, row["change_year"], row["change_year_rel"], lang)
+    was = t("kpi_was", lang, period=_span(prev, lang),
+            value=kpi_value(name, kind, row["previous"], lang))
+    if not one:
+        was += " " + t("kpi_was", lang, period=_span(year, lang),
+                       value=kpi_value(name, kind, row["year_earlier"], lang))
+    figure = registry.get(name)
+    help_text = (figure.definition(lang) if figure else "") + "\n\n" + was
+    st.metric(
+        _kpi_label(name, comparison, lang), kpi_value(name, kind, row["current"], lang),
+        delta=delta, help=help_text,
+        delta_description=t("vs_year" if one else "vs_previous", lang) if delta else None,
+    )  # fmt: skip
+    gaps, gaps_year = list(row["gaps"]), [] if one else list(row["gaps_year"])
+    lines = []
+    if gaps or gaps_year:
+        months = sorted(set(gaps) | set(gaps_year))
+        which = ("kpi_no_data" if (bool(gaps) == bool(gaps_year)) or one
+                 else "kpi_no_data_previous" if gaps else "kpi_no_data_year")
+        lines.append(_note(t(which, lang, months=registry.months_text(months, lang)), "#8a6d00"))
+    if name == "ltv":
+        lines.append(_note(t("kpi_ltv_not_compared", lang), "#999"))
+    elif year_delta:
+        color = "green" if not year_delta.startswith("-") else "red"
+        arrow = "▲" if color == "green" else "▼"
+        lines.append(f":{color}[{arrow} {year_delta}] " + _note(t("vs_year", lang), "#777"))
+    elif not one and not gaps_year:
+        lines.append(_note("— " + t("vs_year", lang), "#999"))
+    for line in lines:
+        st.markdown(line, unsafe_allow_html=True)
+
+
+def _note(text: str, color: str) -> str:
+    return f"<span style='color:{color};font-size:0.85em'>{text}</span>"
+
+
+def _kpi_label(name: str, comparison: Comparison, lang: str) -> str:
+    if name != "ltv_at_age":
+        return label(name, lang)
+    if comparison.ltv_age_partial and comparison.data_end is not None:
+        last = comparison.data_end - timedelta(days=comparison.ltv_age or 0)
+        return t("kpi_ltv_age_partial", lang, days=comparison.ltv_age, day=fmt.day(last, lang))
+    return t("kpi_ltv_age", lang, days=comparison.ltv_age)
+
+
+def _span(f: Any, lang: str) -> str:
+    return f"{fmt.day(f.date_from, lang)} — {fmt.day(f.date_to, lang)}"
+
+
+def comparison_caption(comparison: Comparison, lang: str) -> None:
+    """Under the cards: what the changes compare, when it is not the period as asked (data_end
+    inside the period: the days up to it, with the same days before)."""
+    if not comparison.partial or comparison.data_end is None:
+        return
+    c, p, y = comparison.current, comparison.previous, comparison.year_earlier
+    key = "compare_partial_one" if comparison.same_periods else "compare_partial"
+    st.caption(t(key, lang, data_end=fmt.day(comparison.data_end, lang), now=_span(c, lang),
+                 prev=_span(p, lang), year=_span(y, lang)))
 
 
 def _formatter(column: str, lang: str):
@@ -122,17 +182,21 @@ def table(
 
 
 def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
-    """Short headers where the full name would widen a column past its numbers (the full name
-    becomes the header's tooltip), and the first column (the name of the row) pinned, so a
-    wide table scrolls under it."""
+    """Every figure's header carries its definition as a tooltip (the registry's, issue 13:
+    one click away), after the full name where the header is the short one; the first column
+    (the name of the row) is pinned, so a wide table scrolls under it."""
     config: dict[str, Any] = {}
     for i, column in enumerate(columns):
         full, short = label(column, lang), i18n.short_label(column, lang)
         pinned = i == 0 and column in TEXT_COLUMNS
-        if short == full and not pinned:
+        figure = registry.get(column)
+        parts = [full] if short != full else []
+        if figure is not None:
+            parts.append(figure.definition(lang))
+        if not parts and not pinned:
             continue
         config[full] = st.column_config.Column(
-            short, help=full if short != full else None, pinned=pinned or None
+            short, help=" — ".join(parts) or None, pinned=pinned or None
         )
     return config
 

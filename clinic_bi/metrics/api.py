@@ -93,12 +93,22 @@ class Filters:
         return (self.date_to - self.date_from).days + 1
 
     def previous_period(self) -> Filters:
-        """The period of equal length that ends the day before this one starts."""
+        """The period of equal length that ends the day before this one starts; for twelve
+        whole calendar months, the twelve months before (the same days a year earlier)."""
+        if self.is_twelve_months:
+            return self.year_earlier()
         return replace(
             self,
             date_from=self.date_from - timedelta(days=self.days),
             date_to=self.date_from - timedelta(days=1),
         )
+
+    @property
+    def is_twelve_months(self) -> bool:
+        """From the 1st of a month to the last day of the month eleven months later."""
+        after = self.date_to + timedelta(days=1)
+        return (self.date_from.day == 1 and after.day == 1
+                and (after.year - self.date_from.year) * 12 + after.month - self.date_from.month == 12)
 
     def year_earlier(self) -> Filters:
         """The same calendar days a year earlier (29 February becomes the 28th)."""
@@ -234,6 +244,7 @@ HEADLINE_FIGURES: tuple[tuple[str, str], ...] = (
     ("return_rate", "ratio"),
     ("ltv", "money"),
     ("ltv_12m", "money"),
+    ("ltv_at_age", "money"),  # the comparison's own (Engine.comparison), not a Summary field
     ("leads", "count"),
     ("overall_rate", "ratio"),
     ("show_up_rate", "ratio"),
@@ -244,16 +255,38 @@ HEADLINE_FIGURES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """Every headline figure for the period, the previous period of equal length and the same
-    days a year earlier. `table` columns: metric, kind (money / count / ratio / number), current,
-    previous, change, change_rel, year_earlier, change_year, change_year_rel. `change` is
-    current - other (for a ratio: in fractions, i.e. percentage points / 100); `change_rel` is
-    change / |other|, None when the other figure is 0 or None."""
+    """Every headline figure for the period, the previous period and the same days a year
+    earlier (METRICS.md "Comparison"). `table` columns: metric, kind (money / count / ratio /
+    number), current, previous, change, change_rel, gaps, year_earlier, change_year,
+    change_year_rel, gaps_year. `change` is current - other (for a ratio: in fractions, i.e.
+    percentage points / 100), None where the two are not compared (a month missing from a table
+    that feeds the figure, listed in `gaps` as 'YYYY-MM'; periods of different length; LTV to
+    date); `change_rel` is change / |other|, None when the other figure is 0 or None.
+    `current` is the period compared: the one asked for (`asked`), up to data_end when data_end
+    falls inside it. `ltv_age` is the age in days ltv_at_age compares at (None: the period's new
+    patients have not 90 days behind them yet), `ltv_age_partial` whether only part of the
+    period's new patients are that old."""
 
     current: Filters
     previous: Filters
     year_earlier: Filters
     table: pd.DataFrame
+    asked: Filters | None = None
+    data_end: date | None = None
+    ltv_age: int | None = None
+    ltv_age_partial: bool = False
+
+    @property
+    def partial(self) -> bool:
+        """The period asked for runs past data_end, and only its days up to data_end compare."""
+        return self.asked is not None and self.current.date_to < self.asked.date_to
+
+    @property
+    def same_periods(self) -> bool:
+        """The previous period is the same days a year earlier (a 12-month period): one
+        comparison, not two."""
+        return (self.previous.date_from, self.previous.date_to) == (
+            self.year_earlier.date_from, self.year_earlier.date_to)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -492,9 +493,29 @@ class Engine:
         )
 
     def marketing(self, f: Filters) -> pd.DataFrame:
-        """Per channel: spend, leads, new_patients, cac, cpl, revenue (of the new patients, to
-        date), romi, ltv_12m, ltv_to_cac."""
-        return self.query("marketing_by_channel", {**_period_params(f), **_narrowing_params(f)})
+        """Per channel: spend, leads, new_patients, cac (null without spend), cpl,
+        new_patient_revenue (to date), romi, ltv_12m_cohorts, ltv_to_cac_cohorts — the last two
+        on the cohort months of `ltv_cohort_months()`, whatever P is."""
+        window = self.ltv_cohort_months()
+        return self.query("marketing_by_channel", {
+            **_period_params(f), **_narrowing_params(f),
+            "cohorts_from": window[0] if window else None,
+            "cohorts_to": window[1] if window else None,
+        })
+
+    def ltv_cohort_months(self, f: Filters | None = None) -> tuple[date, date] | None:
+        """METRICS.md "Marketing" (LTV/CAC): the newest twelve whole calendar months whose every
+        new patient has 365 days behind them by data_end — from the first of the first month to
+        the last day of the twelfth. It does not depend on the period (`f` is taken only to be
+        called as every metric family is); None without data."""
+        data_end = self.facts().data_end
+        if data_end is None:
+            return None
+        last = data_end - timedelta(days=365)  # the latest first visit with a year behind it
+        end = last if (last + timedelta(days=1)).day == 1 else last.replace(day=1) - timedelta(days=1)
+        start = date(end.year - 1, end.month, 1) + timedelta(days=32)
+        start = start.replace(day=1)
+        return start, end
 
     def marketing_by_month(self, f: Filters) -> pd.DataFrame:
         """Per calendar month and channel: spend, leads, new_patients, cac, cpl; the rows with
@@ -549,39 +570,169 @@ class Engine:
                 out[name] = getattr(source, name)
         return out
 
+    def ltv_at_age(self, f: Filters, age: int) -> tuple[float | None, int, int]:
+        """METRICS.md "LTV" (ltv_at_age): revenue per new patient of P within `age` days (90,
+        180 or 365) of the first visit, over those with `age` days behind them by data_end;
+        with that cohort's size and the number of new patients."""
+        if age not in LTV_AGES:
+            raise MetricsError(f"age: one of {LTV_AGES}, not {age!r}")
+        row = self._record("ltv_at_age_in_period",
+                           {**_period_params(f), **_narrowing_params(f), "age": age})
+        return _number(row["ltv"]), int(row["cohort"] or 0), int(row["new_patients"] or 0)
+
     def comparison(self, f: Filters, summary_only: bool = False) -> Comparison:
-        """METRICS.md "Breakdowns" (Comparison): the headline figures for P, the previous period
-        of equal length and the same period a year earlier, with the change. With summary_only,
-        the summary's figures alone (the funnel, show-up and quality of three periods cost more
-        than the rest of the overview page together)."""
-        previous, year_ago = f.previous_period(), f.year_earlier()
+        """METRICS.md "Comparison": the headline figures for P, the previous period and the same
+        days a year earlier, with the change — compared like with like (`compared_periods`: a
+        period data_end falls in is compared up to data_end, with the same days before), LTV at
+        equal age (`ltv_at_age`), and no change where a period lacks the data of a table that
+        feeds the figure (`gaps`) or the two periods differ in length. With summary_only, the
+        summary's figures alone (the funnel, show-up and quality of three periods cost more than
+        the rest of the overview page together)."""
         with self.snapshot():
-            now = self.headline(f, summary_only)
+            data_end = self.facts().data_end
+            current, previous, year_ago = compared_periods(f, data_end)
+            now = self.headline(current, summary_only)
             before = self.headline(previous, summary_only)
             last_year = self.headline(year_ago, summary_only)
+            age, ltv_rows = self._ltv_at_equal_age(current, (previous, year_ago), data_end)
+            months = _months_by_table(self.coverage())
+        now["ltv_at_age"], before["ltv_at_age"], last_year["ltv_at_age"] = ltv_rows
+        ahead = data_end is None or current.date_from > data_end
         rows = []
         for name, kind in HEADLINE_FIGURES:
             if name not in now:
                 continue
-            current = now[name]
-            row = {"metric": name, "kind": kind, "current": current}
-            for column, suffix, figures in (
-                ("previous", "", before),
-                ("year_earlier", "_year", last_year),
+            current_value = now[name]
+            row = {"metric": name, "kind": kind, "current": current_value}
+            for column, suffix, figures, other_period in (
+                ("previous", "", before, previous),
+                ("year_earlier", "_year", last_year, year_ago),
             ):
                 other = figures[name]
-                change = None if current is None or other is None else current - other
+                gaps = _missing_months(name, (current, other_period), data_end, months)
+                # the previous period is of equal length but where a month's days are clipped
+                # (compared_periods); a year earlier is the same calendar days
+                compared = (not gaps and not ahead and name not in NOT_COMPARED
+                            and (suffix or current.days == other_period.days)
+                            and not (name == "ltv_at_age" and age is None))
+                change = (None if not compared or current_value is None or other is None
+                          else current_value - other)
                 row[column] = other
                 row[f"change{suffix}"] = change
                 row[f"change{suffix}_rel"] = (
                     None if change is None or not other else change / abs(other)
                 )
+                row[f"gaps{suffix}"] = gaps
             rows.append(row)
         numbers = ("current", "previous", "change", "change_rel", "year_earlier", "change_year")
         table = pd.DataFrame(rows).astype(
             {column: "float64" for column in (*numbers, "change_year_rel")}
         )
-        return Comparison(current=f, previous=previous, year_earlier=year_ago, table=table)
+        return Comparison(current=current, previous=previous, year_earlier=year_ago, table=table,
+                          asked=f, data_end=data_end, ltv_age=age,
+                          ltv_age_partial=bool(age) and ltv_rows[0] is not None
+                          and current.date_to > data_end - timedelta(days=age))  # fmt: skip
+
+    def _ltv_at_equal_age(
+        self, current: Filters, others: tuple[Filters, Filters], data_end: date | None
+    ) -> tuple[int | None, tuple[float | None, float | None, float | None]]:
+        """The age LTV is compared at (METRICS.md "LTV", ltv_at_age): the longest of 365, 180
+        and 90 days that every new patient of the current period has behind them by data_end;
+        else the longest that some of them have (the cohort is those); else None."""
+        if data_end is None:
+            return None, (None, None, None)
+        full = [a for a in LTV_AGES if current.date_to <= data_end - timedelta(days=a)]
+        some = [a for a in LTV_AGES if current.date_from <= data_end - timedelta(days=a)]
+        age = (full or some or [None])[0]
+        if age is None:
+            return None, (None, None, None)
+        values = [self.ltv_at_age(p, age)[0] for p in (current, *others)]
+        return age, (values[0], values[1], values[2])
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# The tables each headline figure is computed from (METRICS.md "Comparison": a month missing from
+# one of them in either period leaves the change unshown). The figures not named read services.
+FIGURE_TABLES: dict[str, tuple[str, ...]] = {
+    "leads": ("leads",),
+    "overall_rate": ("leads", "contracts"),
+    "show_up_rate": ("appointments",),
+    "avg_rating": ("reviews",),
+    "avg_wait_min": ("appointments",),
+}
+# Figures shown beside the comparison but not compared: LTV to date grows with the cohort's age,
+# so a younger period's is lower by construction (ltv_at_age is compared instead).
+NOT_COMPARED = frozenset({"ltv"})
+LTV_AGES = (365, 180, 90)
+# Figures that rest on first(p), the patient's first visit in the whole history: a month missing
+# before the period's end changes them; cohort figures follow the patients to data_end as well.
+HISTORY_FIGURES = frozenset({"new_patients", "first_visits", "returning_visits", "returning_share"})
+COHORT_FIGURES = frozenset({"return_rate", "ltv", "ltv_12m", "ltv_at_age"})
+
+
+def compared_periods(f: Filters, data_end: date | None) -> tuple[Filters, Filters, Filters]:
+    """METRICS.md "Comparison": the period compared and the two it is compared with. A period
+    data_end falls inside is compared up to data_end: a calendar month with the same days of the
+    previous month (1–3 November with 1–3 October), twelve whole months with the same days a
+    year earlier, any other period with the same days one period length earlier; all with the
+    same days a year earlier. A complete period: the period
+    of equal length that ends the day before, and the same days a year earlier."""
+    if data_end is None or not f.date_from <= data_end < f.date_to:
+        return f, f.previous_period(), f.year_earlier()
+    current = replace(f, date_to=data_end)
+    if f.is_twelve_months:  # the same days a year earlier: one comparison
+        return current, current.year_earlier(), current.year_earlier()
+    if _is_calendar_month(f):
+        start = (f.date_from - timedelta(days=1)).replace(day=1)
+        end = min(start + timedelta(days=current.days - 1), f.date_from - timedelta(days=1))
+        previous = replace(f, date_from=start, date_to=end)
+    else:
+        shift = timedelta(days=f.days)
+        previous = replace(f, date_from=f.date_from - shift, date_to=data_end - shift)
+    return current, previous, current.year_earlier()
+
+
+def _is_calendar_month(f: Filters) -> bool:
+    return f.date_from.day == 1 and (f.date_to + timedelta(days=1)).day == 1 and (
+        f.date_from.month == f.date_to.month and f.date_from.year == f.date_to.year)
+
+
+def _months_by_table(coverage: pd.DataFrame) -> dict[str, set[date]]:
+    out: dict[str, set[date]] = {}
+    for table, month in zip(coverage["table_name"], coverage["month"], strict=True):
+        out.setdefault(str(table), set()).add(pd.Timestamp(month).date().replace(day=1))
+    return out
+
+
+def _missing_months(
+    name: str, periods: tuple[Filters, ...], data_end: date | None, months: dict[str, set[date]]
+) -> list[str]:
+    """The months ('YYYY-MM') in which a loaded table that feeds the figure has no rows
+    (METRICS.md "Comparison"): those of the periods up to data_end; for a figure of first
+    visits, every month from the table's first to the period's end; for a cohort figure, to
+    data_end. A table never loaded is no gap (its figures are empty everywhere)."""
+    if data_end is None:
+        return []
+    missing: set[date] = set()
+    for table in FIGURE_TABLES.get(name, ("services",)):
+        held = months.get(table)
+        if not held:
+            continue
+        for p in periods:
+            # a figure of first visits reads the history before the period too: a month missing
+            # there makes a returning patient look new; one of cohorts also reads the months after
+            start = (min(min(held), p.date_from) if name in HISTORY_FIGURES | COHORT_FIGURES
+                     else p.date_from)
+            end = data_end if name in COHORT_FIGURES else min(p.date_to, data_end)
+            day = start.replace(day=1)
+            while day <= end:
+                if day not in held:
+                    missing.add(day)
+                day = (day + timedelta(days=32)).replace(day=1)
+    return [m.strftime("%Y-%m") for m in sorted(missing)]
 
 
 @contextmanager

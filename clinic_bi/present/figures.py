@@ -18,6 +18,7 @@ docs/METRICS.md defines exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from clinic_bi import fmt
@@ -137,9 +138,54 @@ FIGURES: tuple[Figure, ...] = (
     ), None),
     # -- LTV ------------------------------------------------------------------------------------
     _f("ltv", "money", 0, ("LTV", ""), ("LTV", ""), (
-        "Сколько в среднем принёс новый пациент периода с первого визита по сей день.",
-        "What a new patient of the period has brought on average, from the first visit to date.",
+        "Сколько в среднем принёс новый пациент периода с первого визита по сей день. Растёт с "
+        "возрастом когорты, поэтому периоды сравнивают по LTV при равном сроке.",
+        "What a new patient of the period has brought on average, from the first visit to date. "
+        "It grows with the cohort's age, so periods are compared by LTV at equal age.",
     ), True),
+    _f("ltv_at_age", "money", 0, ("LTV при равном сроке", "LTV за срок"),
+       ("LTV at equal age", "LTV at age"), (
+        "Сколько в среднем принёс новый пациент за одинаковый срок после первого визита (365, 180 "
+        "или 90 дней — самый долгий, что есть у пациентов периода): так периоды сравнимы.",
+        "What a new patient brought on average within the same time after the first visit (365, "
+        "180 or 90 days: the longest the period's patients have had), so periods compare.",
+    ), True),
+    # A doctor's and a department's own return rate and LTV (the Врачи and Направления tables,
+    # METRICS.md "Return rate", "LTV"): their patients are those first seen *by them*, not the
+    # clinic's new patients, so the figures have names of their own.
+    _f("return_rate_doctor", "ratio", 1, ("Возвращаемость к врачу", "Возврат к врачу"),
+       ("Return rate to the doctor", "Return to doctor"), (
+        "Доля пациентов, впервые пришедших к врачу за период, кто снова пришёл к нему же в "
+        "пределах окна возврата. Пациенты — впервые у этого врача, а не только новые для клиники.",
+        "The share of patients first seen by the doctor in the period who came back to the same "
+        "doctor within the return window. Patients new to the doctor, not only to the clinic.",
+    ), True),
+    _f("ltv_doctor", "money", 0, ("LTV у врача", ""), ("LTV with the doctor", ""), (
+        "Сколько в среднем принёс врачу пациент, впервые пришедший к нему за период: его "
+        "выручка у этого врача по сей день.",
+        "What a patient first seen by the doctor in the period has brought the doctor on "
+        "average: their revenue with that doctor to date.",
+    ), True),
+    _f("return_rate_department", "ratio", 1, ("Возвращаемость в направление", "Возврат в напр."),
+       ("Return rate to the department", "Return to dept"), (
+        "Доля пациентов, впервые пришедших в направление за период, кто снова пришёл в него же в "
+        "пределах окна возврата.",
+        "The share of patients first seen in the department in the period who came back to it "
+        "within the return window.",
+    ), True),
+    _f("ltv_department", "money", 0, ("LTV в направлении", ""), ("LTV in the department", ""), (
+        "Сколько в среднем принёс направлению пациент, впервые пришедший в него за период: его "
+        "выручка в этом направлении по сей день.",
+        "What a patient first seen in the department in the period has brought it on average: "
+        "their revenue there to date.",
+    ), True),
+    _f("clinic_share", "ratio", 1, ("Доля в выручке клиники", "Доля клиники"),
+       ("Share of the clinic's revenue", "Clinic share"), (
+        "Выручка строки, делённая на выручку всей клиники за период (с фильтром по филиалу, без "
+        "фильтров по врачам и направлениям).",
+        "The row's revenue divided by the whole clinic's in the period (the branch filter "
+        "applies, the doctor and department filters do not).",
+    ), None),
     _f("ltv_12m", "money", 0, ("LTV 12 мес.", ""), ("LTV 12 mo", ""), (
         "Сколько в среднем принёс новый пациент за первые 12 месяцев (кто пришёл год назад и раньше).",
         "What a new patient brought in their first 12 months (those first seen a year ago or more).",
@@ -238,8 +284,8 @@ FIGURES: tuple[Figure, ...] = (
         "The channel's advertising spend in the period.",
     ), None),
     _f("cac", "money", 0, ("CAC", ""), ("CAC", ""), (
-        "Расходы канала, делённые на новых пациентов, пришедших через него.",
-        "The channel's spend divided by the new patients it brought.",
+        "Расходы канала, делённые на новых пациентов, пришедших через него; без расходов — «—».",
+        "The channel's spend divided by the new patients it brought; none without spend.",
     ), False),
     _f("cpl", "money", 0, ("CPL", ""), ("CPL", ""), (
         "Расходы канала, делённые на его заявки.",
@@ -249,9 +295,25 @@ FIGURES: tuple[Figure, ...] = (
         "Выручка новых пациентов канала минус расходы, делённая на расходы.",
         "The revenue of the channel's new patients less the spend, divided by the spend.",
     ), True),
-    _f("ltv_to_cac", "number", 1, ("LTV / CAC", ""), ("LTV / CAC", ""), (
-        "LTV за 12 месяцев пациентов канала, делённый на CAC: во сколько раз пациент окупает привлечение.",
-        "The channel's 12-month LTV divided by its CAC: how many times a patient repays the cost.",
+    _f("new_patient_revenue", "money", 0, ("Выручка новых пациентов", "Выручка новых"),
+       ("New patients' revenue", "New pts' revenue"), (
+        "Всё, что принесли новые пациенты канала за период, с первого визита по сей день.",
+        "All that the channel's new patients of the period have brought, from the first visit "
+        "to date.",
+    ), True),
+    _f("ltv_12m_cohorts", "money", 0, ("LTV 12 мес. (когорты)", "LTV 12 мес."),
+       ("LTV 12 mo (cohorts)", "LTV 12 mo"), (
+        "Сколько в среднем принёс за первые 12 месяцев новый пациент канала из последних "
+        "двенадцати месяцев, у чьих пациентов уже есть год истории (месяцы названы под таблицей).",
+        "What a new patient of the channel brought in their first 12 months, over the newest "
+        "twelve months whose patients all have a year of history (named under the table).",
+    ), True),
+    _f("ltv_to_cac_cohorts", "number", 1, ("LTV / CAC (когорты)", "LTV / CAC"),
+       ("LTV / CAC (cohorts)", "LTV / CAC"), (
+        "LTV 12 мес. этих когорт, делённый на CAC тех же месяцев: во сколько раз пациент "
+        "окупает своё привлечение.",
+        "The 12-month LTV of those cohorts divided by the CAC of the same months: how many times "
+        "a patient repays the cost of acquiring them.",
     ), True),
     # -- quality of service ---------------------------------------------------------------------
     _f("reviews", "count", 0, ("Отзывы", ""), ("Reviews", ""), (
@@ -267,8 +329,8 @@ FIGURES: tuple[Figure, ...] = (
         "Доля отзывов с оценкой 3 и ниже из 5 (6 и ниже из 10).",
         "The share of reviews rated 3 or less of 5 (6 or less of 10).",
     ), False),
-    _f("timed_appointments", "count", 0, ("Приёмы со временем", "Со временем"),
-       ("Timed appointments", "Timed"), (
+    _f("timed_appointments", "count", 0, ("Приёмы с известным ожиданием", "С ожиданием"),
+       ("Appointments with a known wait", "With a wait"), (
         "Приёмы, у которых известно фактическое начало: по ним считают ожидание.",
         "Attended appointments with a known actual start: the waiting time counts them.",
     ), None),
@@ -342,3 +404,17 @@ def change_text(
     if not signed:
         return text
     return ("+" if value >= 0 else "-") + text
+
+
+def months_text(months: list[str], lang: str = "ru") -> str:
+    """Months 'YYYY-MM' as runs: ['2024-12', '2025-01', '2025-02', '2025-05'] ->
+    'дек 2024 — фев 2025, май 2025'."""
+    runs: list[list[date]] = []
+    for m in sorted(months):
+        day = date.fromisoformat(m + "-01")
+        if runs and (runs[-1][-1] + timedelta(days=32)).replace(day=1) == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(fmt.month(r[0], lang) if len(r) == 1
+                     else f"{fmt.month(r[0], lang)} — {fmt.month(r[-1], lang)}" for r in runs)

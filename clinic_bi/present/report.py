@@ -78,6 +78,10 @@ def _months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _comparison(engine: Engine, f: Filters) -> dict[str, Any]:
     result = engine.comparison(f)
     return {
+        "compared_period": {
+            "from": result.current.date_from.isoformat(),
+            "to": result.current.date_to.isoformat(),
+        },
         "previous_period": {
             "from": result.previous.date_from.isoformat(),
             "to": result.previous.date_to.isoformat(),
@@ -86,6 +90,8 @@ def _comparison(engine: Engine, f: Filters) -> dict[str, Any]:
             "from": result.year_earlier.date_from.isoformat(),
             "to": result.year_earlier.date_to.isoformat(),
         },
+        "same_periods": result.same_periods,
+        "ltv_age_days": result.ltv_age,
         "figures": _records(result.table, list(result.table.columns)),
     }
 
@@ -181,6 +187,15 @@ def _table(rows: list[dict[str, Any]], keys: Sequence[str], lang: str,
     return [line(header), *(line(c) for c in body)]
 
 
+def _member_table(rows: list[dict[str, Any]], dimension: str, lang: str) -> list[str]:
+    """A doctors' or departments' table: their own return rate and LTV under their own names
+    (figures.py: return_rate_doctor, ltv_doctor …), not the clinic's."""
+    own = {"return_rate": f"return_rate_{dimension}", "ltv": f"ltv_{dimension}"}
+    keys = (dimension, *(own.get(k, k) for k in BREAKDOWN_KEYS))
+    renamed = [{own.get(k, k): v for k, v in row.items()} for row in rows]
+    return _table(renamed, keys, lang)
+
+
 def _pairs(record: dict[str, Any], keys: Sequence[str], lang: str) -> list[str]:
     """One line per figure: its full name, its value."""
     names = {k: words.label(k, lang) for k in keys}
@@ -196,31 +211,46 @@ def _change(change: Any, relative: Any, kind: str, lang: str) -> str:
 
 
 def _comparison_lines(comparison: dict[str, Any], lang: str) -> list[str]:
-    prev, year = comparison["previous_period"], comparison["year_earlier_period"]
-    out = [
-        f"  {_word('previous', lang)}: {fmt.day(prev['from'], lang)} — "
-        f"{fmt.day(prev['to'], lang)}; {_word('year_earlier', lang)}: "
-        f"{fmt.day(year['from'], lang)} — {fmt.day(year['to'], lang)}"
-    ]
-    rows = []
+    """The comparison as the cards make it (METRICS.md "Comparison"): the periods compared, one
+    comparison where the previous period is a year earlier, and no change where a month is
+    missing from the data of a figure (the months are named below the table)."""
+    now, prev, year = (comparison[k] for k in ("compared_period", "previous_period",
+                                                "year_earlier_period"))  # fmt: skip
+    one = comparison["same_periods"]
+
+    def span(p: dict[str, str]) -> str:
+        return f"{fmt.day(p['from'], lang)} — {fmt.day(p['to'], lang)}"
+
+    head = f"  {_word('current', lang)}: {span(now)}"
+    if not one:
+        head += f"; {_word('previous', lang)}: {span(prev)}"
+    out = [head + f"; {_word('year_earlier', lang)}: {span(year)}"]
+    rows, gaps = [], set()
     for figure in comparison["figures"]:
         key = figure["metric"]
         if figures.get(key) is None:
             continue
-
         kind = figure["kind"]
+        missing = sorted(set(figure["gaps"]) | set(figure["gaps_year"]))
+        gaps.update(missing)
+        mark = " *" if missing else ""
         rows.append({
-            "metric": words.label(key, lang),
+            "metric": words.label(key, lang) + mark,
             "current": _show(key, figure["current"], lang),
             "previous": _show(key, figure["previous"], lang),
             "change": _change(figure["change"], figure["change_rel"], kind, lang),
             "year_earlier": _show(key, figure["year_earlier"], lang),
             "change_year": _change(figure["change_year"], figure["change_year_rel"], kind, lang),
         })  # fmt: skip
-    keys = ("metric", "current", "previous", "change", "year_earlier", "change_year")
-    header = [_word(k, lang) for k in ("metric", "current", "previous", "change", "year_earlier",
-                                       "change")]  # fmt: skip
-    return out + _table(rows, keys, lang, header)
+    keys = (("metric", "current", "year_earlier", "change_year") if one else
+            ("metric", "current", "previous", "change", "year_earlier", "change_year"))
+    header = [_word("change" if k == "change_year" else k, lang) for k in keys]
+    out += _table(rows, keys, lang, header)
+    if gaps:
+        out.append("  * " + _word("gaps", lang, months=figures.months_text(sorted(gaps), lang)))
+    if comparison.get("ltv_age_days"):
+        out.append("  " + _word("ltv_age", lang, days=comparison["ltv_age_days"]))
+    return out
 
 
 def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | None = None) -> str:
@@ -239,8 +269,8 @@ def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | Non
     sections: list[tuple[str, Callable[[Any], list[str]]]] = [
         ("summary", lambda s: _pairs(s, SUMMARY_KEYS[:-1], lang)),
         ("comparison", lambda c: _comparison_lines(c, lang)),
-        ("doctors", lambda r: _table(r, ("doctor", *BREAKDOWN_KEYS), lang)),
-        ("departments", lambda r: _table(r, ("department", *BREAKDOWN_KEYS), lang)),
+        ("doctors", lambda r: _member_table(r, "doctor", lang)),
+        ("departments", lambda r: _member_table(r, "department", lang)),
         ("services", lambda r: _table(r, SERVICE_KEYS, lang)),
         ("monthly", lambda r: _table(r, MONTHLY_KEYS, lang)),
         ("funnel", lambda s: _funnel_lines(s, lang)),
@@ -259,7 +289,29 @@ def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | Non
             out.append(f"  {_word('empty', lang)}")
         else:
             out += render(value)
+    out += _definitions(report, lang)
     return "\n".join(out) + "\n"
+
+
+def _definitions(report: dict[str, Any], lang: str) -> list[str]:
+    """The footnote: what each headline figure and the doctors' own figures mean, in the
+    registry's words (figures.py), for the sections the report holds."""
+    names: list[str] = []
+    if report.get("summary"):
+        names += [k for k in SUMMARY_KEYS[:-1] if figures.get(k) is not None]
+    if report.get("comparison"):
+        names.append("ltv_at_age")
+    if report.get("doctors"):
+        names += ["return_rate_doctor", "ltv_doctor"]
+    if report.get("departments"):
+        names += ["return_rate_department", "ltv_department"]
+    if not names:
+        return []
+    out = ["", _word("definitions", lang)]
+    for name in dict.fromkeys(names):
+        figure = figures.get(name)
+        out.append(f"  {figure.label(lang)}: {figure.definition(lang)}")
+    return out
 
 
 def _funnel_lines(funnel: dict[str, Any], lang: str) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from clinic_bi import __version__, store
+from clinic_bi import __version__, fmt, store
 from clinic_bi.paths import (
     DIR_MODE,
     FILE_MODE,
@@ -115,7 +115,7 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
         held = con.execute("select count(*) from batches").fetchall()[0][0]
         if held and not force:
             raise BackupError(
-                f"Хранилище {db_path} не пусто ({held} загрузок). Восстановление заменит всё его "
+                f"Хранилище {db_path} не пусто ({fmt.count_ru(held, 'загрузка', 'загрузки', 'загрузок')}). Восстановление заменит всё его "
                 "содержимое: добавьте --force, если это и нужно."
             )
         with store.transaction(con):

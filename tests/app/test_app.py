@@ -199,7 +199,8 @@ def test_overview_kpis_equal_the_api_for_the_same_filters(loaded_home: Path, eng
         "Новые пациенты": fmt.number(table.loc["new_patients", "current"]),
         "Средний чек": fmt.money(table.loc["avg_check", "current"]),
         "Возвращаемость": fmt.percent(table.loc["return_rate", "current"]),
-        "LTV": fmt.money(table.loc["ltv", "current"]),
+        # LTV compared at equal age: the store's data end leave 180 days behind H1 2025
+        "LTV за 180 дней": fmt.money(table.loc["ltv_at_age", "current"]),
     }
     assert shown == expected
     # The change against the previous period, as the card shows it (+12,3 % / -0,2 п.п.)
@@ -219,9 +220,12 @@ def test_doctors_table_equals_the_api(loaded_home: Path, engine: Engine) -> None
     shown = at.dataframe[0].value
     api = engine.doctors(Filters("2025-01-01", "2025-12-31"))
     columns = {"Врач": "doctor", "Визиты": "visits", "Пациенты": "patients",
-               "Новые пациенты": "new_patients", "Выручка": "revenue", "Доля выручки": "share",
+               "Новые пациенты": "new_patients", "Выручка": "revenue",
+               # of the clinic; with no doctor or department chosen, the table's own share
+               "Доля в выручке клиники": "share",
                "Средний чек": "avg_check", "Выручка на пациента": "revenue_per_patient",
-               "Возвращаемость": "return_rate", "LTV": "ltv",
+               # the doctor's own figures, named for what they count (issue 13, item 6)
+               "Возвращаемость к врачу": "return_rate", "LTV у врача": "ltv",
                "Основное направление": "main_department"}  # fmt: skip
     assert list(shown.columns) == [c for c in shown.columns if c in columns]
     assert set(columns) == set(shown.columns)
@@ -385,7 +389,10 @@ def test_upload_loads_into_the_clinic_store_and_can_be_removed(home: Path, tmp_p
     journal = at.dataframe[1].value
     assert list(journal["Файл"]) == ["patients.csv"]
 
+    # nothing is chosen at first; the button asks, "Да, удалить" removes
+    at.selectbox(key="remove_pick").select(int(journal["№"].iloc[0])).run()
     at.button(key="remove_button").click().run()
+    at.button(key="remove_yes").click().run()
     assert not at.exception
     assert any("удалена" in s.value for s in at.success)
     con = store.connect(home / "clinic.duckdb", read_only=True)

@@ -25,5 +25,5 @@ def test_the_doctors_page_says_the_export_names_no_doctors(clinic: Path) -> None
     assert any("В выгрузке услуг нет врачей" in i.value for i in at.info)
     table = at.dataframe[0].value  # the data; the page draws None as «без указания»
     assert table.iloc[:, 0].tolist() == [None]
-    assert table.iloc[:, 5].tolist() == [8000]  # revenue
+    assert table["Выручка"].tolist() == [8000]
     assert "doctor_card" not in [s.key for s in at.selectbox]  # no card of nobody

@@ -13,6 +13,7 @@ Leads in Q1: L_b (Яндекс, P2), L_c (Яндекс), L_d (Сайт).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +74,7 @@ def test_cac_cpl_romi_per_channel(engine: Engine) -> None:
     assert m.loc["Яндекс", "cac"] == 60000  # 60000 / 1
     assert m.loc["Яндекс", "cpl"] == 30000  # 60000 / 2
     # revenue to date of P1 = 10000 + 5000 (May counts: "to date"); (15000 - 60000) / 60000
-    assert m.loc["Яндекс", "revenue"] == 15000
+    assert m.loc["Яндекс", "new_patient_revenue"] == 15000
     assert m.loc["Яндекс", "romi"] == pytest.approx(-0.75)
     # Сайт: P2's earliest lead (2024-12-01) is Сайт; spend 10000, lead L_d
     assert m.loc["Сайт", ["spend", "leads", "new_patients"]].tolist() == [10000, 1, 1]
@@ -83,8 +84,10 @@ def test_cac_cpl_romi_per_channel(engine: Engine) -> None:
     assert m.loc["ВК", ["spend", "leads", "new_patients"]].tolist() == [5000, 0, 0]
     assert pd.isna(m.loc["ВК", "cac"]) and pd.isna(m.loc["ВК", "cpl"])
     assert m.loc["ВК", "romi"] == -1.0  # (0 - 5000) / 5000
-    # unknown: P3 (blank list channel, no lead); no spend -> cac 0 / 1 = 0, romi undefined
-    assert m.loc["unknown", ["spend", "new_patients", "cac"]].tolist() == [0, 1, 0]
+    # unknown: P3 (blank list channel, no lead); nothing spent on it -> no cac (not 0 ₽: issue
+    # 13, item 7), romi undefined
+    assert m.loc["unknown", ["spend", "new_patients"]].tolist() == [0, 1]
+    assert pd.isna(m.loc["unknown", "cac"])
     assert pd.isna(m.loc["unknown", "romi"])
 
 
@@ -124,15 +127,41 @@ def test_ltv_to_cac_uses_the_channel_ltv_12m(tmp_path: Path) -> None:
         ],
         marketing_spend=[{"date": "2023-01-01", "channel": "Яндекс", "amount": 15000}],
     )
+    # the cohort months: data_end 2024-06-30 - 365 days = 2023-07-01, not a month's end, so the
+    # newest twelve whole months with a year behind every patient are July 2022 - June 2023
+    assert engine.ltv_cohort_months() == (dt.date(2022, 7, 1), dt.date(2023, 6, 30))
     m = engine.marketing(period("2023-01-01", "2023-12-31")).set_index("channel")
-    # Яндекс: cac = 15000 / 2; ltv_12m = (P1 1000 + 2000 + 4000 + P2 500) / 2 = 3750
+    # Яндекс: cac = 15000 / 2; its cohort patients P1 and P2 (first seen in the cohort months):
+    # ltv_12m = (P1 1000 + 2000 + 4000 + P2 500) / 2 = 3750; their CAC the same 15000 / 2
     assert m.loc["Яндекс", "cac"] == 7500
-    assert m.loc["Яндекс", "ltv_12m"] == 3750
-    assert m.loc["Яндекс", "ltv_to_cac"] == 0.5  # 3750 / 7500
+    assert m.loc["Яндекс", "ltv_12m_cohorts"] == 3750
+    assert m.loc["Яндекс", "ltv_to_cac_cohorts"] == 0.5  # 3750 / 7500
     # romi: revenue to date 15000 + 500 = 15500; (15500 - 15000) / 15000
+    assert m.loc["Яндекс", "new_patient_revenue"] == 15500
     assert m.loc["Яндекс", "romi"] == pytest.approx(500 / 15000)
-    # Сайт: no spend (cac 0: no ratio), P3 not a year old: no ltv_12m
-    assert pd.isna(m.loc["Сайт", "ltv_12m"]) and pd.isna(m.loc["Сайт", "ltv_to_cac"])
+    # Сайт: nothing spent, so no CAC (not 0 ₽); P3 came after the cohort months: no LTV
+    assert pd.isna(m.loc["Сайт", "cac"]) and pd.isna(m.loc["Сайт", "cpl"])
+    assert pd.isna(m.loc["Сайт", "ltv_12m_cohorts"]) and pd.isna(m.loc["Сайт", "ltv_to_cac_cohorts"])
+
+
+def test_channel_ltv_does_not_depend_on_the_period(tmp_path: Path) -> None:
+    """The default period (recent months) has no patient a year old: LTV 12 мес. and LTV/CAC
+    still show, from the cohort months (issue 13, item 7)."""
+    engine = engine_for(
+        tmp_path,
+        patients=[{"patient_id": "P1", "channel": "ВК"}, {"patient_id": "P2", "channel": "ВК"}],
+        services=[
+            line("2024-02-10", "P1", "A", 2000), line("2024-08-10", "P1", "A", 1000),
+            line("2025-05-01", "P2", "A", 700),  # a new patient of the period, too young
+            line("2025-05-31", "P9", "A", 1),  # data_end: cohort months June 2023 - May 2024
+        ],
+        marketing_spend=[{"date": "2024-02-01", "channel": "ВК", "amount": 4000},
+                         {"date": "2025-05-01", "channel": "ВК", "amount": 900}],
+    )
+    m = engine.marketing(period("2025-05-01", "2025-05-31")).set_index("channel")
+    assert m.loc["ВК", "cac"] == 900  # May: 900 / P2
+    assert m.loc["ВК", "ltv_12m_cohorts"] == 3000  # P1: 2000 + 1000 within 365 days
+    assert m.loc["ВК", "ltv_to_cac_cohorts"] == 0.75  # 3000 / (4000 / 1)
 
 
 def test_marketing_by_month(engine: Engine) -> None:

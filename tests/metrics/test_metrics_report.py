@@ -86,27 +86,30 @@ def test_comparison_with_the_previous_period_and_a_year_earlier(tmp_path: Path) 
     )
     february = period("2024-02-01", "2024-02-29")  # 29 days
     result = engine.comparison(february)
-    # the previous 29 days end the day before: 2024-01-03 .. 2024-01-31
+    # the data end on 2024-02-20, inside February: 1-20 February is compared with the same days
+    # of January, and of February 2023
+    assert (result.current.date_from.isoformat(), result.current.date_to.isoformat()) == (
+        "2024-02-01", "2024-02-20")
     assert (result.previous.date_from.isoformat(), result.previous.date_to.isoformat()) == (
-        "2024-01-03",
-        "2024-01-31",
-    )
-    # a year earlier: 2023-02-01 .. 2023-02-28 (no 29 February in 2023)
-    assert result.year_earlier.date_to.isoformat() == "2023-02-28"
+        "2024-01-01", "2024-01-20")
+    assert result.partial and not result.same_periods
+    assert result.year_earlier.date_to.isoformat() == "2023-02-20"
     figures = result.table.set_index("metric")
-    # February: 700 + 1000 + 3000 = 4700; January 3-31: P1's 1000 + 2000 = 3000
+    # February 1-20: 700 + 1000 + 3000 = 4700; January 1-20: P1's 1000 + 2000 = 3000
     assert figures.loc["revenue", ["current", "previous", "change"]].tolist() == [4700, 3000, 1700]
     assert figures.loc["revenue", "change_rel"] == pytest.approx(1700 / 3000)
-    # a year earlier nothing: the change is the whole figure, the relative change has no base
-    assert figures.loc["revenue", ["year_earlier", "change_year"]].tolist() == [0, 4700]
-    assert figures["change_year_rel"].isna()["revenue"]
+    # a year earlier the store holds nothing: no change is given, the missing month is named
+    assert figures.loc["revenue", "year_earlier"] == 0
+    assert figures["change_year"].isna()["revenue"]
+    assert figures.loc["revenue", "gaps_year"] == ["2023-02"]
+    assert figures.loc["revenue", "gaps"] == []
     # visits 3 vs 2 (P1's two doctors on 01-10 are two visits) -> +1, +50 %
     assert figures.loc["visits", ["current", "previous", "change_rel"]].tolist() == [3, 2, 0.5]
     # new patients: February P2 (P3 is first seen 02-10 too) vs January P1
     assert figures.loc["new_patients", ["current", "previous"]].tolist() == [2, 1]
     assert figures.loc["revenue", "kind"] == "money"
     report = build_report(engine, february, comparison=True)
-    assert report["comparison"]["previous_period"] == {"from": "2024-01-03", "to": "2024-01-31"}
+    assert report["comparison"]["previous_period"] == {"from": "2024-01-01", "to": "2024-01-20"}
     assert "Сравнение" in format_text(report)
 
 

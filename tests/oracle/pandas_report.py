@@ -581,8 +581,10 @@ class _Context:
         out["leads"] = lead_counts.reindex(out.index, fill_value=0).astype("int64")
         out["new_patients"] = new_counts.reindex(out.index, fill_value=0).astype("int64")
         revenue = revenue.reindex(out.index, fill_value=0.0)
-        out["cac"] = _ratios(out["spend"], out["new_patients"])
-        out["cpl"] = _ratios(out["spend"], out["leads"])
+        # a channel nothing was spent on (no spend row in the period) has no CAC and no CPL
+        paid = out.index.isin(spend.index)
+        out["cac"] = _ratios(out["spend"], out["new_patients"]).where(paid)
+        out["cpl"] = _ratios(out["spend"], out["leads"]).where(paid)
         out["romi"] = _ratios(revenue - out["spend"], out["spend"])
         return _records(out.reset_index(), ["channel", "spend", "leads", "new_patients", "cac",
                                             "cpl", "romi"])  # fmt: skip

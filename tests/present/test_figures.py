@@ -66,7 +66,7 @@ def test_headline_figures_kpis_and_report_keys_are_all_registered() -> None:
         ("avg_wait_min", 6.66, "ru", "6,7 мин"),
         ("avg_wait_min", 6.66, "en", "6.7 min"),
         ("avg_wait_min", None, "ru", "—"),
-        ("ltv_to_cac", 3.04, "ru", "3,0"),
+        ("ltv_to_cac_cohorts", 3.04, "ru", "3,0"),
         ("not_a_figure", 12.6, "ru", "13"),
     ],
 )

@@ -10,7 +10,8 @@
 -- first_date, second_date: the earliest and the next later visit day of p with exactly this
 -- doctor, department and branch (second_date null: no later day).
 -- revenue: all of p's revenue with them; revenue_first_year: the part of it on days before
--- first(p) + 365, first(p) being the clinic's (first_visit_date, from dim_patients).
+-- first(p) + 365, first(p) being the clinic's (first_visit_date, from dim_patients); revenue_90d,
+-- revenue_180d: the same before first(p) + 90 and + 180 (LTV at equal age).
 --
 -- Why two days are enough: the filters keep or drop whole rows of this table (its grain holds
 -- every filterable attribute), and over any set of kept rows of one patient
@@ -46,6 +47,9 @@ final as (
         min(visit_date, 2)[2] as second_date,
         sum(revenue) as revenue,
         sum(revenue) filter (where visit_date < first_visit_date + 365) as revenue_first_year,
+        -- LTV at equal age (METRICS.md "LTV"): the part on days before first(p) + 90 / + 180
+        sum(revenue) filter (where visit_date < first_visit_date + 90) as revenue_90d,
+        sum(revenue) filter (where visit_date < first_visit_date + 180) as revenue_180d,
     from patient_days
     group by patient_num, doctor_code, department_code, branch_code
 )

@@ -11,7 +11,8 @@
 --
 -- Per patient: next_visit_date (the first later (filtered) visit: "returned within H" is
 -- next_visit_date <= first_visit_date + H), revenue_to_date (all (filtered) revenue from first(p)
--- to data_end), revenue_first_year (first(p) <= visit_date < first(p) + 365 days).
+-- to data_end), revenue_first_year (first(p) <= visit_date < first(p) + 365 days), revenue_90d and
+-- revenue_180d (the same within 90 and 180 days: LTV at equal age).
 -- Reading: the return and LTV cohorts are these patients ("the clinic's new patients seen by D on
 -- their first day"), so a patient whose first(p) comes from the patients list and who has no line
 -- that day is in none of them.
@@ -31,6 +32,8 @@ final as (
         next_visit_after(first_date, second_date, first_visit_date) as next_visit_date,
         sum(revenue) as revenue_to_date,
         sum(revenue_first_year) as revenue_first_year,
+        sum(revenue_90d) as revenue_90d,
+        sum(revenue_180d) as revenue_180d,
     from fct_patient_members
     where first_visit_date between period_from and period_to
         and kept_by_filters(
