@@ -22,10 +22,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from clinic_bi import store
-from clinic_bi.app import access
 from clinic_bi.app.safe import md
 from clinic_bi.ingest import loader
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from tests.app.clinic_home import copied_home
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 FILES = ["ident_services_2023.xlsx", "medesk_services_2025.csv", "reviews.csv"]
@@ -41,12 +41,7 @@ def three_uploads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, three_uploads: Path) -> Path:
-    monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
-    monkeypatch.setenv("CLINIC_BI_HOME", str(tmp_path))
-    monkeypatch.setenv("CLINIC_BI_DB", str(tmp_path / "clinic.duckdb"))
-    shutil.copy(three_uploads, tmp_path / "clinic.duckdb")
-    shutil.copy(str(three_uploads) + ".salt", str(tmp_path / "clinic.duckdb") + ".salt")
-    return tmp_path
+    return copied_home(tmp_path, monkeypatch, three_uploads)
 
 
 def data_page(lang: str = "ru") -> AppTest:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi.app import view
 from clinic_bi.paths import PROJECT_DIR
 from clinic_bi.present import figures
-from tests.app.clinic_home import clinic_home
+from tests.app.clinic_home import clinic_home, run_app
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 SERVICES = """Дата;№ карты;Врач;Отделение;Услуга;Сумма
@@ -35,15 +35,7 @@ def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return clinic_home(tmp_path, monkeypatch, {"услуги.csv": SERVICES})
 
 
-def run(query: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = run_app
 
 
 def card(at: AppTest, label: str):

@@ -7,7 +7,6 @@ rules are tests/present/test_charts_readable.py's."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +15,12 @@ import pytest
 from pyarrow import ipc
 from streamlit.testing.v1 import AppTest
 
-from clinic_bi.app import access, i18n
+from clinic_bi.app import i18n
 from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from clinic_bi.present import charts
+from tests.app.clinic_home import copied_home, run_app
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 YEAR = {"period": "custom", "from": "2025-01-01", "to": "2025-12-31"}
@@ -38,12 +38,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_store: Path) -> Path:
     """An app home whose clinic store holds the sample exports; the browser on this computer."""
-    monkeypatch.setattr(access, "request_origin", lambda: access.Origin("127.0.0.1"))
-    monkeypatch.setenv("CLINIC_BI_HOME", str(tmp_path))
-    monkeypatch.setenv("CLINIC_BI_DB", str(tmp_path / "clinic.duckdb"))
-    shutil.copy(sample_store, tmp_path / "clinic.duckdb")
-    shutil.copy(str(sample_store) + ".salt", str(tmp_path / "clinic.duckdb") + ".salt")
-    return tmp_path
+    return copied_home(tmp_path, monkeypatch, sample_store)
 
 
 @pytest.fixture
@@ -52,15 +47,7 @@ def engine(home: Path) -> Iterator[Engine]:
         yield e
 
 
-def run(query: dict[str, str], page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = run_app
 
 
 def _title(spec: dict) -> str:
