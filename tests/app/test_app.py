@@ -20,6 +20,7 @@ from clinic_bi.app.i18n import table_label
 from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from tests.app.clinic_home import run_app
 
 APP = str(PROJECT_DIR / "streamlit_app.py")
 PAGES = [
@@ -69,15 +70,7 @@ def engine(loaded_home: Path) -> Iterator[Engine]:
         yield e
 
 
-def run(query: dict[str, str | list[str]] | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = run_app  # Обзор with URL parameters, then a page; no exception on the way
 
 
 def charts(at: AppTest) -> list[dict]:
