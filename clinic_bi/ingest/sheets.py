@@ -265,6 +265,16 @@ def html_rows(name: str, data: bytes, encoding: str) -> list[list[object]]:
     ]
 
 
+# A fraction with exactly three decimals and at most three integer digits (12.345) reads, as text,
+# like thousands grouped with a dot (queries/ingest/_macros.sql money_text: "1.500" is 1500). A
+# number from a numeric cell is a number: it is written with a fourth decimal (12.3450).
+_GROUPED_LOOKALIKE = r"^-?[0-9]{1,3}\.[0-9]{3}$"
+
+
+def _fraction_text(text: str) -> str:
+    return text + "0" if re.match(_GROUPED_LOOKALIKE, text) else text
+
+
 def cell_text(v: object) -> str | None:
     if v is None or v == "":
         return None
@@ -273,7 +283,7 @@ def cell_text(v: object) -> str | None:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else _fraction_text(repr(v))
     if isinstance(v, dt.datetime):
         return v.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(v, dt.date):
@@ -299,7 +309,11 @@ def column_text(cells: np.ndarray) -> pa.Array:
         # 1500.0 → "1500" (card numbers, visit ids); fractional values keep their digits
         ints = pc.equal(arr, pc.floor(arr))
         whole = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
-        return pc.if_else(ints, whole, pc.cast(arr, pa.string()))
+        text = pc.cast(arr, pa.string())
+        # a number, never grouped thousands: see _fraction_text
+        grouped = pc.match_substring_regex(text, _GROUPED_LOOKALIKE)
+        text = pc.if_else(grouped, pc.binary_join_element_wise(text, "0", ""), text)
+        return pc.if_else(ints, whole, text)
     if pa.types.is_timestamp(arr.type):
         # whole seconds, as cell_text writes them: Arrow's %S of a microsecond timestamp adds
         # ".000000", which sent every date cell down the parser's slow path and into the raw

@@ -332,3 +332,39 @@ def test_dashes_in_other_tables(st):
     assert (r.kind, r.rows_new, r.warnings) == ("leads", 1, 0)
     assert st.rows("select amount from leads") == [(None,)]
     assert r.notes == ["Прочерк вместо суммы в 1 строке: сумма оставлена пустой."]
+
+
+# --- thousands grouped with a dot or a comma ---------------------------------------------------
+
+
+def test_a_dot_or_comma_before_three_digits_groups_thousands_in_money(st):
+    """Money has two decimals at most: "1.500" and "1,500" are 1 500 ₽, never 1,5 ₽ (the reading
+    before this rule: a 1 500 ₽ line loaded as 1,50 ₽ without a word); "12.345.678" groups twice.
+    Two decimals stay decimals; a leading zero is no group."""
+    text = HEAD + "".join(
+        f"01.02.2025;{card};A;S;;;;{amount}\n"
+        for card, amount in [(1, "1.500"), (2, "1,500"), (3, "12.345.678"), (4, "-1.500"),
+                             (5, "1.50"), (6, "0.500"), (7, "1.234,5")]
+    )
+    r = st.load("svc.csv", text)
+    assert (r.rows_new, r.rows_rejected) == (7, 0)
+    assert amounts(st) == [("1", D("1500.00")), ("2", D("1500.00")), ("3", D("12345678.00")),
+                           ("4", D("-1500.00")), ("5", D("1.50")), ("6", D("0.50")),
+                           ("7", D("1234.50"))]
+
+
+def test_a_number_from_a_numeric_spreadsheet_cell_is_never_read_as_grouped(st, tmp_path):
+    """An Excel cell holding the number 999.125 is 999,125 ₽ (rounded to 999,13 ₽ as any third
+    decimal is), not 999 125 ₽: the reader writes it as 999.1250 (sheets._fraction_text)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Дата", "№ карты", "Врач", "Услуга", "Сумма"])
+    sheet.append(["01.02.2025", "1", "A", "S", 999.125])
+    sheet.append(["01.02.2025", "2", "A", "S", "1.500"])  # a text cell: grouped
+    path = tmp_path / "svc.xlsx"
+    book.save(path)
+    r = st.load(str(path))
+    assert r.ok, r.error
+    assert amounts(st) == [("1", D("999.13")), ("2", D("1500.00"))]
