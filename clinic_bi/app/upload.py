@@ -40,7 +40,7 @@ from clinic_bi.app.words_panel import words_section
 from clinic_bi.ingest import loader, readers
 from clinic_bi.ingest.loader import LoadResult
 from clinic_bi.ingest.mapping import Profile
-from clinic_bi.ingest.messages import localized
+from clinic_bi.ingest.messages import localized, message_of
 from clinic_bi.ingest.parse import rejected_table
 from clinic_bi.ingest.reconcile import exact_amount
 from clinic_bi.present import charts, figures
@@ -212,6 +212,10 @@ def journal(clinic_db: Path, lang: str, can_remove: bool) -> None:
             loader.remove_batch(con, batch)
     except data.StoreBusy:
         st.warning(t("store_busy", lang))
+        return
+    except loader.LoadError as exc:  # removed meanwhile (another session, the CLI): say so
+        st.session_state.pop("remove_asked", None)
+        st.warning(md(localized(message_of(exc), lang)))
         return
     st.session_state.pop("remove_asked", None)
     st.session_state["removed"] = batch

@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from clinic_bi import store
 from clinic_bi.app.safe import md
 from clinic_bi.ingest import loader
+from clinic_bi.ingest.messages import Text
 from clinic_bi.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from tests.app.clinic_home import copied_home
 
@@ -194,3 +195,21 @@ def test_nothing_is_cut_at_1440_px(three_uploads: Path, tmp_path: Path, lang: st
             assert label <= label_box + 1 and button <= button_box + 1
         finally:
             chromium.close()
+
+
+def test_an_upload_removed_meanwhile_is_said_not_a_crash(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sessions (or the CLI) removing the same upload between the question and the answer:
+    the removal finds it gone, and the page says so in its language instead of failing."""
+    at = data_page("en")
+    at.selectbox(key="remove_pick").select(2).run()
+    at.button(key="remove_button").click().run()
+
+    def gone(con, batch_id: int) -> None:  # what remove_batch does with a batch no longer there
+        raise loader.LoadError(Text("refusal_no_batch", batch=batch_id))
+
+    monkeypatch.setattr(loader, "remove_batch", gone)
+    at.button(key="remove_yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.warning if "no upload number 2" in w.value]
