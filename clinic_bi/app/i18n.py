@@ -194,10 +194,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Excel", "Excel"),
     "vs_previous": ("к пред. периоду", "vs previous period"),
     "vs_year": ("к прошлому году", "vs last year"),
-    "kpi_help": (
-        "Пред. период ({prev}): {prev_value}. Год назад ({year}): {year_value}.",
-        "Previous period ({prev}): {prev_value}. A year earlier ({year}): {year_value}.",
-    ),
     "kpi_was": ("{period}: {value}.", "{period}: {value}."),
     "kpi_no_data": (
         "⚠ нет данных за {months}: изменение не считается",
@@ -226,7 +222,6 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Данные по {data_end}: изменения сравнивают {now} с теми же днями год назад ({year}).",
         "Data up to {data_end}: the changes compare {now} with the same days a year earlier ({year}).",
     ),
-    "top_shown": ("Крупнейших показано: {n}, остальные — «прочие».", "Top {n} shown; the rest as “others”."),
     # overview
     "overview_title": ("Обзор", "Overview"),
     "by_department_title": ("Выручка по направлениям", "Revenue by department"),
@@ -365,7 +360,7 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Профиль «{name}» сохранён: следующая такая выгрузка загрузится без вопросов.",
         "Profile “{name}” saved: the next export like this loads without questions.",
     ),
-    "load_button": ("Загрузить {n} {files}", "Load {n} {files}"),
+    "load_button": ("Загрузить {n:файл|файла|файлов}", "Load {n:file|files}"),
     "loading_file": ("Загружаю {name} ({i} из {n})…", "Loading {name} ({i} of {n})…"),
     "load_done": ("Готово.", "Done."),
     "results": ("Результат загрузки", "Load result"),

@@ -50,13 +50,6 @@ SUFFIXES = sorted(s.lstrip(".") for s in loader.SUPPORTED_SUFFIXES)
 _LOG = logging.getLogger(__name__)
 
 
-def _files_word(n: int, lang: str) -> str:
-    """"файл" in the form its number takes: 1 файл, 2 файла, 5 файлов; 1 file, 2 files."""
-    if lang == "ru":
-        return fmt.plural_ru(n, "файл", "файла", "файлов")
-    return "file" if n == 1 else "files"
-
-
 def load_files(items: list[tuple[Staged, Profile | None]], clinic_db: Path, lang: str) -> None:
     """Load each file in a child process of its own (`data.load_in_child`: its own
     transaction; the other sessions keep being served meanwhile), with a progress bar that
@@ -384,7 +377,7 @@ def uploads(page: state.Page, clinic_db: Path) -> None:
             title = f"{md(short_name(item.name))} — {table_label(kind, lang) if kind else '?'}"
             with st.expander(title, expanded=len(items) <= 2):
                 chosen.append((item, file_panel(item, lang, clinic_db)))
-        label = t("load_button", lang, n=len(items), files=_files_word(len(items), lang))
+        label = t("load_button", lang, n=len(items))
         if items and st.button(label, type="primary", key="load_button",
                                icon=":material/upload:"):  # fmt: skip
             load_files(chosen, clinic_db, lang)

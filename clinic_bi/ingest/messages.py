@@ -230,9 +230,8 @@ def _reasons(args: dict, lang: str) -> str:
 
 def in_lines(n: int, lang: str) -> str:
     """"в 3 строках" / "in 3 lines"."""
-    if lang == "ru":
-        return f"в {fmt.number(n, 'ru')} {fmt.plural_ru(n, 'строке', 'строках', 'строках')}"
-    return f"in {fmt.number(n, 'en')} {'line' if n == 1 else 'lines'}"
+    return ("в " if lang == "ru" else "in ") + fmt.count(
+        n, lang, ("строке", "строках", "строках"), ("line", "lines"))
 
 
 def _counted(ru: str, en: str) -> tuple[Callable, Callable]:
@@ -297,9 +296,7 @@ def _words(args: dict, lang: str) -> str:
 
 def _lines(n: int, lang: str) -> str:
     """"3 строки" / "3 lines"."""
-    if lang == "ru":
-        return f"{fmt.number(n, 'ru')} {fmt.plural_ru(n, 'строка', 'строки', 'строк')}"
-    return f"{fmt.number(n, 'en')} {'line' if n == 1 else 'lines'}"
+    return fmt.count(n, lang, ("строка", "строки", "строк"), ("line", "lines"))
 
 
 _GROUP_KINDS = {"doctor": ("врачи", "doctors"), "department": ("отделения", "departments"),
@@ -440,10 +437,7 @@ def message_of(exc: BaseException) -> str:
 def _count(n: int, lang: str, forms: tuple[tuple[str, str, str], tuple[str, str]]) -> str:
     """"501 столбец" / "501 columns": a number and its noun, by the forms (ru: one, few, many;
     en: one, many)."""
-    ru, en = forms
-    if lang == "ru":
-        return f"{fmt.number(n, 'ru')} {fmt.plural_ru(n, *ru)}"
-    return f"{fmt.number(n, 'en')} {en[0] if n == 1 else en[1]}"
+    return fmt.count(n, lang, *forms)
 
 
 _COLUMNS = (("столбец", "столбца", "столбцов"), ("column", "columns"))

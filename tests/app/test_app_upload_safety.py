@@ -338,8 +338,9 @@ def test_a_limit_above_the_servers_is_capped_at_the_servers(
 
 
 def test_the_load_button_counts_files_in_russian_and_english():
-    from clinic_bi.app.upload import _files_word
+    from clinic_bi.app.i18n import t
 
-    assert [f"{n} {_files_word(n, 'ru')}" for n in (1, 2, 5, 11, 21, 22)] == [
-        "1 файл", "2 файла", "5 файлов", "11 файлов", "21 файл", "22 файла"]
-    assert [_files_word(n, "en") for n in (1, 2)] == ["file", "files"]
+    assert [t("load_button", "ru", n=n) for n in (1, 2, 5, 11, 21, 22)] == [
+        f"Загрузить {w}" for w in
+        ("1 файл", "2 файла", "5 файлов", "11 файлов", "21 файл", "22 файла")]
+    assert [t("load_button", "en", n=n) for n in (1, 2)] == ["Load 1 file", "Load 2 files"]
