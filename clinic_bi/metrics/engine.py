@@ -513,8 +513,7 @@ class Engine:
             return None
         last = data_end - timedelta(days=365)  # the latest first visit with a year behind it
         end = last if (last + timedelta(days=1)).day == 1 else last.replace(day=1) - timedelta(days=1)
-        start = date(end.year - 1, end.month, 1) + timedelta(days=32)
-        start = start.replace(day=1)
+        start = (pd.Period(end, "M") - 11).start_time.date()  # the first of eleven months before
         return start, end
 
     def marketing_by_month(self, f: Filters) -> pd.DataFrame:
@@ -570,15 +569,14 @@ class Engine:
                 out[name] = getattr(source, name)
         return out
 
-    def ltv_at_age(self, f: Filters, age: int) -> tuple[float | None, int, int]:
+    def ltv_at_age(self, f: Filters, age: int) -> float | None:
         """METRICS.md "LTV" (ltv_at_age): revenue per new patient of P within `age` days (90,
-        180 or 365) of the first visit, over those with `age` days behind them by data_end;
-        with that cohort's size and the number of new patients."""
+        180 or 365) of the first visit, over those with `age` days behind them by data_end."""
         if age not in LTV_AGES:
             raise MetricsError(f"age: one of {LTV_AGES}, not {age!r}")
         row = self._record("ltv_at_age_in_period",
                            {**_period_params(f), **_narrowing_params(f), "age": age})
-        return _number(row["ltv"]), int(row["cohort"] or 0), int(row["new_patients"] or 0)
+        return None if row["ltv"] is None else float(row["ltv"])
 
     def comparison(self, f: Filters, summary_only: bool = False) -> Comparison:
         """METRICS.md "Comparison": the headline figures for P, the previous period and the same
@@ -646,12 +644,8 @@ class Engine:
         age = (full or some or [None])[0]
         if age is None:
             return None, (None, None, None)
-        values = [self.ltv_at_age(p, age)[0] for p in (current, *others)]
-        return age, (values[0], values[1], values[2])
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+        now, before, year_ago = (self.ltv_at_age(p, age) for p in (current, *others))
+        return age, (now, before, year_ago)
 
 
 # The tables each headline figure is computed from (METRICS.md "Comparison": a month missing from
@@ -727,11 +721,9 @@ def _missing_months(
             start = (min(min(held), p.date_from) if name in HISTORY_FIGURES | COHORT_FIGURES
                      else p.date_from)
             end = data_end if name in COHORT_FIGURES else min(p.date_to, data_end)
-            day = start.replace(day=1)
-            while day <= end:
-                if day not in held:
-                    missing.add(day)
-                day = (day + timedelta(days=32)).replace(day=1)
+            # the months touched, as the Данные page lists a table's gaps (app/upload.coverage)
+            months_touched = pd.date_range(start.replace(day=1), end, freq="MS").date
+            missing.update(m for m in months_touched if m not in held)
     return [m.strftime("%Y-%m") for m in sorted(missing)]
 
 
