@@ -24,11 +24,7 @@ summary = page.summary_or_stop()
 # the clinic a doctor is compared with: the period and the branch, whatever doctors or departments
 # are chosen (a doctor against the filter itself would be 100 % of itself)
 clinic = page.clinic_summary()
-# a doctor's own return rate and LTV (patients first seen by them) have names of their own
-doctors = page.metric("doctors").rename(columns={"return_rate": "return_rate_doctor",
-                                                 "ltv": "ltv_doctor"})
-# a doctor's part of the clinic, not of the doctors chosen (one chosen would be 100 %)
-doctors["clinic_share"] = doctors["revenue"] / clinic.revenue if clinic.revenue else None
+doctors = page.members("doctor", clinic)  # own return rate and LTV, share of the clinic
 
 view.section(page.t("doctors_table"))
 view.table(doctors, DOCTOR_COLUMNS, lang, "doctors", "doctors_table")

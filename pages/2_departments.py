@@ -20,9 +20,7 @@ state.period_caption(page)
 page.summary_or_stop()
 # the clinic a department is compared with: the period and the branch only
 clinic = page.clinic_summary()
-departments = page.metric("departments").rename(
-    columns={"return_rate": "return_rate_department", "ltv": "ltv_department"})
-departments["clinic_share"] = departments["revenue"] / clinic.revenue if clinic.revenue else None
+departments = page.members("department", clinic)  # own return rate and LTV, share of the clinic
 
 view.chart(charts.traffic_vs_money(departments, lang))
 left, right = st.columns(2, gap="large")

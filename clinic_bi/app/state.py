@@ -31,6 +31,7 @@ from clinic_bi.app.i18n import EXPORTS, LANGS, t, table_label
 from clinic_bi.app.safe import md
 from clinic_bi.metrics import Filters
 from clinic_bi.paths import default_db_path, demo_db_path
+from clinic_bi.present import figures
 
 # (page name, script path relative to the app's folder, icon)
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -211,6 +212,15 @@ class Page:
         """The summary of the clinic as `clinic_filters` has it: the "клиника" of a reference
         line and of a card's comparison."""
         return self.metric("summary", f=self.clinic_filters)
+
+    def members(self, dimension: str, clinic: Any) -> Any:
+        """The doctors' or departments' table as Врачи and Направления show it: their own return
+        rate and LTV under their own names (figures.own_names), and each one's share of the
+        clinic's revenue (`clinic`: clinic_summary()), not of the rows chosen — one doctor
+        chosen would be 100 % of itself."""
+        frame = self.metric(dimension + "s").rename(columns=figures.own_names(dimension))
+        frame["clinic_share"] = frame["revenue"] / clinic.revenue if clinic.revenue else None
+        return frame
 
 
 def needs_data(page: Page, table: str) -> None:

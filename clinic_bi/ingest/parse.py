@@ -335,9 +335,9 @@ def rejected_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     and the reasons; the file's columns and cells as they are."""
     if lang == "ru":
         return frame
-    names = {ru: pair[1] for pair in REJECTED_COLUMNS.values() for ru in [pair[0]]}
-    out = frame.rename(columns=names)
-    out[names["Причина"]] = [localized(x, lang) for x in frame["Причина"]]
+    reason_ru, reason_en = REJECTED_COLUMNS["reason"]
+    out = frame.rename(columns=dict(REJECTED_COLUMNS.values()))  # Russian name -> English
+    out[reason_en] = [localized(x, lang) for x in frame[reason_ru]]
     return out
 
 

@@ -418,3 +418,10 @@ def months_text(months: list[str], lang: str = "ru") -> str:
             runs.append([day])
     return ", ".join(fmt.month(r[0], lang) if len(r) == 1
                      else f"{fmt.month(r[0], lang)} — {fmt.month(r[-1], lang)}" for r in runs)
+
+
+def own_names(dimension: str) -> dict[str, str]:
+    """A doctor's or a department's own return rate and LTV (their patients are those first seen
+    by them, not the clinic's new patients) under the names the registry gives them:
+    return_rate -> return_rate_doctor, ltv -> ltv_doctor …"""
+    return {"return_rate": f"return_rate_{dimension}", "ltv": f"ltv_{dimension}"}

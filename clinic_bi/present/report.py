@@ -190,7 +190,7 @@ def _table(rows: list[dict[str, Any]], keys: Sequence[str], lang: str,
 def _member_table(rows: list[dict[str, Any]], dimension: str, lang: str) -> list[str]:
     """A doctors' or departments' table: their own return rate and LTV under their own names
     (figures.py: return_rate_doctor, ltv_doctor …), not the clinic's."""
-    own = {"return_rate": f"return_rate_{dimension}", "ltv": f"ltv_{dimension}"}
+    own = figures.own_names(dimension)
     keys = (dimension, *(own.get(k, k) for k in BREAKDOWN_KEYS))
     renamed = [{own.get(k, k): v for k, v in row.items()} for row in rows]
     return _table(renamed, keys, lang)

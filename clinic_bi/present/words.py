@@ -79,10 +79,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "quantity_log": ("Количество (лог. шкала)", "Quantity (log scale)"),
     "per_hour_log": ("Выручка в час (лог. шкала)", "Revenue per hour (log scale)"),
     "cohort_short": ("Когорта", "Cohort"),
-    "short_booking_rate": ("→ запись", "→ booked"),
-    "short_show_rate": ("→ визит", "→ visited"),
-    "short_contract_rate": ("→ договор", "→ contract"),
-    "short_overall_rate": ("заявка → договор", "lead → contract"),
     "hour_title": ("Объём и выручка в час", "Volume and revenue per hour"),
     "hour_caption": (
         "Внизу справа — услуги, которые занимают время врача и приносят мало.",
