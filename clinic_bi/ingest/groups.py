@@ -24,8 +24,8 @@ import duckdb
 
 from clinic_bi.ingest.mapping import Mapping
 from clinic_bi.ingest.messages import Text
-from clinic_bi.ingest.statements import bind
 from clinic_bi.paths import read_query
+from clinic_bi.store.statements import bind
 from clinic_bi.tables import TABLE_SPECS
 
 # The tables whose files may be grouped: their lines have a doctor and a department. A name-only

@@ -17,7 +17,7 @@ from clinic_bi import store
 from clinic_bi.ingest.mapping import Mapping
 from clinic_bi.ingest.messages import Text
 from clinic_bi.ingest.results import LoadError
-from clinic_bi.ingest.statements import bind, table_sql
+from clinic_bi.store.statements import bind, table_sql
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -57,9 +57,9 @@ from clinic_bi.ingest.preview import Preview, preview
 from clinic_bi.ingest.profile_choice import choose_mapping, save_profile, saved_profiles
 from clinic_bi.ingest.readers import RawFile, ReadError, file_error, file_sha256, read_raw
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadError, LoadResult
-from clinic_bi.ingest.statements import table_sql
 from clinic_bi.paths import read_query
 from clinic_bi.store.salt import load_or_create_salt
+from clinic_bi.store.statements import table_sql
 from clinic_bi.tables import TABLE_SPECS
 
 __all__ = [

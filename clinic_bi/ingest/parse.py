@@ -24,9 +24,9 @@ from clinic_bi.ingest.messages import NOTE_ORDER, Text, localized, reason
 from clinic_bi.ingest.readers import RawFile, ReadIssue
 from clinic_bi.ingest.reconcile import reconcile
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadResult
-from clinic_bi.ingest.statements import bind
 from clinic_bi.ingest.values import value_map_rows
 from clinic_bi.paths import read_query
+from clinic_bi.store.statements import bind
 from clinic_bi.tables import TABLE_SPECS
 
 

@@ -1,5 +1,5 @@
-"""The store statements of a load and of a removal: `queries/store/<name>.sql` for one canonical
-table, split into its statements, and the bound parameters each statement names."""
+"""The store statements of a load, a page edit and a removal: `queries/store/<name>.sql` for one
+canonical table, split into its statements, and the bound parameters each statement names."""
 
 from __future__ import annotations
 
