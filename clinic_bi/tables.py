@@ -264,6 +264,28 @@ TABLE_SPECS: dict[str, TableSpec] = {
         id_column="patient_id",
         filled=("patient_id",),
     ),
+    "goals": TableSpec(
+        "goals",
+        (
+            Column("month", "month", True),
+            Column("figure", "text", True),  # revenue / visits / new_patients, or in Russian
+            Column("scope", "text"),  # clinic / department / doctor; empty with no name: clinic
+            Column("scope_name", "text"),  # the department's or doctor's name; none for the clinic
+            Column("value", "num"),  # the goal; empty: no goal (clears an earlier one)
+        ),
+        file_hints=("план", "цел", "goal", "target", "plan"),
+        label_ru="планы (цели по месяцам)",
+        title=("Планы (цели)", "Goals"),
+        export=(
+            "таблицу планов: месяц, уровень (клиника, направление, врач), показатель, цель",
+            "the goals table: month, scope (clinic, department, doctor), figure, goal",
+        ),
+        main_date="month",
+        # a goal's identity: month, scope, name, figure (queries/ingest/goals.sql); a later
+        # batch with the same identity replaces the value
+        id_column="goal_id",
+        computed=("scope", "goal_id"),
+    ),
 }
 
 
@@ -306,6 +328,11 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "first_visit_date": ("Дата первого визита", "First visit date"),
     "birth_date": ("Дата рождения", "Birth date"),
     "gender": ("Пол", "Gender"),
+    "figure": ("Показатель (выручка, визиты, новые пациенты)",
+               "Figure (revenue, visits, new patients)"),
+    "scope": ("Уровень (клиника, направление, врач)", "Scope (clinic, department, doctor)"),
+    "scope_name": ("Направление или врач", "Department or doctor"),
+    "value": ("Цель", "Goal"),
     "_phone": ("Телефон пациента (только для ключа)", "Patient phone (for the key only)"),
     "_birth_date": ("Дата рождения (только для ключа)", "Birth date (for the key only)"),
     "_name": ("ФИО пациента (не хранится)", "Patient name (not stored)"),

@@ -116,6 +116,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "nav_funnel": ("Воронка", "Funnel"),
     "nav_marketing": ("Маркетинг", "Marketing"),
     "nav_quality": ("Качество", "Quality"),
+    "overview_changes_title": ("Что изменилось", "What changed"),
+    "nav_forecast": ("Прогноз", "Forecast"),
+    "nav_plan": ("План", "Plan"),
+    "nav_changes": ("Что изменилось", "What changed"),
+    "nav_calls": ("Кого позвать", "Whom to call"),
     "nav_data": ("Данные", "Data"),
     # sidebar
     "filters": ("Фильтры", "Filters"),

@@ -43,6 +43,10 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("funnel", "pages/5_funnel.py", ":material/filter_alt:"),
     ("marketing", "pages/6_marketing.py", ":material/campaign:"),
     ("quality", "pages/7_quality.py", ":material/star:"),
+    ("forecast", "pages/9_forecast.py", ":material/trending_up:"),
+    ("plan", "pages/10_plan.py", ":material/flag:"),
+    ("changes", "pages/11_changes.py", ":material/compare_arrows:"),
+    ("calls", "pages/12_calls.py", ":material/call:"),
     ("data", "pages/8_data.py", ":material/upload_file:"),
 )
 PAGE_SCRIPTS = {name: script for name, script, _ in PAGES}

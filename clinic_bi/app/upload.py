@@ -260,9 +260,10 @@ def coverage(clinic_db: Path, lang: str) -> None:
     info = data.store_info(clinic_db)
     if info is None or info.is_empty:
         return
-    # The patient list is a snapshot dated by first visits, not a monthly export: no gaps to find.
+    # The patient list (a snapshot dated by first visits) and the goals are not monthly exports:
+    # a month without them is no gap.
     cov = data.coverage(info)
-    cov = cov[cov["table_name"] != "patients"]
+    cov = cov[~cov["table_name"].isin(("patients", "goals"))]
     if cov.empty:
         return
     view.chart(charts.coverage(cov, lang))

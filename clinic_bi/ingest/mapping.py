@@ -143,6 +143,15 @@ _SCOPED: dict[str, dict[str, list[str]]] = {
     "reviews": {
         "date": ["Дата", "Дата отзыва", "date", "created"],
     },
+    "goals": {
+        "month": ["Месяц", "Период", "month", "period"],
+        "figure": ["Показатель", "Метрика", "Что", "figure", "metric", "kpi"],
+        "scope": ["Уровень", "Область", "Кому", "Тип цели", "scope", "level"],
+        "scope_name": ["Имя", "Название", "Направление или врач", "Врач или направление",
+                       "Кто", "scope name", "scope_name", "name"],
+        "value": ["Цель", "План", "Значение", "Целевое значение", "goal", "target", "value",
+                  "plan"],
+    },
     "patients": {
         "created_at": ["Дата регистрации", "Дата создания", "Дата заведения карты", "Создан",
                        "created", "registered"],

@@ -91,6 +91,11 @@ _WHAT = {
     "status": ("статус", "a status"),
     "service": ("услуга", "a service"),
     "channel": ("канал", "a channel"),
+    "goal_figure": ("показатель: выручка, визиты или новые пациенты",
+                    "a figure: revenue, visits or new patients"),
+    "goal_scope": ("уровень: клиника, направление (отделение) или врач",
+                   "a scope: clinic, department or doctor"),
+    "goal_value": ("число (цель)", "a number (the goal)"),
 }
 
 _HINTS = {
@@ -342,6 +347,12 @@ _MESSAGES: dict[str, tuple[str | Callable, str | Callable]] = {
         lambda a, lang: f"месяц не совпадает с датой {_day(a, 'day', lang)}: использована дата",
         lambda a, lang: f"the month disagrees with the date {_day(a, 'day', lang)}: the date is "
                         "used"),
+    "reason_goal_no_scope": (
+        "не указан уровень цели (клиника, направление, врач), а имя указано",
+        "the goal's scope (clinic, department, doctor) is missing, but a name is given"),
+    "reason_goal_no_name": ("цель направления или врача без имени",
+                            "a department's or doctor's goal without the name"),
+    "reason_goal_negative": ("цель меньше нуля", "a goal below zero"),
     "reason_same_id": ("тот же номер, что в строке {row}: загружена строка {row}",
                        "the same number as line {row}: line {row} is loaded"),
     "reason_read": (_read_line, _read_line),

@@ -133,6 +133,7 @@ class StoreFacts:
     marketing_spend_rows: int
     reviews_rows: int
     patients_rows: int
+    goals_rows: int
 
 
 @dataclass(frozen=True)

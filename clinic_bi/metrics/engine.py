@@ -71,12 +71,14 @@ MODELS: tuple[str, ...] = (
     "new_patients",
     "fct_service_lines",
     "fct_appointments",
+    "fct_contracts",
     "fct_leads",
     "fct_marketing_spend",
     "fct_reviews",
     "store_facts",
     "store_coverage",
     "cohorts",
+    "fct_goals",
 )
 
 # Models only the build reads, each dropped as soon as the last model that reads it is built
@@ -88,6 +90,9 @@ _RESULTS_KEPT = 256
 # Store tables added after the first release (queries/store/schema.sql), with their columns.
 ADDED_TABLES: dict[str, str] = {
     "word_choices": "field varchar, word varchar, canonical varchar, saved_at timestamp",
+    "goals": "month date, scope varchar, scope_name varchar, figure varchar, "
+             "value decimal(18, 2), goal_id varchar, _key varchar, _batch_id integer, "
+             "_row integer",
 }
 
 

@@ -44,7 +44,7 @@ BACKUP_TABLES: tuple[str, ...] = (
     "meta",
 )
 # Tables a copy made by an earlier release may lack (added since): restored empty.
-ADDED_LATER = {"word_choices"}
+ADDED_LATER = {"word_choices", "goals", "goals__replaced"}
 
 
 class BackupError(Exception):

@@ -174,6 +174,21 @@ create table if not exists patients (
     _row integer not null,
 );
 
+-- The clinic's monthly goals (DATA.md "goals"): loaded from a file or entered on the План page,
+-- each a batch of the journal. A goal is keyed by its identity (goal_id: month, scope, name,
+-- figure), so a later batch replaces the value and removing it puts the earlier one back.
+create table if not exists goals (
+    month date not null,            -- the first day of the goal's month
+    scope varchar not null,         -- 'clinic', 'department' or 'doctor'
+    scope_name varchar,             -- the department's or doctor's name; null for the clinic
+    figure varchar not null,        -- 'revenue', 'visits' or 'new_patients'
+    value decimal(18, 2),           -- the goal; null: no goal (a goal cleared)
+    goal_id varchar not null,       -- 'YYYY-MM|scope|name|figure' (queries/ingest/goals.sql)
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
 create table if not exists services__replaced as select * from services limit 0;
 create table if not exists leads__replaced as select * from leads limit 0;
 create table if not exists appointments__replaced as select * from appointments limit 0;
@@ -181,3 +196,4 @@ create table if not exists contracts__replaced as select * from contracts limit 
 create table if not exists marketing_spend__replaced as select * from marketing_spend limit 0;
 create table if not exists reviews__replaced as select * from reviews limit 0;
 create table if not exists patients__replaced as select * from patients limit 0;
+create table if not exists goals__replaced as select * from goals limit 0;

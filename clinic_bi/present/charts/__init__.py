@@ -39,6 +39,7 @@ from clinic_bi.present.charts.base import (
     with_months,
     with_text,
 )
+from clinic_bi.present.charts.forecast import forecast_chart as forecast_chart
 from clinic_bi.present.charts.operations import (
     MIN_REVIEWS,
     coverage,

@@ -16,6 +16,7 @@ final as (
         (select count(*) from marketing_spend) as marketing_spend_rows,
         (select count(*) from reviews) as reviews_rows,
         (select count(*) from patients) as patients_rows,
+        (select count(*) from goals) as goals_rows,
 )
 
 select * from final
