@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clinic_bi.app import data, state, view
+from clinic_bi.app import calls_view, changes_view, data, state, view
 from clinic_bi.app.welcome import welcome
 from clinic_bi.present import charts
 
@@ -33,6 +33,14 @@ view.comparison_caption(comparison, lang)
 if page.filters.doctor or page.filters.department:
     # the cards are the clinic's figures narrowed to the choice, not the doctors' own (Врачи)
     st.caption(page.t("overview_narrowed_note"))
+
+# what moved, and whom to call (Что изменилось, Кого позвать: the three sentences and the count)
+view.section(page.t("overview_changes_title"))
+changes_view.draw_sentences(changes_view.top_sentences(page), page, "overview_changes", shown=None)
+calls_line = calls_view.overview_text(page.info, page.filters, lang)
+if calls_line is not None:
+    st.page_link(state.PAGE_SCRIPTS["calls"], label=calls_line, icon=":material/call:")
+
 view.chart(charts.revenue_trend(page.metric("monthly"), lang))
 
 left, right = st.columns(2, gap="large")

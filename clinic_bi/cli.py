@@ -255,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--return-window", type=int, default=180, metavar="DAYS")
     sp.add_argument("--funnel-window", type=int, default=90, metavar="DAYS")
     sp.add_argument("--format", choices=["text", "json"], default="text")
+    sp.add_argument("--no-ahead", dest="ahead", action="store_false",
+                    help="без прогноза, плана, «что изменилось» и списков звонков (прогноз "
+                         "подбирается несколько секунд)")
     sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("batches", help="журнал загрузок")

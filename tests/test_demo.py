@@ -20,6 +20,7 @@ END = dt.date(2025, 12, 31)  # window 2023-01-01 .. 2025-12-31
 STORY_END = dt.date(2026, 10, 31)  # window 2023-11-01 .. 2026-10-31
 FILES = {
     "patients.csv",
+    "plan_goals.xlsx",
     "ident_services_2023.xlsx",
     "ident_services_2024.xlsx",
     "medesk_services_2025.csv",

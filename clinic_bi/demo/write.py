@@ -215,6 +215,48 @@ def write_reviews(data: DemoData, path: Path) -> Path:
     return path
 
 
+def write_goals(lines: pd.DataFrame, end: dt.date, path: Path) -> Path:
+    """The manager's plan, as a planning sheet kept by hand: for the last three whole months and
+    the month after `end`, the clinic's revenue, visits and new patients, the largest
+    department's and doctor's revenue — each goal 5 % above the mean of the three months before
+    it, rounded as people round a plan."""
+    frame = lines.assign(month=pd.to_datetime(lines["visit_date"]).dt.to_period("M"))
+    first = frame.groupby("card")["month"].min()
+    monthly = pd.DataFrame({
+        "revenue": frame.groupby("month")["amount"].sum(),
+        "visits": frame.drop_duplicates(["card", "doctor", "visit_date"]).groupby("month").size(),
+        "new_patients": first.value_counts(),
+    }).fillna(0)  # fmt: skip
+    by_department = frame.groupby(["month", "department"])["amount"].sum()
+    by_doctor = frame.groupby(["month", "doctor"])["amount"].sum()
+    department = frame.groupby("department")["amount"].sum().idxmax()
+    doctor = frame.groupby("doctor")["amount"].sum().idxmax()
+    last = pd.Period(end, "M")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "План"
+    ws.append(["Месяц", "Уровень", "Направление или врач", "Показатель", "Цель"])
+    for month in (last - 2, last - 1, last, last + 1):
+        before = [month - k for k in (3, 2, 1)]
+
+        def goal(series: pd.Series, step: int, months: list = before) -> float:
+            mean = float(series.reindex(months).fillna(0).mean()) * 1.05
+            return float(round(mean / step) * step)
+
+        label = f"{month.month:02d}.{month.year}"
+        ws.append([label, "клиника", None, "выручка", goal(monthly["revenue"], 10_000)])
+        ws.append([label, "клиника", None, "визиты", goal(monthly["visits"], 10)])
+        ws.append([label, "клиника", None, "новые пациенты", goal(monthly["new_patients"], 5)])
+        ws.append([label, "направление", department, "выручка",
+                   goal(by_department.xs(department, level="department"), 10_000)])
+        ws.append([label, "врач", doctor, "выручка",
+                   goal(by_doctor.xs(doctor, level="doctor"), 5_000)])
+    ws.column_dimensions["C"].width = 22
+    ws.column_dimensions["D"].width = 16
+    wb.save(path)
+    return path
+
+
 def write_demo(
     out_dir: Path, patients: int = 6000, seed: int = 42, end: dt.date | None = None
 ) -> list[Path]:
@@ -243,4 +285,5 @@ def write_demo(
     paths.append(write_contracts(data, out_dir / "contracts.csv"))
     paths.append(write_spend(data, out_dir / "marketing_spend.xlsx"))
     paths.append(write_reviews(data, out_dir / "reviews.csv"))
+    paths.append(write_goals(lines, end, out_dir / "plan_goals.xlsx"))
     return paths

@@ -20,7 +20,7 @@ import pandas as pd
 from clinic_bi import fmt
 from clinic_bi.metrics import Engine, Filters, MetricsError, open_engine, plain_value
 from clinic_bi.paths import default_db_path
-from clinic_bi.present import figures, words
+from clinic_bi.present import figures, report_ahead, words
 from clinic_bi.store import StoreError
 
 # The keys of CLI.md, in its order. The API returns more columns; the report keeps these.
@@ -97,12 +97,15 @@ def _comparison(engine: Engine, f: Filters) -> dict[str, Any]:
 
 
 def build_report(
-    engine_or_path: Engine | Path | str, filters: Filters, *, comparison: bool = False
+    engine_or_path: Engine | Path | str, filters: Filters, *, comparison: bool = False,
+    ahead: bool = False, lang: str | None = None,
 ) -> dict[str, Any]:
     """The report object of CLI.md for one period. A section whose source table holds no rows
     is None (services: summary, doctors, departments, services, monthly; leads: funnel;
     marketing_spend: marketing; appointments: appointments; quality: reviews and appointments
-    both empty). `comparison=True` adds a `comparison` key (previous period, a year earlier)."""
+    both empty). `comparison=True` adds a `comparison` key (previous period, a year earlier);
+    `ahead=True` the looking-ahead sections (report_ahead.KEYS: forecast, plan, changes,
+    call_lists), the sentences of `changes` in `lang` (both languages without)."""
     f = filters
     with open_engine(engine_or_path) as engine, engine.snapshot():
         facts = engine.facts()
@@ -143,6 +146,8 @@ def build_report(
             report["quality"] = quality
         if comparison and has_services:
             report["comparison"] = _comparison(engine, f)
+        if ahead:
+            report.update(report_ahead.sections(engine, f, lang))
     return report
 
 
@@ -277,6 +282,7 @@ def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | Non
         ("marketing", lambda r: _table(r, MARKETING_KEYS, lang)),
         ("appointments", lambda s: _pairs(s, APPOINTMENT_KEYS, lang)),
         ("quality", lambda s: _pairs(s, QUALITY_KEYS, lang)),
+        *((key, lambda s, key=key: report_ahead.lines(key, s, lang)) for key in report_ahead.KEYS),
     ]
     for key, render in sections:
         if key not in report:
@@ -358,11 +364,13 @@ def run_report(args: argparse.Namespace) -> int:
     path = Path(db) if db else default_db_path()
     output = getattr(args, "format", "text") or "text"
     try:
+        ahead = getattr(args, "ahead", True)
         if output == "json":
-            report = build_report(path, filters)
+            report = build_report(path, filters, ahead=ahead)
             text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
         else:
-            text = format_text(build_report(path, filters, comparison=True), filters=filters)
+            text = format_text(build_report(path, filters, comparison=True, ahead=ahead,
+                                            lang="ru"), filters=filters)  # fmt: skip
     except StoreError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 1
