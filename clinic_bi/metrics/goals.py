@@ -13,8 +13,9 @@ Pacing of the month M that holds data_end + 1 day … or any month asked:
     needed_per_day  max(goal − done, 0) / working days left (None when none are left)
     expected        goal × working days passed / working days in M (where done "should" be)
     projected       the month-end from the forecast's schedule projection where there is one
-                    (clinic_bi.metrics.forecast.schedule_projection), else done / working days
-                    passed × working days in M; done itself for a month that is over
+                    (clinic_bi.metrics.forecast.schedule_projection; revenue and visits only),
+                    else done / working days passed × working days in M; done itself for a
+                    month that is over
     status          'green' projected ≥ goal, 'amber' ≥ AMBER_SHARE × goal, else 'red';
                     None when nothing is projected or no working day of M has passed yet
 """
@@ -167,7 +168,11 @@ def pace_of(
 
 def _scheduled(engine: Engine, f: Filters, month: date, figure: str) -> float | None:
     """The forecast's projected month-end of `figure` for the scope (METRICS.md "Forecast":
-    the schedule projection), or None without a schedule."""
+    the schedule projection), or None without a schedule. New patients are not projected from
+    the schedule here: few first visits are booked ahead, so the booked ones alone would read as
+    a collapse (the pace projects them instead)."""
+    if figure == "new_patients":
+        return None
     projection = forecast.schedule_projection(engine, f, month)
     if projection is None:
         return None

@@ -181,6 +181,45 @@ def test_month_to_date_worked_by_hand(tmp_path) -> None:
     assert nobody.known is False and nobody.done is None and nobody.status is None
 
 
+def test_new_patients_are_paced_not_projected_from_the_schedule(tmp_path) -> None:
+    # Doctor A: ten February visits of pX, each an attended appointment (turnout 1, rates of
+    # A's own); in March p3, p4 (A) and p5 (B) come on the 2nd–4th, all three new; booked ahead:
+    # pNew (never seen) on the 10th, pX on the 11th. data_end 4 March.
+    # March's working days: the schedule reaches 2 Feb .. 11 Mar, so 1–11 March count only the
+    # days with appointments (2, 3, 4, 10, 11: 5), 12–31 the calendar (20 less Sundays 15, 22,
+    # 29: 17): 22, passed 3. New patients: 3 done; paced 3 / 3 × 22 = 22 (the schedule would
+    # say 3 + pNew × 1 = 4: booked first visits alone). Revenue keeps the schedule's projection.
+    february = [f"2026-02-{d:02d}" for d in range(2, 12)]
+    engine = engine_for(
+        tmp_path,
+        services=[line(day, "pX", "A", 1000) for day in february] + [
+            line("2026-03-02", "p3", "A", 10_000),
+            line("2026-03-03", "p4", "A", 5000),
+            line("2026-03-04", "p5", "B", 3000),
+        ],
+        appointments=[
+            {**_appointment(f"f{i}", day, "A", "attended"), "patient_id": "pX"}
+            for i, day in enumerate(february)
+        ] + [
+            {**_appointment("m1", "2026-03-02", "A", "attended"), "patient_id": "p3"},
+            {**_appointment("m2", "2026-03-03", "A", "attended"), "patient_id": "p4"},
+            {**_appointment("m3", "2026-03-04", "B", "attended"), "patient_id": "p5"},
+            {**_appointment("n1", "2026-03-10", "A", "planned"), "patient_id": "pNew"},
+            {**_appointment("n2", "2026-03-11", "A", "planned"), "patient_id": "pX"},
+        ],
+        goals=[
+            _goal("2026-03-01", "clinic", None, "revenue", 100_000),
+            _goal("2026-03-01", "clinic", None, "new_patients", 30),
+        ],
+    )
+    paces = {p.figure: p for p in g.month_to_date(engine)}
+    assert paces["revenue"].projection_source == "schedule"
+    new = paces["new_patients"]
+    assert (new.done, new.workdays_passed, new.workdays_total) == (3, 3, 22)
+    assert (new.projected, new.projection_source) == (pytest.approx(22), "pace")
+    assert new.status == "red"  # 22 < 0.9 × 30 = 27
+
+
 def test_past_months_goal_against_actual(tmp_path) -> None:
     engine = _store(tmp_path)
     past = g.past_months(engine, date(2025, 12, 1), date(2026, 12, 31))
