@@ -43,7 +43,7 @@ def forecast_chart(
     colour = alt.Color(
         "series:N", title=None,
         scale=alt.Scale(domain=[actual, ahead, booked], range=[MAIN, FORECAST, ACCENT]),
-        legend=alt.Legend(orient="top", direction="horizontal"),
+        legend=alt.Legend(orient="top", direction="horizontal", columns=2),  # 2: fits a phone
     )  # fmt: skip
     x = month_x(months, lang)
     tip_month = alt.Tooltip("month_text:N", title=label("month", lang))
