@@ -91,13 +91,25 @@ def _months(path: str, version: int, settings_json: str) -> pd.DataFrame:
         return calls.department_months(engine, CallSettings.from_json(settings_json))
 
 
+@st.cache_data(max_entries=64, ttl=data.TTL, show_spinner=False)
+def _summary(path: str, version: int, doctor: Any, department: Any, branch: Any,
+             settings_json: str) -> calls.CallSummary:  # fmt: skip
+    # its own small cache: Обзор redraws on every filter change; the clinic's lists are read
+    # once per data version and narrowed to the names here (calls.narrowed), not queried again
+    every = _lists(path, version, None, None, None, settings_json)
+    f = Filters(date.min, date.max, doctor=doctor, department=department, branch=branch)
+    return calls.summary_of(calls.narrowed(every, f))
+
+
 def overview_summary(info: data.StoreInfo, f: Filters | None) -> calls.CallSummary | None:
     """Обзор's line: calls.summary for the names chosen in f, with the store's settings; None
     for a store without visits."""
     if info.data_end is None:
         return None
     settings, _ = read_settings(info.path)
-    return calls.summary_of(lists(info, f, settings))
+    f = f or Filters(date.min, date.max)
+    return _summary(str(info.path), info.version, f.doctor, f.department, f.branch,
+                    settings.to_json())  # fmt: skip
 
 
 def overview_text(info: data.StoreInfo, f: Filters | None, lang: str) -> str | None:

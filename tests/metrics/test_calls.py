@@ -355,3 +355,37 @@ def test_report_section_is_json_ready(tmp_path: Path) -> None:
     assert section["lists"]["missed"] == {"rows": 0, "patients": 0, "value": None, "top": []}
     empty = Engine(make_store(tmp_path / "empty"))
     assert calls.report_section(empty, ALL) is None
+
+
+def test_narrowing_the_clinics_lists_equals_the_queries_own(tmp_path: Path) -> None:
+    # Обзор narrows the clinic's lists in pandas (calls.narrowed); the page asks the queries.
+    # Rows in every list, with two doctors, departments and branches, one row without a branch:
+    # for each choice of names the two give the same rows.
+    engine = engine_for(
+        tmp_path,
+        services=[
+            line("2026-11-30", "E", "Белов", 1000, department="Терапия", branch="Центр"),
+            line("2025-06-01", "A", "Белов", 12000, department="Терапия", branch="Центр"),
+            line("2025-07-01", "A2", "Ахметова", 9000, department="Терапия", branch="Север"),
+            line("2026-04-01", "B", "Ахметова", 5000, department="Гигиена", branch="Север"),
+            line("2026-06-10", "R", "Белов", 4000, department="Гигиена"),  # no branch
+            line("2026-06-01", "C", "Белов", 3000, department="Терапия", branch="Север"),
+            line("2026-03-01", "D", "Ахметова", 0, department="Ортопедия", branch="Центр"),
+        ],
+        appointments=[appt("C", "2026-11-02 10:00", "no_show", branch="Север")],
+        contracts=[{"contract_id": "K1", "signed_at": "2026-03-01", "amount": 50000,
+                    "patient_id": "D", "department": "Ортопедия"}],  # fmt: skip
+    )
+    every = calls.call_lists(engine, ALL)
+    assert all(len(frame) for frame in every.values())  # each list has a row to narrow
+    choices = [
+        {}, {"doctor": ("Белов",)}, {"doctor": ("Ахметова",)}, {"branch": ("Север",)},
+        {"branch": ("Центр",)}, {"department": ("Гигиена",)},
+        {"doctor": ("Белов",), "branch": ("Север",)}, {"department": ("Терапия", "Гигиена")},
+    ]
+    for names in choices:
+        f = Filters(date(2026, 1, 1), date(2026, 1, 31), **names)
+        queried = calls.call_lists(engine, f)
+        for name, frame in calls.narrowed(every, f).items():
+            assert sorted(frame["patient_id"]) == sorted(queried[name]["patient_id"]), (names, name)
+        assert calls.summary_of(calls.narrowed(every, f)) == calls.summary(engine, f), names
