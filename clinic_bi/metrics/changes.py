@@ -36,8 +36,8 @@ from clinic_bi.metrics.engine import (
 BASES: tuple[str, ...] = ("previous", "year")
 DIMENSIONS: tuple[str, ...] = ("department", "doctor", "service", "channel")
 # The figures checked against the forecast band, month by month (forecast.band_for's names), in
-# the last BAND_MONTHS whole months of the period: each check fits a model on the months before it
-# (0.3 - 3 s here), and "what changed" is about the latest months.
+# the last BAND_MONTHS whole months of the period: each check refits a model on the months before
+# it, and "what changed" is about the latest months.
 BAND_FIGURES: tuple[str, ...] = ("revenue", "visits", "new_patients")
 BAND_MONTHS = 3
 
