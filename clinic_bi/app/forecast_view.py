@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from clinic_bi import fmt
-from clinic_bi.app import data, view
+from clinic_bi.app import data, downloads, view
 from clinic_bi.metrics import Filters
 from clinic_bi.metrics import forecast as fc
 from clinic_bi.present import charts, forecast_text
@@ -191,12 +191,10 @@ def forecast_table(result: fc.Forecast, lang: str) -> None:
         [fmt.month(m, lang) for m in frame["month"]] if c == "month"
         else [_value(result.figure, v, lang) for v in frame[c]]) for c in columns})  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
-    download = frame.assign(month=[m.isoformat() for m in frame["month"]])
-    st.download_button(
-        "CSV", download.rename(columns={c: col(c, lang) for c in columns}).to_csv(
-            index=False).encode("utf-8-sig"),
-        file_name=f"forecast_{result.figure}.csv", mime="text/csv", key="fc_csv",
-    )  # fmt: skip
+    # the numbers, not the words: money to the kopeck, counts to a tenth (as every download)
+    digits = 2 if result.figure == "revenue" else 1
+    download = frame.round({c: digits for c in columns[1:]})
+    downloads.download_buttons(download, columns, lang, f"forecast_{result.figure}", "fc_table")
 
 
 def chart(result: fc.Forecast, projection: fc.Projection | None, lang: str) -> None:
