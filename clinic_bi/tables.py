@@ -286,6 +286,75 @@ TABLE_SPECS: dict[str, TableSpec] = {
         id_column="goal_id",
         computed=("scope", "goal_id"),
     ),
+    "service_costs": TableSpec(
+        "service_costs",
+        (
+            Column("service_code", "id"),  # the MIS code (services.service_code)
+            Column("service", "text"),  # the service's name (services.service)
+            Column("cost", "money", True),  # materials and lab of ONE unit of the service
+            Column("valid_from", "date"),  # empty: from the beginning
+            Column("department", "text"),  # a cost for that department only
+            Column("_price", "drop"),  # a price list's price: read and thrown away
+        ),
+        one_of=(("service_code", "service"),),
+        file_hints=("себестоим", "материал", "прайс", "price", "cost"),
+        label_ru="себестоимость услуг",
+        title=("Себестоимость услуг", "Service costs"),
+        export=(
+            "прайс-лист со столбцом себестоимости (материалы и лаборатория на одну услугу)",
+            "the price list with a cost column (materials and lab per service)",
+        ),
+        main_date="valid_from",
+        # a cost's identity: code, service, valid_from, department (queries/ingest/
+        # service_costs.sql); a later batch with the same identity replaces the cost
+        id_column="cost_id",
+        computed=("cost_id",),
+    ),
+    "pay_rules": TableSpec(
+        "pay_rules",
+        (
+            Column("doctor", "text"),  # empty: every doctor without a rule of their own
+            Column("department", "text"),  # empty: every department
+            Column("basis", "text", True),  # revenue / after_materials / hour / month, or in Russian
+            Column("rate", "text", True),  # "30 %", "0,3", "30" for a % basis; rubles otherwise
+            Column("valid_from", "date"),  # empty: from the beginning
+            Column("role", "text"),  # doctor (default) / assistant, or in Russian
+        ),
+        file_hints=("оплат", "зарплат", "зп", "процент", "мотивац", "pay", "salary", "wage"),
+        label_ru="схемы оплаты врачей",
+        title=("Схемы оплаты врачей", "Pay rules"),
+        export=(
+            "таблицу оплаты врачей: врач, отделение, схема (% от выручки, % после материалов, "
+            "в час, оклад), ставка",
+            "the doctors' pay rules: doctor, department, basis (% of revenue, % after materials, "
+            "per hour, salary), rate",
+        ),
+        main_date="valid_from",
+        # a rule's identity: doctor, department, role, valid_from (queries/ingest/pay_rules.sql)
+        id_column="rule_id",
+        computed=("rule_id",),
+    ),
+    "fixed_costs": TableSpec(
+        "fixed_costs",
+        (
+            Column("month", "month", True),
+            Column("item", "text", True),  # "Аренда", "Администраторы" …
+            Column("amount", "money", True),
+            Column("department", "text"),  # empty: the whole clinic
+            Column("branch", "text"),  # empty: every branch
+        ),
+        file_hints=("постоян", "fixed", "аренд", "накладн", "overhead", "opex"),
+        label_ru="постоянные расходы",
+        title=("Постоянные расходы", "Fixed costs"),
+        export=(
+            "таблицу постоянных расходов по месяцам: месяц, статья, сумма",
+            "the fixed costs per month: month, item, amount",
+        ),
+        main_date="month",
+        # a cost's identity: month, item, department, branch (queries/ingest/fixed_costs.sql)
+        id_column="fixed_cost_id",
+        computed=("fixed_cost_id",),
+    ),
 }
 
 
@@ -333,6 +402,15 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "scope": ("Уровень (клиника, направление, врач)", "Scope (clinic, department, doctor)"),
     "scope_name": ("Направление или врач", "Department or doctor"),
     "value": ("Цель", "Goal"),
+    "cost": ("Себестоимость (материалы, лаборатория) на единицу",
+             "Cost (materials, lab) per unit"),
+    "valid_from": ("Действует с", "Valid from"),
+    "basis": ("Схема оплаты (% от выручки, % после материалов, в час, оклад)",
+              "Pay basis (% of revenue, % after materials, per hour, salary)"),
+    "rate": ("Ставка (процент или рубли)", "Rate (a percentage or rubles)"),
+    "role": ("Роль (врач, ассистент)", "Role (doctor, assistant)"),
+    "item": ("Статья расходов", "Cost item"),
+    "_price": ("Цена (не хранится)", "Price (not stored)"),
     "_phone": ("Телефон пациента (только для ключа)", "Patient phone (for the key only)"),
     "_birth_date": ("Дата рождения (только для ключа)", "Birth date (for the key only)"),
     "_name": ("ФИО пациента (не хранится)", "Patient name (not stored)"),

@@ -29,6 +29,9 @@ FILES = {
     "contracts.csv",
     "marketing_spend.xlsx",
     "reviews.csv",
+    "price_costs.xlsx",
+    "pay_rules.csv",
+    "fixed_costs.xlsx",
 }
 CSV_FILES = sorted(f for f in FILES if f.endswith(".csv"))
 IDENT_HEADER = [
@@ -404,6 +407,47 @@ def test_marketing_spend_xlsx(small: tuple[Path, list[Path]]) -> None:
     assert body["Месяц"].map(lambda v: isinstance(v, str) and bool(MONTH_RE.match(v))).all()
     assert body["Месяц"].iloc[0] == "январь 2023" and body["Месяц"].iloc[-1] == "декабрь 2025"
     assert set(body["Канал"]) == PAID
+
+
+def test_price_costs_xlsx(small: tuple[Path, list[Path]]) -> None:
+    """Lab-heavy orthopedics and implants, cheap hygiene and consultations, a few costs raised
+    at the last year's start, and the impressions that lose money under the orthopedists' 25 %
+    of revenue."""
+    out, _ = small
+    df = pd.read_excel(out / "price_costs.xlsx", engine="calamine", dtype={"Действует с": str})
+    assert list(df.columns) == ["Код услуги", "Наименование услуги", "Раздел прайса", "Цена",
+                                "Себестоимость", "Действует с"]
+    first = df[df["Действует с"].isna()].set_index("Код услуги")
+    base_price = first["Цена"] / 1.07**2  # the list shows the last year's prices
+    share = first["Себестоимость"] / base_price
+    lab = [c for c in first.index if c.startswith("ОРТ") and c not in ("ОРТ01", "ОРТ02")]
+    assert share[lab].between(0.35, 0.52).all()
+    assert share["ХИР05"] == pytest.approx(0.45, abs=0.02)
+    assert share[[c for c in first.index if c.startswith("ГИГ")]].max() <= 0.11
+    consults = first.index[first["Наименование услуги"].str.startswith("Консультация")]
+    assert len(consults) == 5 and share[consults].max() <= 0.06
+    assert share["ТЕР04"] == pytest.approx(0.15, abs=0.01)
+    raised = df[df["Действует с"].notna()]
+    assert set(raised["Код услуги"]) == {"ОРТ02", "ОРТ03", "ОРТ04", "ХИР05"}
+    assert set(raised["Действует с"]) == {"01.01.2025"}
+    # the impressions cost more than the price less the orthopedist's 25 %: at the window's
+    # first price with the first cost, and at the last year's price with the raised cost
+    old, new = df[df["Код услуги"] == "ОРТ02"].itertuples(index=False)
+    assert old[4] > 0.75 * base_price["ОРТ02"] and new[4] > 0.75 * new[3]
+
+
+def test_pay_rules_csv_and_fixed_costs_xlsx(small: tuple[Path, list[Path]]) -> None:
+    out, _ = small
+    pay = pd.read_csv(out / "pay_rules.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert list(pay.columns) == ["Врач", "Отделение", "Схема оплаты", "Процент", "Действует с",
+                                 "Роль"]
+    assert list(pay["Процент"]) == ["30 %", "25 %", "1 800 ₽", "5 %", "35 %"]
+    assert set(pay["Роль"]) == {"врач", "ассистент"}
+    fixed = pd.read_excel(out / "fixed_costs.xlsx", engine="calamine")
+    assert list(fixed.columns) == ["Месяц", "Филиал", "Статья", "Сумма, ₽"]
+    assert len(fixed) == 36 * 2 * 3  # every month of the window, two branches, three items
+    assert fixed["Месяц"].iloc[0] == "январь 2023" and fixed["Месяц"].iloc[-1] == "декабрь 2025"
+    assert (fixed["Сумма, ₽"] > 0).all()
 
 
 def test_reviews_csv(small: tuple[Path, list[Path]]) -> None:

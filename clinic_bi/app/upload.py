@@ -260,10 +260,11 @@ def coverage(clinic_db: Path, lang: str) -> None:
     info = data.store_info(clinic_db)
     if info is None or info.is_empty:
         return
-    # The patient list (a snapshot dated by first visits) and the goals are not monthly exports:
-    # a month without them is no gap.
+    # The patient list (a snapshot dated by first visits), the goals, the service costs and the
+    # pay rules (each dated by the day it starts) are not monthly exports: a month without them
+    # is no gap. The fixed costs are: a month without them is shown.
     cov = data.coverage(info)
-    cov = cov[~cov["table_name"].isin(("patients", "goals"))]
+    cov = cov[~cov["table_name"].isin(("patients", "goals", "service_costs", "pay_rules"))]
     if cov.empty:
         return
     view.chart(charts.coverage(cov, lang))

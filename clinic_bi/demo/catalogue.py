@@ -244,3 +244,52 @@ LINE_COLUMNS = (
     "price", "discount", "amount", "paid", "branch", "minutes", "visit_id",
 )  # fmt: skip
 
+
+
+# --- Costs (DATA.md "service_costs", "pay_rules", "fixed_costs") -------------------------------
+# Materials and lab as a share of a service's price at the window's start, by department:
+# orthopedics carries the dental lab (crowns, veneers, dentures), implants the implant itself,
+# orthodontics the appliance; therapy fillings and canal materials; hygiene and consultations
+# next to nothing.
+COST_SHARE = {TER: 0.15, ORT: 0.42, KID: 0.12, SUR: 0.12, HYG: 0.08, ODN: 0.35}
+COST_SHARE_BY_CODE = {
+    "ХИР05": 0.45,  # the implant
+    "ХИР06": 0.40,  # bone graft material
+    "ХИР07": 0.40,
+    "ОРТ04": 0.48,  # zirconia
+    "ОРТ06": 0.50,  # ceramic veneers
+    "ОРТ08": 0.45,
+    "ГИГ02": 0.10,
+    # The impressions: silicone, trays and the lab's models cost most of the price, and with the
+    # orthopedist's 25 % of revenue on top the clinic loses money on every one of them.
+    "ОРТ02": 0.84,
+}
+CONSULT_SHARE = 0.05
+# The lab raised its prices at the start of the window's last year: these services' costs
+# rise by that share from then on (a second row of the price list, with its date).
+COST_RISE = {"ОРТ02": 0.20, "ОРТ03": 0.12, "ОРТ04": 0.12, "ХИР05": 0.10}
+
+
+def service_cost(service: Service) -> float:
+    """The materials and lab cost of one unit of `service` at the window's start, in rubles
+    (rounded to 10)."""
+    if service.role == "consult":
+        share = CONSULT_SHARE
+    else:
+        share = COST_SHARE_BY_CODE.get(service.code, COST_SHARE[service.department])
+    return float(round(service.price * share / 10) * 10)
+
+
+# The pay rules (pay_rules.csv): most doctors 30 % of revenue after materials, the orthopedists
+# 25 % of revenue, one hygienist per hour, the surgery assistants 5 %; one doctor's rate rose
+# at the start of the window's last year (a second rule, with its date).
+HOURLY_HYGIENIST = "Павлова Ю. Р."
+HOURLY_RATE = 1800
+RAISED_DOCTOR = "Иванова А. С."
+# Fixed costs per month by branch at the window's start: rent, administrators, utilities
+# (rent and pay rise each year; utilities are higher in the heating months).
+FIXED_COSTS = {
+    "Центр": {"Аренда": 450_000, "Администраторы": 240_000, "Коммунальные услуги": 55_000},
+    "Север": {"Аренда": 300_000, "Администраторы": 160_000, "Коммунальные услуги": 40_000},
+}
+FIXED_RISE = 0.06  # per year of the window

@@ -12,12 +12,26 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from clinic_bi.demo.catalogue import (
+    BRANCHES,
     CLINIC,
+    COST_RISE,
+    DEPARTMENTS,
+    FIXED_COSTS,
+    FIXED_RISE,
+    HOURLY_HYGIENIST,
+    HOURLY_RATE,
+    HYG,
     LINE_COLUMNS,
     MONTHS,
     NBSP,
+    ORT,
     OVERLAP_DAYS,
+    PRICE_RISE,
+    RAISED_DOCTOR,
     SERVICE_HEADERS_IDENT,
+    SERVICES,
+    SUR,
+    service_cost,
 )
 from clinic_bi.demo.draw import default_end, window
 from clinic_bi.demo.simulate import DemoData, simulate
@@ -257,6 +271,71 @@ def write_goals(lines: pd.DataFrame, end: dt.date, path: Path) -> Path:
     return path
 
 
+def write_price_costs(start: dt.date, last_year: dt.date, path: Path) -> Path:
+    """The price list as the MIS exports it, with the cost column the clinic filled in: code,
+    name, the price list's section (not a department: left unused on load), today's price
+    (thrown away on load), the materials and lab cost of one unit. A few services the lab
+    raised at `last_year` have a second row with its date."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Прайс"
+    ws.append(["Код услуги", "Наименование услуги", "Раздел прайса", "Цена", "Себестоимость",
+               "Действует с"])
+    years = (last_year - start).days // 365
+    for s in SERVICES:
+        price = float(round(s.price * (1 + PRICE_RISE) ** years / 50) * 50)
+        cost = service_cost(s)
+        ws.append([s.code, s.name, DEPARTMENTS[s.department], price, cost, None])
+        if s.code in COST_RISE:
+            raised = float(round(cost * (1 + COST_RISE[s.code]) / 10) * 10)
+            ws.append([s.code, s.name, DEPARTMENTS[s.department], price, raised,
+                       last_year.strftime("%d.%m.%Y")])
+    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["C"].width = 22
+    wb.save(path)
+    return path
+
+
+def write_pay_rules(last_year: dt.date, path: Path) -> Path:
+    """The doctors' pay as the clinic writes it down: a general rule, the orthopedists', an
+    hourly hygienist, the surgery assistants, and one raise with its date (Russian words,
+    rates as "30 %")."""
+    rows = [
+        ["", "", "% после материалов", "30 %", "", "врач"],
+        ["", DEPARTMENTS[ORT], "% от выручки", "25 %", "", "врач"],
+        [HOURLY_HYGIENIST, DEPARTMENTS[HYG], "в час", f"{HOURLY_RATE:,}".replace(",", " ") + " ₽",
+         "", "врач"],
+        ["", DEPARTMENTS[SUR], "% от выручки", "5 %", "", "ассистент"],
+        [RAISED_DOCTOR, "", "за вычетом материалов", "35 %", last_year.strftime("%d.%m.%Y"),
+         "врач"],
+    ]
+    frame = pd.DataFrame(rows, columns=["Врач", "Отделение", "Схема оплаты", "Процент",
+                                        "Действует с", "Роль"])
+    return _csv(frame, path, sep=";", encoding="utf-8-sig", newline="\r\n")
+
+
+def write_fixed_costs(start: dt.date, end: dt.date, path: Path) -> Path:
+    """The fixed costs per month and branch for every month of the window, as the accountant
+    keeps them: rent, administrators, utilities (more in the heating months)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Постоянные расходы"
+    ws.append(["Месяц", "Филиал", "Статья", "Сумма, ₽"])
+    for month in pd.period_range(start, end, freq="M"):
+        years = (month.start_time.date() - start).days // 365
+        for branch in BRANCHES:
+            for item, base in FIXED_COSTS[branch].items():
+                amount = base * (1 + FIXED_RISE) ** years
+                if item == "Коммунальные услуги" and month.month in (11, 12, 1, 2, 3):
+                    amount *= 1.3
+                ws.append([f"{MONTHS[month.month - 1]} {month.year}", branch, item,
+                           float(round(amount / 100) * 100)])
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["C"].width = 22
+    wb.save(path)
+    return path
+
+
 def write_demo(
     out_dir: Path, patients: int = 6000, seed: int = 42, end: dt.date | None = None
 ) -> list[Path]:
@@ -286,4 +365,8 @@ def write_demo(
     paths.append(write_spend(data, out_dir / "marketing_spend.xlsx"))
     paths.append(write_reviews(data, out_dir / "reviews.csv"))
     paths.append(write_goals(lines, end, out_dir / "plan_goals.xlsx"))
+    start = slices[0][0]
+    paths.append(write_price_costs(start, slices[-1][0], out_dir / "price_costs.xlsx"))
+    paths.append(write_pay_rules(slices[-1][0], out_dir / "pay_rules.csv"))
+    paths.append(write_fixed_costs(start, end, out_dir / "fixed_costs.xlsx"))
     return paths

@@ -152,6 +152,33 @@ _SCOPED: dict[str, dict[str, list[str]]] = {
         "value": ["Цель", "План", "Значение", "Целевое значение", "goal", "target", "value",
                   "plan"],
     },
+    # Costs (DATA.md "service_costs", "pay_rules", "fixed_costs"): a price list with a cost
+    # column, the doctors' pay rules, the fixed costs per month.
+    "service_costs": {
+        "cost": ["Себестоимость", "Материалы", "Стоимость материалов", "Себестоимость материалов",
+                 "Расходные материалы", "Материалы и лаборатория", "Затраты на материалы",
+                 "Себестоимость услуги", "Себестоимость за единицу", "cost", "materials",
+                 "unit cost", "material cost", "materials cost"],
+        "valid_from": ["Действует с", "Дата начала", "Начало действия", "С даты", "Дата",
+                       "valid from", "valid_from", "from", "since", "start date"],
+        "_price": ["Цена", "Стоимость", "Цена за ед.", "Цена за единицу", "Стоимость услуги",
+                   "Цена услуги", "price", "fee", "unit price"],
+    },
+    "pay_rules": {
+        "basis": ["Схема оплаты", "Система оплаты", "Схема", "Вид оплаты", "Способ расчёта",
+                  "Тип ставки", "Основа", "От чего", "basis", "pay basis", "scheme", "pay type"],
+        "rate": ["Процент", "Ставка", "Процент врача", "Размер", "Размер ставки", "Ставка, %",
+                 "rate", "percent", "pay rate"],
+        "valid_from": ["Действует с", "Дата начала", "Начало действия", "С даты", "Дата",
+                       "valid from", "valid_from", "from", "since", "start date"],
+        "role": ["Роль", "Должность", "role", "position"],
+    },
+    "fixed_costs": {
+        "item": ["Статья", "Статья расходов", "Статья затрат", "Вид расходов", "Вид расхода",
+                 "Вид затрат", "Наименование", "Категория", "item", "expense", "category"],
+        "amount": ["Сумма", "Сумма в месяц", "Затраты", "Расходы", "Стоимость", "amount", "sum",
+                   "cost", "total"],
+    },
     "patients": {
         "created_at": ["Дата регистрации", "Дата создания", "Дата заведения карты", "Создан",
                        "created", "registered"],

@@ -96,6 +96,11 @@ _WHAT = {
     "goal_scope": ("уровень: клиника, направление (отделение) или врач",
                    "a scope: clinic, department or doctor"),
     "goal_value": ("число (цель)", "a number (the goal)"),
+    "pay_basis": ("схема оплаты: % от выручки, % после материалов, в час или оклад",
+                  "a pay basis: % of revenue, % after materials, per hour or salary"),
+    "pay_rate": ("ставка: процент (30 %, 0,3) или сумма в рублях",
+                 "a rate: a percentage (30 %, 0.3) or an amount in rubles"),
+    "pay_role": ("роль: врач или ассистент", "a role: doctor or assistant"),
 }
 
 _HINTS = {
@@ -353,6 +358,12 @@ _MESSAGES: dict[str, tuple[str | Callable, str | Callable]] = {
     "reason_goal_no_name": ("цель направления или врача без имени",
                             "a department's or doctor's goal without the name"),
     "reason_goal_negative": ("цель меньше нуля", "a goal below zero"),
+    "reason_cost_no_service": ("нет ни кода, ни названия услуги",
+                               "neither the service's code nor its name"),
+    "reason_cost_negative": ("себестоимость меньше нуля", "a cost below zero"),
+    "reason_pay_rate_negative": ("ставка меньше нуля", "a rate below zero"),
+    "reason_pay_rate_over_100": ("процент больше 100 %", "a percentage above 100 %"),
+    "reason_fixed_cost_negative": ("сумма расхода меньше нуля", "a cost below zero"),
     "reason_same_id": ("тот же номер, что в строке {row}: загружена строка {row}",
                        "the same number as line {row}: line {row} is loaded"),
     "reason_read": (_read_line, _read_line),

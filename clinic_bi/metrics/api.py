@@ -134,6 +134,9 @@ class StoreFacts:
     reviews_rows: int
     patients_rows: int
     goals_rows: int
+    service_costs_rows: int = 0
+    pay_rules_rows: int = 0
+    fixed_costs_rows: int = 0
 
 
 @dataclass(frozen=True)

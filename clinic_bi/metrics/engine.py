@@ -79,6 +79,9 @@ MODELS: tuple[str, ...] = (
     "store_coverage",
     "cohorts",
     "fct_goals",
+    "fct_service_costs",
+    "fct_pay_rules",
+    "fct_fixed_costs",
 )
 
 # Models only the build reads, each dropped as soon as the last model that reads it is built
@@ -93,6 +96,15 @@ ADDED_TABLES: dict[str, str] = {
     "goals": "month date, scope varchar, scope_name varchar, figure varchar, "
              "value decimal(18, 2), goal_id varchar, _key varchar, _batch_id integer, "
              "_row integer",
+    "service_costs": "service_code varchar, service varchar, cost decimal(18, 2), "
+                     "valid_from date, department varchar, cost_id varchar, _key varchar, "
+                     "_batch_id integer, _row integer",
+    "pay_rules": "doctor varchar, department varchar, basis varchar, rate decimal(18, 4), "
+                 "valid_from date, role varchar, rule_id varchar, _key varchar, "
+                 "_batch_id integer, _row integer",
+    "fixed_costs": "month date, item varchar, amount decimal(18, 2), department varchar, "
+                   "branch varchar, fixed_cost_id varchar, _key varchar, _batch_id integer, "
+                   "_row integer",
 }
 
 

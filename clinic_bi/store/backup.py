@@ -44,7 +44,9 @@ BACKUP_TABLES: tuple[str, ...] = (
     "meta",
 )
 # Tables a copy made by an earlier release may lack (added since): restored empty.
-ADDED_LATER = {"word_choices", "goals", "goals__replaced"}
+ADDED_LATER = {"word_choices", "goals", "goals__replaced", "service_costs",
+               "service_costs__replaced", "pay_rules", "pay_rules__replaced", "fixed_costs",
+               "fixed_costs__replaced"}
 
 
 class BackupError(Exception):

@@ -189,6 +189,50 @@ create table if not exists goals (
     _row integer not null,
 );
 
+-- Materials and lab cost of ONE UNIT of a service from a date on (DATA.md "service_costs").
+-- Keyed by cost_id (code|service|valid_from|department): a later file with the same service and
+-- date replaces the cost, and removing that batch puts the earlier one back.
+create table if not exists service_costs (
+    service_code varchar,           -- the MIS code (services.service_code), or null
+    service varchar,                -- the service name (services.service), or null; one of the two
+    cost decimal(18, 2) not null,   -- per unit: a line's materials = cost x quantity
+    valid_from date,                -- null: from the beginning
+    department varchar,             -- optional: a cost for that department only
+    cost_id varchar not null,       -- 'code|service|YYYY-MM-DD|department' (queries/ingest/service_costs.sql)
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+-- How a doctor (or everyone) is paid from a date on (DATA.md "pay_rules"). Keyed by rule_id
+-- (doctor|department|role|valid_from): a later file with the same rule replaces it.
+create table if not exists pay_rules (
+    doctor varchar,                 -- null: every doctor without a rule of their own
+    department varchar,             -- null: every department
+    basis varchar not null,         -- 'revenue', 'after_materials', 'hour' or 'month'
+    rate decimal(18, 4) not null,   -- a fraction for % bases (0.30 = 30 %), rubles for hour / month
+    valid_from date,                -- null: from the beginning
+    role varchar,                   -- 'doctor' (default) or 'assistant'
+    rule_id varchar not null,       -- 'doctor|department|role|YYYY-MM-DD' (queries/ingest/pay_rules.sql)
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
+-- A fixed cost of one calendar month (DATA.md "fixed_costs"). Keyed by fixed_cost_id
+-- (month|item|department|branch): a later file for the same month and item replaces the amount.
+create table if not exists fixed_costs (
+    month date not null,            -- the first day of the month
+    item varchar not null,          -- "Аренда", "Администраторы" ...
+    amount decimal(18, 2) not null,
+    department varchar,             -- null: the whole clinic
+    branch varchar,                 -- null: every branch
+    fixed_cost_id varchar not null, -- 'YYYY-MM|item|department|branch' (queries/ingest/fixed_costs.sql)
+    _key varchar not null,
+    _batch_id integer not null,
+    _row integer not null,
+);
+
 create table if not exists services__replaced as select * from services limit 0;
 create table if not exists leads__replaced as select * from leads limit 0;
 create table if not exists appointments__replaced as select * from appointments limit 0;
@@ -197,3 +241,6 @@ create table if not exists marketing_spend__replaced as select * from marketing_
 create table if not exists reviews__replaced as select * from reviews limit 0;
 create table if not exists patients__replaced as select * from patients limit 0;
 create table if not exists goals__replaced as select * from goals limit 0;
+create table if not exists service_costs__replaced as select * from service_costs limit 0;
+create table if not exists pay_rules__replaced as select * from pay_rules limit 0;
+create table if not exists fixed_costs__replaced as select * from fixed_costs limit 0;

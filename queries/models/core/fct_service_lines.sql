@@ -4,6 +4,7 @@
 -- METRICS.md "Services" (quantity, revenue, patients, duration_min for revenue per hour),
 -- "Common terms" (Filters: doctor_code, department_code, branch_code are the names' codes,
 -- dim_names, what kept_by_filters reads).
+-- service_code: METRICS.md "Margins" (a cost row is matched by code first).
 -- services.quantity is never null in the store (1 where the export had none).
 create or replace temp table fct_service_lines as
 with
@@ -16,6 +17,7 @@ final as (
         departments.code as department_code,
         branches.code as branch_code,
         services.service,
+        services.service_code,
         services.amount,
         services.quantity,
         services.duration_min,

@@ -17,6 +17,9 @@ final as (
         (select count(*) from reviews) as reviews_rows,
         (select count(*) from patients) as patients_rows,
         (select count(*) from goals) as goals_rows,
+        (select count(*) from service_costs) as service_costs_rows,
+        (select count(*) from pay_rules) as pay_rules_rows,
+        (select count(*) from fixed_costs) as fixed_costs_rows,
 )
 
 select * from final
