@@ -121,6 +121,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "nav_plan": ("План", "Plan"),
     "nav_changes": ("Что изменилось", "What changed"),
     "nav_calls": ("Кого позвать", "Whom to call"),
+    "nav_margins": ("Рентабельность", "Margins"),
     "nav_data": ("Данные", "Data"),
     # sidebar
     "filters": ("Фильтры", "Filters"),

@@ -47,6 +47,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("plan", "pages/10_plan.py", ":material/flag:"),
     ("changes", "pages/11_changes.py", ":material/compare_arrows:"),
     ("calls", "pages/12_calls.py", ":material/call:"),
+    ("margins", "pages/13_margins.py", ":material/savings:"),
     ("data", "pages/8_data.py", ":material/upload_file:"),
 )
 PAGE_SCRIPTS = {name: script for name, script, _ in PAGES}

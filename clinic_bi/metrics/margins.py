@@ -100,11 +100,12 @@ def margin_breakdown(engine: Engine, f: Filters, by: str) -> pd.DataFrame:
 def price_review(engine: Engine, f: Filters) -> pd.DataFrame:
     """The services whose margin per hour is below the median margin per hour of the services
     (those with one), with price_needed = avg_price + (median − margin_per_hour) × hours per
-    unit: the price that would bring the service to the median, its costs unchanged."""
+    unit: the price that would bring the service to the median, its costs unchanged. The worst
+    first: by margin per hour, lowest first (a service that loses money per hour leads)."""
     frame = _scope(engine, f)
     part = frame.loc[(frame["breakdown"] == "service") & (frame["below_median"] == True)]  # noqa: E712
     part = part.rename(columns={"name": "service"})[PRICE_REVIEW_COLUMNS]
-    return part.sort_values("service").reset_index(drop=True)
+    return part.sort_values(["margin_per_hour", "service"], kind="stable").reset_index(drop=True)
 
 
 def operating_margin(engine: Engine, f: Filters, allocate: str = "none") -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The report's looking-ahead sections (issue 14): the forecast, the plan, what changed and whom
-to call — in JSON as each metric module's `report_section` builds it, and as text.
+to call, and the margins (issue 15) — in JSON as each metric module's `report_section` builds it, and as text.
 
 `sections(engine, f)` is what `report --format json` adds to CLI.md's keys (each None where the
 store lacks what it needs); `lines(key, section, lang)` writes one of them for the text report.
@@ -13,21 +13,22 @@ from collections.abc import Callable
 from typing import Any
 
 from clinic_bi import fmt
-from clinic_bi.metrics import Engine, Filters, calls, changes, forecast, goals
+from clinic_bi.metrics import Engine, Filters, calls, changes, forecast, goals, margins
 from clinic_bi.present import changes_text, figures, forecast_text, words
 
 # The keys added to the report, in its order (CLI.md "Report keys").
-KEYS: tuple[str, ...] = ("forecast", "plan", "changes", "call_lists")
+KEYS: tuple[str, ...] = ("forecast", "plan", "changes", "call_lists", "margins")
 
 
 def sections(engine: Engine, f: Filters, lang: str | None = None) -> dict[str, Any]:
-    """The four sections of one period, JSON-ready. With `lang`, the changes section also holds
+    """The five sections of one period, JSON-ready (margins: fixed costs left unallocated). With `lang`, the changes section also holds
     its sentences in that language (`sentences`: the text report prints them)."""
     out = {
         "forecast": forecast.report_section(engine, f),
         "plan": goals.report_section(engine, f),
         "changes": changes.report_section(engine, f),
         "call_lists": calls.report_section(engine, f),
+        "margins": margins.report_section(engine, f),
     }
     if out["changes"] is not None:
         found = changes.changes(engine, f, "previous")
@@ -157,6 +158,49 @@ def call_lines(section: dict[str, Any], lang: str) -> list[str]:
     return out + _aligned(rows)
 
 
+def margins_lines(section: dict[str, Any], lang: str) -> list[str]:
+    """The clinic's margin and its unknown share (the page's sentence), the operating margin,
+    the doctors by margin per hour and the price review."""
+    t = words.t
+    c = section["clinic"]
+    out = ["  " + t("mrg_report_clinic", lang, margin=fmt.money(c["margin"], lang),
+                    share=fmt.percent(c["margin_share"], lang),
+                    per_hour=fmt.money(c["margin_per_hour"], lang))]  # fmt: skip
+    if c["unknown_lines"]:
+        out.append("  " + t("mrg_unknown", lang,
+                            share=fmt.percent(c["unknown_revenue_share"], lang, 0),
+                            revenue=fmt.money(c["unknown_revenue"], lang),
+                            lines=int(c["unknown_lines"]), no_cost=c["no_cost_lines"],
+                            no_rule=c["no_rule_lines"], no_duration=c["no_duration_lines"]))  # fmt: skip
+    o = section["operating"]
+    if o is not None and o["fixed_costs"] is not None:
+        out.append("  " + t("mrg_report_operating", lang,
+                            operating=fmt.money(o["operating_margin"], lang),
+                            fixed=fmt.money(o["fixed_costs"], lang),
+                            allocate=t(f"mrg_allocate_{o['allocate']}", lang)))  # fmt: skip
+    doctors = sorted((r for r in section["by_doctor"] if r["margin_per_hour"] is not None),
+                     key=lambda r: -r["margin_per_hour"])  # fmt: skip
+    if doctors:
+        rows = [[words.label("doctor", lang), words.label("margin_per_hour", lang),
+                 words.label("margin", lang), words.label("margin_share", lang)]]
+        for r in doctors:
+            rows.append([r["doctor"] or fmt.DASH, fmt.money(r["margin_per_hour"], lang),
+                         fmt.money(r["margin"], lang), fmt.percent(r["margin_share"], lang)])
+        out += _aligned(rows)
+    review = section["price_review"]
+    if review:
+        out.append("  " + t("mrg_report_review", lang, n=len(review),
+                            median=fmt.money(review[0]["median_margin_per_hour"], lang)))  # fmt: skip
+        rows = [[words.label("service", lang), words.label("avg_price", lang),
+                 words.label("margin_per_hour", lang), words.label("price_needed", lang)]]
+        for r in review:
+            rows.append([r["service"], fmt.money(r["avg_price"], lang),
+                         fmt.money(r["margin_per_hour"], lang),
+                         fmt.money(r["price_needed"], lang)])  # fmt: skip
+        out += _aligned(rows)
+    return out
+
+
 def _next_month(day: str) -> str:
     year, month = int(day[:4]), int(day[5:7])
     return f"{year + month // 12}-{month % 12 + 1:02d}"
@@ -167,6 +211,7 @@ LINES: dict[str, Callable[[dict[str, Any], str], list[str]]] = {
     "plan": plan_lines,
     "changes": changes_lines,
     "call_lists": call_lines,
+    "margins": margins_lines,
 }
 
 

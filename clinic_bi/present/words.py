@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from clinic_bi import fmt
-from clinic_bi.present import figures, words_calls, words_changes, words_forecast, words_plan
+from clinic_bi.present import (
+    figures,
+    words_calls,
+    words_changes,
+    words_forecast,
+    words_margins,
+    words_plan,
+)
 from clinic_bi.tables import TABLE_SPECS
 
 # -- columns that are not figures: names of rows, months, the coverage table -------------------
@@ -148,6 +155,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "report_plan": ("План", "Plan"),
     "report_changes": ("Что изменилось", "What changed"),
     "report_call_lists": ("Кого позвать", "Whom to call"),
+    "report_margins": ("Рентабельность", "Margins"),
     "report_empty": ("нет строк за период", "no rows in the period"),
     "report_previous": ("пред. период", "previous"),
     "report_year_earlier": ("год назад", "year ago"),
@@ -168,12 +176,12 @@ PHRASES: dict[str, tuple[str, str]] = {
 # phrase: a key two modules share is an error at import, not a silent override. Their column
 # names join COLUMNS the same way (words_changes keeps its generic ones — change, status — to
 # its own tables).
-for _feature in (words_forecast, words_plan, words_changes, words_calls):
+for _feature in (words_forecast, words_plan, words_changes, words_calls, words_margins):
     _shared = PHRASES.keys() & _feature.PHRASES.keys()
     if _shared:
         raise KeyError(f"{_feature.__name__}: phrases already defined: {sorted(_shared)}")
     PHRASES.update(_feature.PHRASES)
-for _feature in (words_forecast, words_plan, words_calls):
+for _feature in (words_forecast, words_plan, words_calls, words_margins):
     _shared = (COLUMNS.keys() | {f.name for f in figures.FIGURES}) & _feature.COLUMNS.keys()
     if _shared:
         raise KeyError(f"{_feature.__name__}: columns already defined: {sorted(_shared)}")

@@ -277,6 +277,23 @@ def test_fixed_costs_allocated_by_hours(tmp_path: Path) -> None:
     assert one["operating_margin"] == pytest.approx(4210)
 
 
+def test_price_review_lists_the_worst_first(tmp_path: Path) -> None:
+    # margin per hour 6 000, 4 000, 2 000, 1 500 (no costs, no pay): median 3 000; below it
+    # Шинирование (1 500) before Аппликация (2 000), though А comes first in the alphabet
+    engine = engine_for(
+        tmp_path,
+        services=[
+            line("2024-03-05", "p1", "Иванов", 6000, service="Имплант", duration_min=60),
+            line("2024-03-05", "p2", "Иванов", 4000, service="Пломба", duration_min=60),
+            line("2024-03-05", "p3", "Иванов", 2000, service="Аппликация", duration_min=60),
+            line("2024-03-05", "p4", "Иванов", 3000, service="Шинирование", duration_min=120),
+        ],
+        service_costs=[cost(s, 0) for s in ("Имплант", "Пломба", "Аппликация", "Шинирование")],
+        pay_rules=[rule("revenue", 0)],
+    )
+    assert margins.price_review(engine, MARCH)["service"].tolist() == ["Шинирование", "Аппликация"]
+
+
 def test_price_review(tmp_path: Path) -> None:
     # margin per hour 6 000, 4 000, 1 500 (no costs, no pay): median 4 000; Шинирование below:
     # 3 000 + (4 000 − 1 500) × 2 h per unit = 8 000 (8 000 over 2 h is the median)

@@ -40,6 +40,7 @@ from clinic_bi.present.charts.base import (
     with_text,
 )
 from clinic_bi.present.charts.forecast import forecast_chart as forecast_chart
+from clinic_bi.present.charts.margins import doctor_margin_bars, margin_scatter, quadrant
 from clinic_bi.present.charts.operations import (
     MIN_REVIEWS,
     coverage,
@@ -76,7 +77,7 @@ from clinic_bi.present.charts.scatter import _surnames as _surnames
 __all__ = [
     "ABC_COLORS", "ACCENT", "BAR_STEP", "COHORT_COLORS", "MAIN", "MIN_REVIEWS", "OVERHEAD",
     "PALETTE", "SCATTER_PLOT_PX", "TOP_N",
-    "Box", "axis_for", "bars", "count_expr", "coverage", "deviation_bars", "first_vs_returning",
+    "Box", "axis_for", "bars", "doctor_margin_bars", "margin_scatter", "quadrant", "count_expr", "coverage", "deviation_bars", "first_vs_returning",
     "funnel_steps", "label_spots", "load_vs_check", "ltv_curves", "money_expr", "month_axis",
     "month_bar_width", "month_domain", "month_expr", "month_label", "month_x", "monthly_line",
     "named", "no_shows",
