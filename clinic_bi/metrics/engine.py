@@ -76,6 +76,8 @@ MODELS: tuple[str, ...] = (
     "fct_marketing_spend",
     "fct_reviews",
     "store_facts",
+    "fct_booked_ahead",
+    "call_values",
     "store_coverage",
     "cohorts",
     "fct_goals",

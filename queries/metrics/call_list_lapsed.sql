@@ -23,15 +23,6 @@ department_months as (
         unnest(cast($department_months as integer[])) as lapse_months,
 ),
 
-booked_ahead as (
-    -- a future appointment: scheduled after data_end and not cancelled nor missed
-    select distinct fct_appointments.patient_id
-    from fct_appointments, facts
-    where fct_appointments.patient_id is not null
-        and fct_appointments.scheduled_date > facts.data_end
-        and coalesce(fct_appointments.status, 'planned') not in ('cancelled', 'no_show')
-),
-
 patient_history as (
     select
         patient_num,
@@ -86,16 +77,14 @@ final as (
             as integer
         ) as months_since,
         cast(round(
-            last_visits.revenue / cast(greatest(
-                (facts.data_end - last_visits.first_visit_date) / 365.25, 1.0
-            ) as decimal(18, 6)),
+            yearly_value(last_visits.revenue, last_visits.first_visit_date, facts.data_end),
             2
         ) as decimal(18, 2)) as value,
     from last_visits, facts
     where last_visits.last_visit_date
             < facts.data_end - to_months(last_visits.lapse_months)
         and last_visits.last_visit_date >= facts.data_end - to_months($within_months)
-        and last_visits.patient_id not in (select patient_id from booked_ahead)
+        and last_visits.patient_id not in (select patient_id from fct_booked_ahead)
         and kept_by_filters(
             last_visits.doctor_code, last_visits.department_code, last_visits.branch_code,
             $doctor, $department, $branch

@@ -90,9 +90,7 @@ final as (
             when doctor_checks.avg_check is not null then 'doctor_visit'
         end as value_basis,
         cast(round(coalesce(
-            patient_history.revenue / cast(greatest(
-                (facts.data_end - patient_history.first_visit_date) / 365.25, 1.0
-            ) as decimal(18, 6)),
+            yearly_value(patient_history.revenue, patient_history.first_visit_date, facts.data_end),
             doctor_checks.avg_check
         ), 2) as decimal(18, 2)) as value,
     from not_followed

@@ -19,14 +19,6 @@ facts as (
     select data_end from store_facts
 ),
 
-booked_ahead as (
-    select distinct fct_appointments.patient_id
-    from fct_appointments, facts
-    where fct_appointments.patient_id is not null
-        and fct_appointments.scheduled_date > facts.data_end
-        and coalesce(fct_appointments.status, 'planned') not in ('cancelled', 'no_show')
-),
-
 known_departments as (
     select distinct department from fct_visits where department is not null
 ),
@@ -116,7 +108,7 @@ final as (
         and greatest(rows_named.signed_date, coalesce(rows_named.last_visit_date,
                                                       rows_named.signed_date))
             < facts.data_end - cast($plan_idle_days as integer)
-        and rows_named.patient_id not in (select patient_id from booked_ahead)
+        and rows_named.patient_id not in (select patient_id from fct_booked_ahead)
         and kept_by_filters(
             doctors.code, departments.code, rows_named.branch_code, $doctor, $department, $branch
         )

@@ -22,14 +22,6 @@ department_months as (
         unnest(cast($department_months as integer[])) as lapse_months,
 ),
 
-booked_ahead as (
-    select distinct fct_appointments.patient_id
-    from fct_appointments, facts
-    where fct_appointments.patient_id is not null
-        and fct_appointments.scheduled_date > facts.data_end
-        and coalesce(fct_appointments.status, 'planned') not in ('cancelled', 'no_show')
-),
-
 patient_history as (
     select
         patient_num,
@@ -81,16 +73,14 @@ final as (
         due.recall_months,
         due.due_date,
         cast(round(
-            patient_history.revenue / cast(greatest(
-                (facts.data_end - patient_history.first_visit_date) / 365.25, 1.0
-            ) as decimal(18, 6)),
+            yearly_value(patient_history.revenue, patient_history.first_visit_date, facts.data_end),
             2
         ) as decimal(18, 2)) as value,
     from due
     cross join facts
     inner join patient_history using (patient_num)
     where date_trunc('month', due.due_date) = facts.due_month
-        and due.patient_id not in (select patient_id from booked_ahead)
+        and due.patient_id not in (select patient_id from fct_booked_ahead)
         and kept_by_filters(
             due.doctor_code, due.department_code, due.branch_code, $doctor, $department, $branch
         )
