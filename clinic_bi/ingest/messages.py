@@ -363,6 +363,9 @@ _MESSAGES: dict[str, tuple[str | Callable, str | Callable]] = {
     "reason_cost_negative": ("себестоимость меньше нуля", "a cost below zero"),
     "reason_pay_rate_negative": ("ставка меньше нуля", "a rate below zero"),
     "reason_pay_rate_over_100": ("процент больше 100 %", "a percentage above 100 %"),
+    "reason_pay_rate_ambiguous": (
+        "«1» без знака % может значить и 100 %, и 1 %: напишите «100 %» или «1 %»",
+        "«1» without a % sign may mean 100 % or 1 %: write «100 %» or «1 %»"),
     "reason_fixed_cost_negative": ("сумма расхода меньше нуля", "a cost below zero"),
     "reason_same_id": ("тот же номер, что в строке {row}: загружена строка {row}",
                        "the same number as line {row}: line {row} is loaded"),

@@ -6,8 +6,8 @@
 --   a word no list knows rejects the row.
 -- * rate: for a % basis a fraction: "30 %", "30%" and "30" are 0.30, "0,3" is 0.30 — a cell
 --   with a % sign is a percentage, and a number above 1 without one is read as a percentage
---   too (nobody is paid 30 times the revenue), so "1" is 100 % and 1 % must be written "1 %";
---   a percentage above 100 % rejects the row. For 'hour' and 'month' the rate is rubles
+--   too (nobody is paid 30 times the revenue); a bare "1" could be 100 % or 1 % and rejects
+--   the row (pay_rate_ambiguous: write "100 %" or "1 %"); a percentage above 100 % rejects it. For 'hour' and 'month' the rate is rubles
 --   ("1 500 ₽"); a % sign there is unreadable. A rate below zero rejects the row.
 -- * role: врач / доктор / doctor (the default when empty) or ассистент / assistant (an
 --   assistant's pay on the same lines); another word rejects the row.
@@ -96,6 +96,9 @@ final as (
                 when rate_read < 0 then
                     {'column_name': 'rate', 'value': left(cast(rate_raw as varchar), 200),
                      'reason': 'pay_rate_negative', 'severity': 'rejected'}
+                when is_pct_basis and not rate_pct_sign and rate_read = 1 then
+                    {'column_name': 'rate', 'value': left(cast(rate_raw as varchar), 200),
+                     'reason': 'pay_rate_ambiguous', 'severity': 'rejected'}
                 when is_pct_basis and rate > 1 then
                     {'column_name': 'rate', 'value': left(cast(rate_raw as varchar), 200),
                      'reason': 'pay_rate_over_100', 'severity': 'rejected'}

@@ -113,12 +113,14 @@ PAY_CSV = """Врач;Отделение;Схема оплаты;Процент;
 Козлов А. П.;;в месяц;-5000;;
 Зайцев С. Г.;;в час;30 %;;
 Морозова Н. В.;;% от выручки;30 %;;уборщица
+Орлова В. К.;;% от выручки;1;;
+Орлова В. К.;Терапия;% от выручки;1 %;;
 """
 
 
 def test_a_pay_rules_file_with_russian_words_and_percent_rates(st):
     r = st.load("оплата_врачей.csv", PAY_CSV)
-    assert (r.kind, r.rows_new, r.rows_rejected) == ("pay_rules", 7, 6)
+    assert (r.kind, r.rows_new, r.rows_rejected) == ("pay_rules", 8, 7)
     assert st.rows("select doctor, department, basis, rate, valid_from, role from pay_rules "
                    "order by _row") == [
         (None, None, "after_materials", D("0.3000"), None, "doctor"),  # "30 %"
@@ -128,6 +130,7 @@ def test_a_pay_rules_file_with_russian_words_and_percent_rates(st):
         ("Иванова А. С.", None, "hour", D("2000.0000"), dt.date(2026, 3, 1), "doctor"),
         ("Петров Д. В.", None, "month", D("120000.0000"), None, "doctor"),
         ("Соколов М. А.", None, "revenue", D("0.3000"), None, "doctor"),  # "30" is 30 %
+        ("Орлова В. К.", "Терапия", "revenue", D("0.0100"), None, "doctor"),  # "1 %"
     ]
     assert st.one("select rule_id from pay_rules where doctor = 'Иванова А. С.'") == (
         "Иванова А. С.||doctor|2026-03-01")
@@ -138,11 +141,13 @@ def test_a_pay_rules_file_with_russian_words_and_percent_rates(st):
         (12, "rate", "-5000", "pay_rate_negative"),
         (13, "rate", "30 %", "unreadable;what=pay_rate"),  # a % sign on a ruble basis
         (14, "role", "уборщица", "unreadable;what=pay_role"),
+        (15, "rate", "1", "pay_rate_ambiguous"),  # 100 % or 1 %? not guessed
     ]
     words = [i.reason.in_lang("en") for i in r.issues]
     assert any("a pay basis: % of revenue, % after materials, per hour or salary" in w
                for w in words)
     assert any("above 100 %" in w for w in words)
+    assert any("may mean 100 % or 1 %" in w for w in words)
 
 
 def test_a_later_rule_of_the_same_doctor_replaces_it_and_removal_restores_it(st):
