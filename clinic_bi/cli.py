@@ -15,6 +15,7 @@ from clinic_bi import fmt, store
 from clinic_bi.ingest import loader
 from clinic_bi.ingest.mapping import MappingError, Profile, builtin_profiles
 from clinic_bi.paths import default_db_path, make_private_dir, open_private, private_umask
+from clinic_bi.periods import PERIOD_PRESETS
 from clinic_bi.present.console import print_batches, print_load_results
 from clinic_bi.present.exports import write_csv
 
@@ -222,6 +223,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run_report(args)
 
 
+def cmd_send(args: argparse.Namespace) -> int:
+    from clinic_bi.delivery.send import run_send
+
+    return run_send(args)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from clinic_bi.ingest.watch import run_watch
+
+    return run_watch(args)
+
+
+def period_args(sp: argparse.ArgumentParser) -> None:
+    """A period as dates (--from and --to) or by name (--period, counted back from the last day
+    of loaded data, as the sidebar's)."""
+    sp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    sp.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    sp.add_argument("--period", choices=list(PERIOD_PRESETS),
+                    help="вместо --from/--to: период от последнего дня данных")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of docs/CLI.md, one block per command (a declarative table, hence its
     length)."""
@@ -246,19 +268,45 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_ingest)
 
     sp = sub.add_parser("report", help="отчёт за период")
-    sp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
-    sp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    period_args(sp)
     db_arg(sp)
     sp.add_argument("--doctor")
     sp.add_argument("--department")
     sp.add_argument("--branch")
     sp.add_argument("--return-window", type=int, default=180, metavar="DAYS")
     sp.add_argument("--funnel-window", type=int, default=90, metavar="DAYS")
-    sp.add_argument("--format", choices=["text", "json"], default="text")
+    sp.add_argument("--format", choices=["text", "json", "pdf", "xlsx"], default="text")
+    sp.add_argument("--out", metavar="FILE", help="для pdf и xlsx: файл отчёта (обязателен)")
+    sp.add_argument("--lang", choices=["ru", "en"], default="ru",
+                    help="язык текста, pdf и xlsx (по умолчанию ru)")
     sp.add_argument("--no-ahead", dest="ahead", action="store_false",
                     help="без прогноза, плана, «что изменилось» и списков звонков (прогноз "
                          "подбирается несколько секунд)")
     sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("send", help="отправить отчёт собственнику по электронной почте")
+    sp.add_argument("--to", dest="recipients", action="append", required=True,
+                    metavar="ADDRESS", help="получатель (можно несколько)")
+    sp.add_argument("--format", dest="formats", default="pdf", metavar="pdf,xlsx",
+                    help="вложения через запятую: pdf, xlsx (по умолчанию pdf)")
+    sp.add_argument("--period", choices=["last_month"], default="last_month",
+                    help="last_month (по умолчанию): прошлый календарный месяц от сегодняшней "
+                         "даты; не отправляется, пока данные не дошли до его конца")
+    sp.add_argument("--lang", choices=["ru", "en"], default="ru")
+    sp.add_argument("--force", action="store_true",
+                    help="отправить, даже если отчёт за этот период уже отправлен")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_send)
+
+    sp = sub.add_parser("watch", help="загружать новые выгрузки из папки по мере появления")
+    sp.add_argument("dir", nargs="?", metavar="DIR",
+                    help="папка (по умолчанию та, что указана на странице «Данные»)")
+    sp.add_argument("--once", action="store_true",
+                    help="один проход по папке и выход (для cron)")
+    sp.add_argument("--interval", type=float, default=30.0, metavar="SECONDS",
+                    help="пауза между проходами (по умолчанию 30 с)")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_watch)
 
     sp = sub.add_parser("batches", help="журнал загрузок")
     db_arg(sp)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from clinic_bi.app.i18n import EXPORTS, LANGS, t, table_label
 from clinic_bi.app.safe import md
 from clinic_bi.metrics import Filters
 from clinic_bi.paths import default_db_path, demo_db_path
+from clinic_bi.periods import PERIOD_PRESETS, months_back, preset_range
 from clinic_bi.present import figures
 
 # (page name, script path relative to the app's folder, icon)
@@ -52,41 +53,11 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 )
 PAGE_SCRIPTS = {name: script for name, script, _ in PAGES}
 
-PRESETS = ("this_month", "last_month", "this_quarter", "this_year", "last_12m", "custom")
+PRESETS = (*PERIOD_PRESETS, "custom")
 DEFAULT_PRESET = "last_12m"
 DEFAULT_RETURN_WINDOW = 180
 DEFAULT_FUNNEL_WINDOW = 90
 NAME_FILTERS = ("doctor", "department", "branch")
-
-
-# -- the period presets ---------------------------------------------------------------------
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _months_back(day: date, months: int) -> date:
-    """The first day of the month `months` before day's month."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def preset_range(preset: str, anchor: date) -> tuple[date, date]:
-    """The dates of a preset, counted back from `anchor` (the last day of data: "this month" is
-    the month the latest export reaches, not the calendar's)."""
-    if preset == "this_month":
-        return _month_start(anchor), anchor
-    if preset == "last_month":
-        end = _month_start(anchor) - timedelta(days=1)
-        return _month_start(end), end
-    if preset == "this_quarter":
-        return date(anchor.year, (anchor.month - 1) // 3 * 3 + 1, 1), anchor
-    if preset == "this_year":
-        return date(anchor.year, 1, 1), anchor
-    if preset == "last_12m":
-        return _months_back(anchor, 11), anchor
-    raise ValueError(f"not a preset with fixed dates: {preset!r}")
 
 
 # -- reading and writing the URL --------------------------------------------------------------
@@ -359,7 +330,7 @@ def _sidebar(
 def _filter_widgets(state: dict[str, Any], info: data.StoreInfo) -> Filters:
     lang = state["lang"]
     anchor = info.data_end or date.today()  # no services yet: count back from today
-    start = info.data_start or _months_back(anchor, 36)
+    start = info.data_start or months_back(anchor, 36)
     if state["preset"] != "custom":
         state["date_from"], state["date_to"] = preset_range(state["preset"], anchor)
     st.markdown(f"**{t('filters', lang)}**")

@@ -344,13 +344,45 @@ def _filters_text(f: Filters, lang: str = "ru") -> str:
     return "; ".join(parts)
 
 
+def resolve_period(args: argparse.Namespace, path: Path) -> tuple[str, str]:
+    """--from/--to as given, or the dates of --period counted back from the store's last day of
+    data (StoreError when the store cannot be read, MetricsError when neither or both are
+    given)."""
+    from clinic_bi.periods import preset_range
+
+    preset = getattr(args, "period", None)
+    given = (getattr(args, "date_from", None), getattr(args, "date_to", None))
+    if preset and any(given):
+        raise MetricsError("укажите либо --period, либо --from и --to, не всё вместе.")
+    if not preset:
+        if not all(given):
+            raise MetricsError("укажите --from и --to (ГГГГ-ММ-ДД) или --period.")
+        return given  # type: ignore[return-value]
+    with open_engine(path) as engine:
+        end = engine.facts().data_end
+    if end is None:
+        raise MetricsError("в хранилище ещё нет услуг, а --period отсчитывается от последнего "
+                           "дня данных: укажите --from и --to.")
+    start, stop = preset_range(preset, end)
+    return start.isoformat(), stop.isoformat()
+
+
 def run_report(args: argparse.Namespace) -> int:
-    """`report` with parsed arguments (see CLI.md): prints the report, returns the exit code
-    (0 done, 2 bad arguments, 1 the store cannot be read)."""
+    """`report` with parsed arguments (see CLI.md): prints the report (or writes the PDF / XLSX
+    to --out), returns the exit code (0 done, 2 bad arguments, 1 the store cannot be read)."""
+    db = getattr(args, "db", None)
+    path = Path(db) if db else default_db_path()
+    output = getattr(args, "format", "text") or "text"
+    lang = getattr(args, "lang", "ru") or "ru"
+    out = getattr(args, "out", None)
+    if output in ("pdf", "xlsx") and not out:
+        print(f"report: --format {output} записывает файл: укажите --out ФАЙЛ.", file=sys.stderr)
+        return 2
     try:
+        date_from, date_to = resolve_period(args, path)
         filters = Filters(
-            date_from=args.date_from,
-            date_to=args.date_to,
+            date_from=date_from,
+            date_to=date_to,
             doctor=getattr(args, "doctor", None),
             department=getattr(args, "department", None),
             branch=getattr(args, "branch", None),
@@ -360,17 +392,25 @@ def run_report(args: argparse.Namespace) -> int:
     except MetricsError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2
-    db = getattr(args, "db", None)
-    path = Path(db) if db else default_db_path()
-    output = getattr(args, "format", "text") or "text"
+    except StoreError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
     try:
         ahead = getattr(args, "ahead", True)
+        if output in ("pdf", "xlsx"):
+            from clinic_bi.paths import open_private
+            from clinic_bi.present.report_files import render_file
+
+            data = render_file(path, filters, output, lang)
+            with open_private(Path(out)) as fh:
+                fh.write(data)
+            return 0
         if output == "json":
             report = build_report(path, filters, ahead=ahead)
             text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
         else:
             text = format_text(build_report(path, filters, comparison=True, ahead=ahead,
-                                            lang="ru"), filters=filters)  # fmt: skip
+                                            lang=lang), lang=lang, filters=filters)  # fmt: skip
     except StoreError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 1
