@@ -39,61 +39,99 @@ month_lines as materialized (
         and last_day(cast($date_to as date))
 ),
 
-cost_candidates as (
+cost_keys as (
+    -- the cost and the pay rule are resolved once per distinct key, not per line: the match
+    -- conditions are not equalities (a general row, "code or name"), and a join on them
+    -- compares every line with every cost row
+    select distinct service_code, service, department, visit_date from month_lines
+),
+
+cost_matches as (
     -- code match before name match, the department's own row before the general one, then the
-    -- latest valid_from <= visit_date (null: from the beginning, the earliest)
-    select
-        month_lines.line_id,
-        costs.cost,
-        row_number() over (
-            partition by month_lines.line_id
-            order by
-                coalesce(costs.service_code = month_lines.service_code, false) desc,
-                costs.department is not null desc,
-                costs.valid_from desc nulls last
-        ) as preference,
-    from month_lines
-    inner join fct_service_costs as costs
-        on (
-            costs.service_code = month_lines.service_code
-            or costs.service = month_lines.service
-        )
-        and (costs.department is null or costs.department = month_lines.department)
-        and (costs.valid_from is null or costs.valid_from <= month_lines.visit_date)
+    -- latest valid_from <= visit_date (null: from the beginning, the earliest); two equality
+    -- joins (by code, by name) rather than one join on "code or name"
+    select keys.*, costs.cost, true as by_code, costs.department as cost_department,
+        costs.valid_from,
+    from cost_keys as keys
+    inner join fct_service_costs as costs on costs.service_code = keys.service_code
+    where (costs.department is null or costs.department = keys.department)
+        and (costs.valid_from is null or costs.valid_from <= keys.visit_date)
+    union all
+    select keys.*, costs.cost, coalesce(costs.service_code = keys.service_code, false),
+        costs.department, costs.valid_from,
+    from cost_keys as keys
+    inner join fct_service_costs as costs on costs.service = keys.service
+    where (costs.department is null or costs.department = keys.department)
+        and (costs.valid_from is null or costs.valid_from <= keys.visit_date)
+),
+
+key_costs as (
+    select service_code, service, department, visit_date, cost,
+    from cost_matches
+    qualify row_number() over (
+        partition by service_code, service, department, visit_date
+        order by by_code desc, cost_department is not null desc, valid_from desc nulls last
+    ) = 1
 ),
 
 costed_lines as (
     select
         month_lines.*,
-        cost_candidates.cost * month_lines.quantity as materials,
+        key_costs.cost * month_lines.quantity as materials,
     from month_lines
-    left join cost_candidates
-        on cost_candidates.line_id = month_lines.line_id and cost_candidates.preference = 1
+    left join key_costs
+        on key_costs.service_code is not distinct from month_lines.service_code
+        and key_costs.service is not distinct from month_lines.service
+        and key_costs.department is not distinct from month_lines.department
+        and key_costs.visit_date = month_lines.visit_date
 ),
 
-rule_candidates as (
+rule_keys as (
+    select distinct doctor, department, visit_date from costed_lines
+),
+
+key_rules as (
     -- per role: that doctor and department, that doctor any department, every doctor that
     -- department, every doctor; then the latest valid_from <= visit_date
     select
-        costed_lines.line_id,
+        keys.doctor,
+        keys.department,
+        keys.visit_date,
         rules.role,
         rules.basis,
         rules.rate,
         rules.doctor as rule_doctor,
         rules.department as rule_department,
         rules.valid_from as rule_from,
-        row_number() over (
-            partition by costed_lines.line_id, rules.role
-            order by
-                rules.doctor is not null desc,
-                rules.department is not null desc,
-                rules.valid_from desc nulls last
-        ) as preference,
-    from costed_lines
+    from rule_keys as keys
     inner join fct_pay_rules as rules
-        on (rules.doctor is null or rules.doctor = costed_lines.doctor)
-        and (rules.department is null or rules.department = costed_lines.department)
-        and (rules.valid_from is null or rules.valid_from <= costed_lines.visit_date)
+        on (rules.doctor is null or rules.doctor = keys.doctor)
+        and (rules.department is null or rules.department = keys.department)
+        and (rules.valid_from is null or rules.valid_from <= keys.visit_date)
+    qualify row_number() over (
+        partition by keys.doctor, keys.department, keys.visit_date, rules.role
+        order by
+            rules.doctor is not null desc,
+            rules.department is not null desc,
+            rules.valid_from desc nulls last
+    ) = 1
+),
+
+rule_candidates as (
+    select
+        costed_lines.line_id,
+        key_rules.role,
+        key_rules.basis,
+        key_rules.rate,
+        key_rules.rule_doctor,
+        key_rules.rule_department,
+        key_rules.rule_from,
+        1 as preference,
+    from costed_lines
+    inner join key_rules
+        on key_rules.doctor is not distinct from costed_lines.doctor
+        and key_rules.department is not distinct from costed_lines.department
+        and key_rules.visit_date = costed_lines.visit_date
 ),
 
 line_pay as (
