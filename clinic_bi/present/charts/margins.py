@@ -4,6 +4,8 @@ per hour. The figures come from clinic_bi.metrics.margins; this module only lays
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -53,6 +55,27 @@ def _log_axis(values: pd.Series) -> tuple[list[float], list[float]]:
     return round_log_ticks(float(positive.min()), float(positive.max()))
 
 
+def _room_for_names(domain: list[float], kind: str, constant: float = 1000.0,
+                    share: float = 0.12) -> list[float]:
+    """`domain` widened by `share` of its span at both ends, measured on the axis as drawn (log
+    or symlog), so the quadrants' two-line names in the corners sit above and below the points
+    (issue 15's phone shot: the top service covered «звёзды»)."""
+    if kind == "log":
+        low, high = math.log10(domain[0]), math.log10(domain[1])
+        pad = (high - low) * share
+        return [10 ** (low - pad), 10 ** (high + pad)]
+
+    def out(v: float) -> float:
+        return math.copysign(math.log1p(abs(v) / constant), v)
+
+    def back(u: float) -> float:
+        return math.copysign(math.expm1(abs(u)) * constant, u)
+
+    low, high = out(domain[0]), out(domain[1])
+    pad = (high - low) * share
+    return [back(low - pad), back(high + pad)]
+
+
 def _symlog_ticks(domain: list[float]) -> list[float]:
     """0 and ±1, 5 × 10^k inside the domain (a symlog axis's own ticks crowd around 0)."""
     steps = sorted({0.0, *(sign * m * 10.0**e for sign in (1, -1) for e in range(3, 8)
@@ -79,10 +102,12 @@ def margin_scatter(services: pd.DataFrame, lang: str) -> alt.Chart:
     positive = bool(len(data)) and bool((data["margin_per_hour"] > 0).all())
     if positive:
         y_domain, y_ticks = _log_axis(data["margin_per_hour"])
+        y_domain = _room_for_names(y_domain, "log")
         y_scale = alt.Scale(type="log", domain=y_domain, nice=False)
     else:
         y_domain = _domain(data["margin_per_hour"], y_median) if len(data) else [0.0, 1.0]
         y_ticks = _symlog_ticks(y_domain)
+        y_domain = _room_for_names(y_domain, "symlog")
         y_scale = alt.Scale(type="symlog", constant=1000, domain=y_domain, nice=False)
     tips = [alt.Tooltip("service:N", title=label("service", lang)),
             alt.Tooltip("quadrant:N", title=" "),
