@@ -181,5 +181,14 @@ def report_section(engine: Engine, f: Filters, allocate: str = "none") -> dict[s
         "clinic": margin_summary(engine, f),
         **{f"by_{by}": records(margin_breakdown(engine, f, by)) for by in BREAKDOWNS},
         "price_review": records(price_review(engine, f)),
-        "operating": operating_margin(engine, f, allocate) if rows["fixed_costs"] else None,
+        "operating": _iso_months(operating_margin(engine, f, allocate))
+        if rows["fixed_costs"] else None,
     }
+
+
+def _iso_months(operating: dict[str, Any]) -> dict[str, Any]:
+    """The operating margin with its items' months as 'YYYY-MM-DD' (CLI.md: JSON holds days as
+    text; a date object made `report --format json` fail on every store with fixed costs)."""
+    items = [{**item, "month": item["month"].isoformat() if item.get("month") else None}
+             for item in operating["items"]]  # fmt: skip
+    return {**operating, "items": items}

@@ -4,6 +4,7 @@ cost), the allocation radio says which is used, English, and the notice without 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -134,6 +135,9 @@ def test_the_report_has_the_margin_section(clinic: Path) -> None:
     from clinic_bi.present import report
 
     built = report.build_report(clinic, PERIOD, ahead=True)
+    # the JSON report: every value JSON can hold, the fixed cost's month as text
+    assert json.loads(json.dumps(built))["margins"]["operating"]["items"][0]["month"] == (
+        "2026-11-01")
     section = built["margins"]
     assert section["clinic"]["margin"] == 6300
     assert section["operating"]["operating_margin"] == pytest.approx(3300)
@@ -143,3 +147,15 @@ def test_the_report_has_the_margin_section(clinic: Path) -> None:
     assert "нет себестоимости для 13 % выручки (2 000 ₽, 1 строка)" in text
     assert "Операционная маржа 3 300 ₽: постоянные расходы 3 000 ₽ (не распределять)" in text
     assert "Пересмотр цен: 1 услуга ниже медианы маржи в час (3 150 ₽)" in text
+
+
+def test_the_cli_report_takes_the_owners_allocation(clinic: Path, capsys) -> None:
+    from clinic_bi import cli
+
+    assert cli.main(["report", "--from", "2025-12-01", "--to", "2026-11-30", "--db", str(clinic),
+                     "--format", "json", "--fixed-costs", "hours"]) == 0
+    operating = json.loads(capsys.readouterr().out)["margins"]["operating"]
+    assert operating["allocate"] == "hours"
+    # the rent's 3 000 ₽ by chair hours: Хирургия 1 h, Терапия 1 h + 0.5 h of 2.5 h
+    spread = {d["department"]: d["fixed_costs"] for d in operating["departments"]}
+    assert spread == {"Хирургия": pytest.approx(1200), "Терапия": pytest.approx(1800)}
