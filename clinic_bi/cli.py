@@ -279,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE", help="для pdf и xlsx: файл отчёта (обязателен)")
     sp.add_argument("--lang", choices=["ru", "en"], default="ru",
                     help="язык текста, pdf и xlsx (по умолчанию ru)")
+    sp.add_argument("--fixed-costs", choices=["none", "hours"], default="none",
+                    help="постоянные расходы в рентабельности: none — не распределять "
+                         "(по умолчанию), hours — по направлениям пропорционально часам кресла")
     sp.add_argument("--no-ahead", dest="ahead", action="store_false",
                     help="без прогноза, плана, «что изменилось» и списков звонков (прогноз "
                          "подбирается несколько секунд)")

@@ -98,14 +98,15 @@ def _comparison(engine: Engine, f: Filters) -> dict[str, Any]:
 
 def build_report(
     engine_or_path: Engine | Path | str, filters: Filters, *, comparison: bool = False,
-    ahead: bool = False, lang: str | None = None,
+    ahead: bool = False, lang: str | None = None, fixed_costs: str = "none",
 ) -> dict[str, Any]:
     """The report object of CLI.md for one period. A section whose source table holds no rows
     is None (services: summary, doctors, departments, services, monthly; leads: funnel;
     marketing_spend: marketing; appointments: appointments; quality: reviews and appointments
     both empty). `comparison=True` adds a `comparison` key (previous period, a year earlier);
     `ahead=True` the looking-ahead sections (report_ahead.KEYS: forecast, plan, changes,
-    call_lists), the sentences of `changes` in `lang` (both languages without)."""
+    call_lists, margins), the sentences of `changes` in `lang` (both languages without), the
+    margins' fixed costs `fixed_costs` ("none": unallocated, "hours": by chair hours)."""
     f = filters
     with open_engine(engine_or_path) as engine, engine.snapshot():
         facts = engine.facts()
@@ -147,7 +148,7 @@ def build_report(
         if comparison and has_services:
             report["comparison"] = _comparison(engine, f)
         if ahead:
-            report.update(report_ahead.sections(engine, f, lang))
+            report.update(report_ahead.sections(engine, f, lang, fixed_costs))
     return report
 
 
@@ -397,20 +398,22 @@ def run_report(args: argparse.Namespace) -> int:
         return 1
     try:
         ahead = getattr(args, "ahead", True)
+        fixed_costs = getattr(args, "fixed_costs", "none") or "none"
         if output in ("pdf", "xlsx"):
             from clinic_bi.paths import open_private
             from clinic_bi.present.report_files import render_file
 
-            data = render_file(path, filters, output, lang)
+            data = render_file(path, filters, output, lang, fixed_costs)
             with open_private(Path(out)) as fh:
                 fh.write(data)
             return 0
         if output == "json":
-            report = build_report(path, filters, ahead=ahead)
+            report = build_report(path, filters, ahead=ahead, fixed_costs=fixed_costs)
             text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
         else:
             text = format_text(build_report(path, filters, comparison=True, ahead=ahead,
-                                            lang=lang), lang=lang, filters=filters)  # fmt: skip
+                                            lang=lang, fixed_costs=fixed_costs),
+                               lang=lang, filters=filters)  # fmt: skip
     except StoreError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 1

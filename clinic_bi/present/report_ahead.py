@@ -20,15 +20,18 @@ from clinic_bi.present import changes_text, figures, forecast_text, words
 KEYS: tuple[str, ...] = ("forecast", "plan", "changes", "call_lists", "margins")
 
 
-def sections(engine: Engine, f: Filters, lang: str | None = None) -> dict[str, Any]:
-    """The five sections of one period, JSON-ready (margins: fixed costs left unallocated). With `lang`, the changes section also holds
-    its sentences in that language (`sentences`: the text report prints them)."""
+def sections(engine: Engine, f: Filters, lang: str | None = None,
+             fixed_costs: str = "none") -> dict[str, Any]:
+    """The five sections of one period, JSON-ready; the margins' fixed costs left unallocated
+    or, with fixed_costs="hours", spread over the departments by chair hours. With `lang`, the
+    changes section also holds its sentences in that language (`sentences`: the text report
+    prints them)."""
     out = {
         "forecast": forecast.report_section(engine, f),
         "plan": goals.report_section(engine, f),
         "changes": changes.report_section(engine, f),
         "call_lists": calls.report_section(engine, f),
-        "margins": margins.report_section(engine, f),
+        "margins": margins.report_section(engine, f, fixed_costs),
     }
     if out["changes"] is not None:
         found = changes.changes(engine, f, "previous")

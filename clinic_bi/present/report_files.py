@@ -19,12 +19,15 @@ MIME: dict[str, str] = {
 }
 
 
-def owner_report(source: Engine | Path | str, filters: Filters, lang: str) -> dict[str, Any]:
+def owner_report(source: Engine | Path | str, filters: Filters, lang: str,
+                 fixed_costs: str = "none") -> dict[str, Any]:
     """The report object the files are written from: CLI.md's keys, the comparison and the
-    looking-ahead sections, the sentences of `changes` in `lang`."""
+    looking-ahead sections, the sentences of `changes` in `lang`, the fixed costs as chosen
+    ("none": unallocated, "hours": by chair hours)."""
     from clinic_bi.present.report import build_report
 
-    return build_report(source, filters, comparison=True, ahead=True, lang=lang)
+    return build_report(source, filters, comparison=True, ahead=True, lang=lang,
+                        fixed_costs=fixed_costs)
 
 
 def render(report: dict[str, Any], filters: Filters, kind: str, lang: str) -> bytes:
@@ -40,9 +43,10 @@ def render(report: dict[str, Any], filters: Filters, kind: str, lang: str) -> by
     raise ValueError(f"not a report file format: {kind!r}")
 
 
-def render_file(source: Engine | Path | str, filters: Filters, kind: str, lang: str) -> bytes:
+def render_file(source: Engine | Path | str, filters: Filters, kind: str, lang: str,
+                fixed_costs: str = "none") -> bytes:
     """Build the report of `filters` and render it as `kind` ('pdf' or 'xlsx')."""
-    return render(owner_report(source, filters, lang), filters, kind, lang)
+    return render(owner_report(source, filters, lang, fixed_costs), filters, kind, lang)
 
 
 def file_name(filters: Filters, kind: str, lang: str) -> str:
