@@ -159,3 +159,25 @@ def test_a_complete_profile_guesses_nothing_else(st):
         "Сумма": "amount"})
     st.load("svc.csv", text, profile=edited)
     assert st.rows("select department from services") == [(None,)]
+
+
+def test_the_full_json_report_of_a_loaded_demo_is_json(tmp_path: Path, capsys) -> None:
+    """Every section of `report --format json`, the looking-ahead ones included, on a store that
+    has every table (the demo's): a value JSON cannot hold fails here, not on a clinic's cron."""
+    db = tmp_path / "demo.duckdb"
+    assert main(["demo", str(tmp_path / "exports"), "--patients", "150", "--seed", "3",
+                     "--end", "2025-12-31", "--load", "--db", str(db)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["report", "--period", "last_12m", "--db", str(db), "--format", "json",
+                     "--fixed-costs", "hours"]) == 0  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    # last_12m counted back from the data's last day (the last service line's)
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        (last,) = con.execute("select max(visit_date) from services").fetchone()
+    assert report["period"] == {"from": "2025-01-01", "to": last.isoformat()}
+    for key in ("summary", "funnel", "marketing", "quality", "forecast", "plan", "changes",
+                "call_lists", "margins"):
+        assert report[key] is not None, key
+    assert report["margins"]["operating"]["allocate"] == "hours"
