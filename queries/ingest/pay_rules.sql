@@ -3,6 +3,8 @@
 -- DATA.md "pay_rules":
 -- * basis, in Russian or English: 'revenue' (% от выручки), 'after_materials' (% после
 --   материалов, за вычетом материалов), 'hour' (в час, почасовая), 'month' (оклад, в месяц);
+--   'none' (не действует, нет ставки: the identity has no rule of its own from valid_from on,
+--   so the next level applies; the rate cell is not read and stored as 0);
 --   a word no list knows rejects the row.
 -- * rate: for a % basis a fraction: "30 %", "30%" and "30" are 0.30, "0,3" is 0.30 — a cell
 --   with a % sign is a percentage, and a number above 1 without one is read as a percentage
@@ -45,6 +47,9 @@ with typed as (
                                       'фиксированный оклад', 'фикс', 'salary', 'monthly',
                                       'per month', 'month')
                 then 'month'
+            when norm_word(basis) in ('не действует', 'нет ставки', 'без ставки', 'отменена',
+                                      'отменено', 'снята', 'none', 'no rule', 'withdrawn')
+                then 'none'
         end as basis,
         case
             when clean_text(role) is null then 'doctor'
@@ -81,6 +86,7 @@ valued as (
             when is_pct_basis and (rate_pct_sign or rate_read > 1) then rate_read / 100
             when is_pct_basis then rate_read
             when basis in ('hour', 'month') then rate_read
+            when basis = 'none' then 0
         end as rate,
     from rated
 ),
@@ -91,7 +97,9 @@ final as (
         _is_total,
         list_filter([
             required_issue('basis', basis_raw, basis, 'pay_basis'),
-            required_issue('rate', rate_raw, rate_read, unreadable_what(rate_raw, 'pay_rate')),
+            case when basis is distinct from 'none' then
+                required_issue('rate', rate_raw, rate_read, unreadable_what(rate_raw, 'pay_rate'))
+            end,
             case
                 when rate_read < 0 then
                     {'column_name': 'rate', 'value': left(cast(rate_raw as varchar), 200),

@@ -90,9 +90,9 @@ rule_keys as (
     select distinct doctor, department, visit_date from costed_lines
 ),
 
-key_rules as (
-    -- per role: that doctor and department, that doctor any department, every doctor that
-    -- department, every doctor; then the latest valid_from <= visit_date
+level_rules as (
+    -- per role and level (that doctor and department, that doctor any department, every
+    -- doctor that department, every doctor): the latest valid_from <= visit_date
     select
         keys.doctor,
         keys.department,
@@ -109,11 +109,21 @@ key_rules as (
         and (rules.department is null or rules.department = keys.department)
         and (rules.valid_from is null or rules.valid_from <= keys.visit_date)
     qualify row_number() over (
-        partition by keys.doctor, keys.department, keys.visit_date, rules.role
-        order by
-            rules.doctor is not null desc,
-            rules.department is not null desc,
-            rules.valid_from desc nulls last
+        partition by keys.doctor, keys.department, keys.visit_date, rules.role,
+            rules.doctor is not null, rules.department is not null
+        order by rules.valid_from desc nulls last
+    ) = 1
+),
+
+key_rules as (
+    -- the most specific level whose rule in force is not withdrawn (basis 'none': from its
+    -- date on, that level has no rule and the next one applies)
+    select *
+    from level_rules
+    where basis <> 'none'
+    qualify row_number() over (
+        partition by doctor, department, visit_date, role
+        order by rule_doctor is not null desc, rule_department is not null desc
     ) = 1
 ),
 

@@ -115,12 +115,13 @@ PAY_CSV = """Врач;Отделение;Схема оплаты;Процент;
 Морозова Н. В.;;% от выручки;30 %;;уборщица
 Орлова В. К.;;% от выручки;1;;
 Орлова В. К.;Терапия;% от выручки;1 %;;
+Орлова В. К.;;не действует;;01.06.2026;
 """
 
 
 def test_a_pay_rules_file_with_russian_words_and_percent_rates(st):
     r = st.load("оплата_врачей.csv", PAY_CSV)
-    assert (r.kind, r.rows_new, r.rows_rejected) == ("pay_rules", 8, 7)
+    assert (r.kind, r.rows_new, r.rows_rejected) == ("pay_rules", 9, 7)
     assert st.rows("select doctor, department, basis, rate, valid_from, role from pay_rules "
                    "order by _row") == [
         (None, None, "after_materials", D("0.3000"), None, "doctor"),  # "30 %"
@@ -131,6 +132,8 @@ def test_a_pay_rules_file_with_russian_words_and_percent_rates(st):
         ("Петров Д. В.", None, "month", D("120000.0000"), None, "doctor"),
         ("Соколов М. А.", None, "revenue", D("0.3000"), None, "doctor"),  # "30" is 30 %
         ("Орлова В. К.", "Терапия", "revenue", D("0.0100"), None, "doctor"),  # "1 %"
+        # withdrawn from 01.06: no rate needed
+        ("Орлова В. К.", None, "none", D("0.0000"), dt.date(2026, 6, 1), "doctor"),
     ]
     assert st.one("select rule_id from pay_rules where doctor = 'Иванова А. С.'") == (
         "Иванова А. С.||doctor|2026-03-01")

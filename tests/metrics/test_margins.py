@@ -184,6 +184,29 @@ def test_the_rule_levels_in_order(tmp_path: Path) -> None:
     assert [rows[s]["pay"] for s in ("s1", "s2", "s3", "s4", "s5")] == [350, 300, 250, 200, 300]
 
 
+def test_a_withdrawn_rule_hands_the_doctor_to_the_next_level(tmp_path: Path) -> None:
+    # Иванов: 40 % of his own from the start, «не действует» from 10.03: from then on the
+    # clinic's 20 % applies. Lines of 1 000 with no materials: 400 on 05.03, 200 on 15.03.
+    # Петров's own rule withdrawn at the same date as it was set: only 20 % ever.
+    engine = engine_for(
+        tmp_path,
+        services=[
+            line("2024-03-05", "p1", "Иванов", 1000, service="s1"),
+            line("2024-03-15", "p2", "Иванов", 1000, service="s2"),
+            line("2024-03-15", "p3", "Петров", 1000, service="s3"),
+        ],
+        service_costs=[cost(s, 0) for s in ("s1", "s2", "s3")],
+        pay_rules=[
+            rule("revenue", 0.20),
+            rule("revenue", 0.40, doctor="Иванов"),
+            rule("none", 0, doctor="Иванов", valid_from="2024-03-10"),
+            rule("none", 0, doctor="Петров"),
+        ],
+    )
+    rows = by_service(engine)
+    assert [rows[s]["pay"] for s in ("s1", "s2", "s3")] == [400, 200, 200]
+
+
 def test_a_department_specific_cost_and_the_code_first(tmp_path: Path) -> None:
     # Коронка: 4 000 in general, 5 000 in Ортопедия; the code K1 row (3 000) beats the name rows
     engine = engine_for(
