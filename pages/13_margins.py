@@ -5,8 +5,8 @@ by margin per hour and the price review (METRICS.md "Margins")."""
 import streamlit as st
 
 from clinic_bi import fmt
+from clinic_bi.app import costs_editor, state, view
 from clinic_bi.app import margins_view as mv
-from clinic_bi.app import state, view
 from clinic_bi.metrics.margins import PRICE_REVIEW_COLUMNS
 from clinic_bi.present import charts
 
@@ -27,6 +27,7 @@ if not any(rows.values()):
     st.info(page.t("mrg_no_costs"), icon=":material/savings:")
     st.page_link(state.PAGE_SCRIPTS["data"], label=page.t("go_to_data"),
                  icon=":material/upload_file:")  # fmt: skip
+    costs_editor.editors(page)  # the rules and costs can be typed in instead of uploaded
     st.stop()
 
 f = page.filters
@@ -77,3 +78,6 @@ with st.expander(page.t("mrg_departments_table")):
     departments = mv.breakdown(page.info, f, "department")
     mv.table(departments, ["department", *BY_COLUMNS], lang, "margin_departments",
              "mrg_departments")  # fmt: skip
+
+st.divider()
+costs_editor.editors(page)

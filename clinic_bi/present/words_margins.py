@@ -5,6 +5,57 @@ names of its columns (merged into COLUMNS)."""
 from __future__ import annotations
 
 PHRASES: dict[str, tuple[str, str]] = {
+    # -- the pay rules and fixed costs tables (clinic_bi/app/costs_editor.py)
+    "mrg_edit_title": ("Ставки врачей и постоянные расходы", "Doctors' pay and fixed costs"),
+    "mrg_edit_pay_tab": ("Ставки врачей", "Doctors' pay"),
+    "mrg_edit_fixed_tab": ("Постоянные расходы", "Fixed costs"),
+    "mrg_edit_month": ("Месяц", "Month"),
+    "mrg_col_doctor": ("Врач (пусто — все)", "Doctor (empty: everyone)"),
+    "mrg_col_department": ("Направление (пусто — все)", "Department (empty: all)"),
+    "mrg_col_branch": ("Филиал (пусто — все)", "Branch (empty: all)"),
+    "mrg_col_role": ("Роль", "Role"),
+    "mrg_col_valid_from": ("Действует с", "Valid from"),
+    "mrg_col_basis": ("Схема оплаты", "Pay basis"),
+    "mrg_col_rate": ("Ставка: % или ₽", "Rate: % or ₽"),
+    "mrg_col_item": ("Статья", "Item"),
+    "mrg_col_amount": ("Сумма, ₽", "Amount, ₽"),
+    "mrg_basis_revenue": ("% от выручки", "% of revenue"),
+    "mrg_basis_after_materials": ("% после материалов", "% after materials"),
+    "mrg_basis_hour": ("₽ в час", "₽ per hour"),
+    "mrg_basis_month": ("оклад в месяц", "monthly salary"),
+    "mrg_role_doctor": ("врач", "doctor"),
+    "mrg_role_assistant": ("ассистент", "assistant"),
+    "mrg_edit_pay_help": (
+        "Строка — одно правило. Для схем «%» ставка в процентах (30 — это 30 %), для «в час» и "
+        "«оклад» — в рублях. Правило врача важнее правила направления, оно — важнее общего; "
+        "из правил одного уровня действует последнее по дате. Удалённая строка снимает "
+        "правило с её даты («не действует»). Сохранение — одна запись в журнале загрузок: "
+        "её можно отменить на странице «Данные».",
+        "One row, one rule. For the % bases the rate is in per cent (30 is 30 %), for «per "
+        "hour» and «salary» in rubles. A doctor's rule comes before a department's, which comes "
+        "before the general one; within a level the latest date applies. A deleted row "
+        "withdraws the rule from its date. Saving is one entry of the upload journal: it can be "
+        "undone on the Data page.",
+    ),
+    "mrg_edit_fixed_help": (
+        "Расходы месяца по статьям. Пустое направление — расход всей клиники (распределяется "
+        "по часам, если выбрано выше). Удалённая строка записывается как 0 ₽. Сохранение — "
+        "одна запись в журнале загрузок.",
+        "The month's costs by item. An empty department is a cost of the whole clinic (spread "
+        "by hours when chosen above). A deleted row is written as 0 ₽. Saving is one entry of "
+        "the upload journal.",
+    ),
+    "mrg_edit_save_pay": ("Сохранить ставки", "Save the pay rules"),
+    "mrg_edit_save_fixed": ("Сохранить расходы", "Save the costs"),
+    "mrg_edit_saved": (
+        "Сохранено: {n:строка|строки|строк} (загрузка № {batch}); отклонено: {rejected}.",
+        "Saved: {n:row|rows} (upload no. {batch}); rejected: {rejected}.",
+    ),
+    "mrg_edit_nothing": ("Изменений нет: сохранять нечего.", "Nothing changed: nothing to save."),
+    "mrg_edit_owner_reads": (
+        "Ставки и расходы меняет менеджер; владелец их видит.",
+        "A manager changes the rates and costs; the owner sees them.",
+    ),
     "mrg_title": ("Рентабельность", "Margins"),
     "mrg_no_costs": (
         "Себестоимость не загружена: чтобы посчитать маржу, загрузите на странице «Данные» "

@@ -159,3 +159,24 @@ def test_the_cli_report_takes_the_owners_allocation(clinic: Path, capsys) -> Non
     # the rent's 3 000 ₽ by chair hours: Хирургия 1 h, Терапия 1 h + 0.5 h of 2.5 h
     spread = {d["department"]: d["fixed_costs"] for d in operating["departments"]}
     assert spread == {"Хирургия": pytest.approx(1200), "Терапия": pytest.approx(1800)}
+
+
+def test_the_rules_and_costs_tables_show_the_store(clinic: Path) -> None:
+    # the clinic's one rule, 40 % after materials, shown in per cent with the page's words;
+    # November's rent in the fixed costs table (the data's last month, the default pick)
+    at = run_app(page=PAGE)
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    rules = next(v for v in tables if "basis" in v.columns and "rate" in v.columns)
+    assert rules[["basis", "rate"]].values.tolist() == [["% после материалов", 40.0]]
+    costs = next(v for v in tables if "item" in v.columns)
+    assert costs[["item", "amount"]].values.tolist() == [["Аренда", 3000.0]]
+    assert any(e.label == "Ставки врачей и постоянные расходы" for e in at.expander)
+
+
+def test_without_cost_files_the_tables_are_there_to_type_in(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    _home(tmp_path, monkeypatch)
+    at = run_app(page=PAGE)
+    assert not at.exception
+    assert any(e.label == "Ставки врачей и постоянные расходы" for e in at.expander)
