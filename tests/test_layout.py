@@ -8,13 +8,14 @@ from pathlib import Path
 from clinic_bi.paths import PACKAGE_DIR
 
 # What each layer may import of clinic_bi (itself always). Base modules serve every layer.
-BASE = {"fmt", "paths", "tables", "__init__"}
+BASE = {"fmt", "paths", "periods", "tables", "__init__"}
 ALLOWED = {
     "store": set(),
     "metrics": {"store"},
     "ingest": {"store"},
     "present": {"metrics", "ingest", "store"},
     "app": {"present", "metrics", "ingest", "store", "demo"},
+    "delivery": {"present", "metrics", "store"},
 }
 
 

@@ -19,6 +19,7 @@ from clinic_bi.present import (
     words_forecast,
     words_margins,
     words_plan,
+    words_report_file,
 )
 from clinic_bi.tables import TABLE_SPECS
 
@@ -176,7 +177,8 @@ PHRASES: dict[str, tuple[str, str]] = {
 # phrase: a key two modules share is an error at import, not a silent override. Their column
 # names join COLUMNS the same way (words_changes keeps its generic ones — change, status — to
 # its own tables).
-for _feature in (words_forecast, words_plan, words_changes, words_calls, words_margins):
+for _feature in (words_forecast, words_plan, words_changes, words_calls, words_margins,
+                 words_report_file):
     _shared = PHRASES.keys() & _feature.PHRASES.keys()
     if _shared:
         raise KeyError(f"{_feature.__name__}: phrases already defined: {sorted(_shared)}")
