@@ -1,0 +1,147 @@
+"""The Данные page's "folder with exports" section (clinic_bi/app/watch_panel.py): a manager saves
+the folder, checks it now and sees what loaded; an owner sees the folder but cannot change it;
+the command to schedule quotes any folder; every word in both languages."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from clinic_bi import store
+from clinic_bi.app import watch_panel
+from clinic_bi.app.auth import hash_password
+from clinic_bi.ingest import watch
+from clinic_bi.paths import PROJECT_DIR
+from tests.app.clinic_home import clinic_home
+
+APP = str(PROJECT_DIR / "streamlit_app.py")
+SERVICES = ("Дата;№ карты;Врач;Услуга;Сумма\n"
+            "01.03.2025;1;Иванова;Приём;1 500\n"
+            "02.03.2025;2;Петров;Пломба;3 000\n")
+
+
+@pytest.fixture
+def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CLINIC_BI_WATCH_SETTLE", "0.1")  # the check's child reads it
+    return clinic_home(tmp_path, monkeypatch, {})
+
+
+def data_page(at: AppTest) -> AppTest:
+    at.run()
+    at.switch_page("pages/8_data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plain(text: str) -> str:
+    """Markdown as the page shows it: escapes and word joiners taken out."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+
+
+def test_a_manager_saves_the_folder_checks_it_and_sees_what_loaded(
+    clinic: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "выгрузки МИС"
+    folder.mkdir()
+    (folder / "услуги.csv").write_text(SERVICES, encoding="utf-8")
+    (folder / "непонятно.csv").write_text("Колонка;Другая\n1;2\n", encoding="utf-8")
+    at = data_page(AppTest.from_file(APP, default_timeout=60))
+    assert "watch_check" not in [b.key for b in at.button]  # no folder yet
+    at.text_input(key="watch_folder_input").set_value(str(folder))
+    at.button(key="watch_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [plain(s.value) for s in at.success] == [f"Папка сохранена: {folder}"]
+    codes = [c.value for c in at.code]
+    assert any(f"-m clinic_bi watch {shlex.quote(str(folder))} --once" in c for c in codes), codes
+    con = store.connect(clinic, read_only=True)
+    try:
+        assert watch.saved_folder(con) == folder
+    finally:
+        con.close()
+
+    at.button(key="watch_check").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = next(d.value for d in at.dataframe if "Итог" in d.value.columns)
+    assert result[["Файл", "Что внутри", "Итог"]].to_dict("records") == [
+        {"Файл": "услуги.csv", "Что внутри": "Оказанные услуги", "Итог": "загружен"},
+        {"Файл": "непонятно.csv", "Что внутри": "—", "Итог": "нужен профиль"},
+    ], result
+    loaded = result[result["Файл"] == "услуги.csv"].iloc[0]
+    assert (loaded["Итог"], int(loaded["Новых"])) == ("загружен", 2)
+    warnings = [plain(w.value) for w in at.warning]
+    assert any("Не удалось понять, что за выгрузка" in w and "сохраните профиль" in w
+               for w in warnings), warnings  # fmt: skip
+    journal = next(d.value for d in at.dataframe if "Период данных" in d.value.columns)
+    assert journal["Файл"].tolist() == ["услуги.csv"]  # the journal above shows the load
+
+    at.button(key="watch_check").click().run()  # again: nothing new, the failure not repeated
+    assert not at.exception
+    assert any("Новых или изменённых файлов нет" in i.value for i in at.info)
+    waiting = [e.label for e in at.expander if "исправления" in e.label]
+    assert waiting == ["1 файл ждёт исправления"], waiting
+
+
+def test_the_section_in_english(clinic: Path, tmp_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    data_page(at)
+    at.text_input(key="watch_folder_input").set_value("exports")
+    at.button(key="watch_save").click().run()
+    assert [e.value for e in at.error] == [watch_panel.WORDS["watch_folder_relative"][1]]
+
+
+def test_an_owner_sees_the_folder_but_cannot_change_or_check_it(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    con = store.connect(clinic)
+    try:
+        watch.save_folder(con, folder)
+    finally:
+        con.close()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = {"auth": {"users": {"oleg": {"role": "owner",
+                                              "password_hash": hash_password("o", 1000)}}}}
+    at.run()
+    at.text_input(key="login_name").input("oleg")
+    at.text_input(key="login_password").input("o")
+    at.button[0].click().run()
+    at.switch_page("pages/8_data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    keys = {w.key for w in (*at.button, *at.text_input)}
+    assert not keys & {"watch_folder_input", "watch_save", "watch_check"}, keys
+    assert f"Папка: {folder}" in [plain(c.value) for c in at.caption]
+    with pytest.raises(PermissionError):  # the write path refuses too, whatever is sent
+        monkeypatch.setattr(watch_panel.access, "current_user",
+                            lambda: watch_panel.access.User("oleg", "owner"))
+        watch_panel.check_in_child(folder, clinic)
+
+
+def test_the_command_to_schedule_quotes_any_folder(tmp_path: Path) -> None:
+    folder = Path("/srv/МИС выгрузки/it's $HOME")
+    db = tmp_path / "clinic.duckdb"
+    words = shlex.split(watch_panel.schedule_command(folder, db, windows=False))
+    assert words[words.index("&&") + 1:] == [
+        words[words.index("&&") + 1], "-m", "clinic_bi", "watch", str(folder), "--once",
+        "--db", str(db)]
+    assert words[:2] == ["cd", str(PROJECT_DIR)]
+    windows = watch_panel.schedule_command(Path(r"D:\Выгрузки МИС"), db, windows=True)
+    assert r'watch "D:\Выгрузки МИС" --once' in windows and windows.startswith("cd /d ")
+    default = Path.home() / ".clinic_bi" / "clinic.duckdb"
+    assert "--db" not in watch_panel.watch_arguments(folder, default)
+
+
+def test_every_word_is_in_both_languages_with_the_same_fields() -> None:
+    def fields(text: str) -> set[str]:
+        return {name.split(":")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for key, (ru, en) in watch_panel.WORDS.items():
+        assert ru and en, key
+        assert fields(ru) == fields(en), key
+        assert not re.search("[а-яё]", en, re.I), key
