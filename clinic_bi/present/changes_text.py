@@ -259,10 +259,6 @@ def services_sentence(c: Changes, lang: str) -> list[Sentence]:
     return [Sentence("services", text, numbers, link("services", c.current), weight)]
 
 
-def _figure_value(figure: str, amount: float | None, lang: str) -> str:
-    if figure == "revenue":
-        return fmt.money(amount, lang, nbsp=True)
-    return fmt.number(amount, lang, nbsp=True)
 
 
 def outside_sentences(c: Changes, lang: str) -> list[Sentence]:
@@ -277,9 +273,9 @@ def outside_sentences(c: Changes, lang: str) -> list[Sentence]:
         edge = row["hi95"] if row["side"] == "above" else row["lo95"]
         text = t(f"chg_outside_{row['side']}", lang, figure=label(row["figure"], lang),
                  month=fmt.month(row["month"], lang),
-                 actual=_figure_value(row["figure"], row["actual"], lang),
-                 lo=_figure_value(row["figure"], row["lo95"], lang),
-                 hi=_figure_value(row["figure"], row["hi95"], lang))  # fmt: skip
+                 actual=figures.amount(row["figure"], row["actual"], lang, nbsp=True),
+                 lo=figures.amount(row["figure"], row["lo95"], lang, nbsp=True),
+                 hi=figures.amount(row["figure"], row["hi95"], lang, nbsp=True))  # fmt: skip
         miss = abs(row["actual"] - edge) / abs(edge) if edge else 1.0
         numbers = {k: _plain(row[k]) for k in ("figure", "actual", "point", "lo95", "hi95",
                                                 "side")}  # fmt: skip

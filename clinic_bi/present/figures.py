@@ -425,3 +425,11 @@ def own_names(dimension: str) -> dict[str, str]:
     by them, not the clinic's new patients) under the names the registry gives them:
     return_rate -> return_rate_doctor, ltv -> ltv_doctor …"""
     return {"return_rate": f"return_rate_{dimension}", "ltv": f"ltv_{dimension}"}
+
+
+def amount(figure: str, value: Any, lang: str, nbsp: bool = False) -> str:
+    """An amount of the forecast's and the plan's figures (revenue, visits, new patients):
+    money for revenue, a plain number otherwise."""
+    if figure == "revenue":
+        return fmt.money(value, lang, nbsp=nbsp)
+    return fmt.number(value, lang, nbsp=nbsp)

@@ -45,10 +45,6 @@ def sections(engine: Engine, f: Filters, lang: str | None = None,
 # -- text --------------------------------------------------------------------------------------
 
 
-def _figure_value(figure: str, value: Any, lang: str) -> str:
-    if figure == "revenue":
-        return fmt.money(value, lang)
-    return fmt.number(value, lang)
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:
@@ -90,9 +86,9 @@ def forecast_lines(section: dict[str, Any], lang: str) -> list[str]:
                  words.t("fc_legend_band80", lang), words.t("fc_legend_band95", lang)]]
         for m in result["months"]:
             rows.append([
-                fmt.month(m["month"], lang), _figure_value(figure, m["point"], lang),
-                f"{_figure_value(figure, m['lo80'], lang)} — {_figure_value(figure, m['hi80'], lang)}",
-                f"{_figure_value(figure, m['lo95'], lang)} — {_figure_value(figure, m['hi95'], lang)}",
+                fmt.month(m["month"], lang), figures.amount(figure, m["point"], lang),
+                f"{figures.amount(figure, m['lo80'], lang)} — {figures.amount(figure, m['hi80'], lang)}",
+                f"{figures.amount(figure, m['lo95'], lang)} — {figures.amount(figure, m['hi95'], lang)}",
             ])  # fmt: skip
         out += _aligned(rows)
     return out
@@ -116,10 +112,10 @@ def plan_lines(section: dict[str, Any], lang: str) -> list[str]:
         for r in section["month_to_date"]:
             rows.append([
                 scope(r), t(f"plan_figure_{r['figure']}", lang),
-                _figure_value(r["figure"], r["goal"], lang),
-                _figure_value(r["figure"], r["done"], lang), fmt.percent(r["share"], lang),
-                _figure_value(r["figure"], r["needed_per_day"], lang),
-                _figure_value(r["figure"], r["projected"], lang),
+                figures.amount(r["figure"], r["goal"], lang),
+                figures.amount(r["figure"], r["done"], lang), fmt.percent(r["share"], lang),
+                figures.amount(r["figure"], r["needed_per_day"], lang),
+                figures.amount(r["figure"], r["projected"], lang),
                 t(f"plan_status_{r['status'] or 'none'}", lang),
             ])  # fmt: skip
         out += _aligned(rows)
@@ -132,8 +128,8 @@ def plan_lines(section: dict[str, Any], lang: str) -> list[str]:
         for r in section["past_months"]:
             rows.append([
                 fmt.month(r["month"], lang), scope(r), t(f"plan_figure_{r['figure']}", lang),
-                _figure_value(r["figure"], r["goal"], lang),
-                _figure_value(r["figure"], r["actual"], lang), fmt.percent(r["share"], lang),
+                figures.amount(r["figure"], r["goal"], lang),
+                figures.amount(r["figure"], r["actual"], lang), fmt.percent(r["share"], lang),
             ])  # fmt: skip
         out += _aligned(rows)
     return out

@@ -399,18 +399,14 @@ def _forecast_table(doc: _Doc, found: dict[str, Any]) -> None:
         row: list[Cell] = [fmt.month(month, lang)]
         for figure in shown:
             m = found[figure]["months"][i]
-            row += [_forecast_value(doc, figure, m["point"]),
-                    _cell(f"{_forecast_value(doc, figure, m['lo80'])} — "
-                          f"{_forecast_value(doc, figure, m['hi80'])}", "muted")]  # fmt: skip
+            row += [figures.amount(figure, m["point"], doc.lang, nbsp=True),
+                    _cell(f"{figures.amount(figure, m['lo80'], doc.lang, nbsp=True)} — "
+                          f"{figures.amount(figure, m['hi80'], doc.lang, nbsp=True)}", "muted")]  # fmt: skip
         rows.append(row)
     doc.add("table", header=header, rows=rows, align=["left"] + ["right"] * 2 * len(shown),
             columns=[1.2] + [1, 1.7] * len(shown))  # fmt: skip
 
 
-def _forecast_value(doc: _Doc, figure: str, value: Any) -> str:
-    if figure == "revenue":
-        return fmt.money(value, doc.lang, nbsp=True)
-    return fmt.number(value, doc.lang, nbsp=True)
 
 
 def _plan(doc: _Doc, report: dict[str, Any]) -> None:
@@ -431,10 +427,10 @@ def _plan(doc: _Doc, report: dict[str, Any]) -> None:
         rows = []
         for r in section["month_to_date"]:
             figure = r["figure"]
-            rows.append([scope(r), t(f"plan_figure_{figure}"), _forecast_value(doc, figure, r["goal"]),
-                         _forecast_value(doc, figure, r["done"]), fmt.percent(r["share"], lang, nbsp=True),
-                         _forecast_value(doc, figure, r["needed_per_day"]),
-                         _forecast_value(doc, figure, r["projected"]),
+            rows.append([scope(r), t(f"plan_figure_{figure}"), figures.amount(figure, r["goal"], doc.lang, nbsp=True),
+                         figures.amount(figure, r["done"], doc.lang, nbsp=True), fmt.percent(r["share"], lang, nbsp=True),
+                         figures.amount(figure, r["needed_per_day"], doc.lang, nbsp=True),
+                         figures.amount(figure, r["projected"], doc.lang, nbsp=True),
                          _cell(t(f"plan_status_{r['status'] or 'none'}"),
                                {"green": "good", "amber": "warn", "red": "bad"}.get(
                                    r["status"] or "", "muted"))])  # fmt: skip
@@ -448,8 +444,8 @@ def _plan(doc: _Doc, report: dict[str, Any]) -> None:
     if section["past_months"]:
         doc.heading(t("plan_past_title"), level=2)
         rows = [[fmt.month(r["month"], lang), scope(r), t(f"plan_figure_{r['figure']}"),
-                 _forecast_value(doc, r["figure"], r["goal"]),
-                 _forecast_value(doc, r["figure"], r["actual"]),
+                 figures.amount(r["figure"], r["goal"], doc.lang, nbsp=True),
+                 figures.amount(r["figure"], r["actual"], doc.lang, nbsp=True),
                  _cell(fmt.percent(r["share"], lang, nbsp=True), _goal_tone(r["share"]))]
                 for r in section["past_months"]]  # fmt: skip
         header = [[t("plan_col_month"), t("plan_col_name"), t("plan_col_figure"),
