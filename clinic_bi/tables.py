@@ -52,6 +52,10 @@ class TableSpec:
     # Required words that may be ones no list knows yet: such a row loads with the column null
     # and the export's word kept, until the clinic maps it (appointments.status).
     mapped_later: tuple[str, ...] = ()
+    # Tables keyed by content: the columns that tell one export from another covering the same
+    # days (a branch's file from another branch's). A newer version of an export replaces an
+    # earlier one only within the values of these it holds (clinic_bi/ingest/resaved.py).
+    resave_scope: tuple[str, ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -115,6 +119,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         ),
         main_date="visit_date",
         id_column=None,
+        resave_scope=("branch", "department"),
         filled=("patient_id", "amount"),
         computed=("quantity",),
     ),
@@ -213,6 +218,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         ),
         main_date="date",
         id_column=None,
+        resave_scope=("channel",),
         filled=("date",),
         computed=("is_monthly",),
     ),
@@ -236,6 +242,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         ),
         main_date="date",
         id_column=None,
+        resave_scope=("source",),
         computed=("rating_scale",),
     ),
     "patients": TableSpec(

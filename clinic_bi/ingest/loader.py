@@ -2,8 +2,9 @@
 
     file bytes → readers.read_raw (temp `raw`) → mapping (profile_choice: profile or detection)
     → temp `staged` (canonical names, text) → queries/ingest/<table>.sql (temp `parsed`: types,
-    issues; parse.py) → keys → one transaction (_write, here): journal row, upsert, rejects,
-    data version.
+    issues; parse.py) → keys → one transaction (_write, here): journal row, the rows an earlier
+    version of the export had and this one no longer has (resaved.py), upsert, rejects, data
+    version.
 
 Everything before the transaction happens in temp tables of the connection, so a failure at any
 point leaves the store as it was.
@@ -56,6 +57,7 @@ from clinic_bi.ingest.parse import (
 from clinic_bi.ingest.preview import Preview, preview
 from clinic_bi.ingest.profile_choice import choose_mapping, save_profile, saved_profiles
 from clinic_bi.ingest.readers import RawFile, ReadError, file_error, file_sha256, read_raw
+from clinic_bi.ingest.resaved import supersede
 from clinic_bi.ingest.results import MAX_REASONS, Issue, LoadError, LoadResult
 from clinic_bi.paths import read_query
 from clinic_bi.store.salt import load_or_create_salt
@@ -222,6 +224,8 @@ def _write(
                 table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
                 {"batch_id": batch_id},
             ).fetchone()[0]
+            # a newer version of an export keyed by content: the earlier rows it no longer has
+            superseded = supersede(con, table, batch_id)
             move, delete = table_sql("upsert.sql", table)
             replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
             if replaced:
@@ -241,6 +245,12 @@ def _write(
             result.batch_id = batch_id
             result.rows_replaced = replaced
             result.rows_new = loaded - replaced
+            result.rows_superseded = sum(s.rows for s in superseded)
+            result.notes.extend(
+                Text("note_superseded", file=s.file_name, batch=s.batch_id, rows=s.rows,
+                     date_from=s.date_from, date_to=s.date_to)
+                for s in superseded
+            )
             _record_batch(con, result, raw, mapping, sha, size)
             store.bump_data_version(con)
     except BaseException:

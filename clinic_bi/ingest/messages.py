@@ -304,6 +304,11 @@ def _words(args: dict, lang: str) -> str:
     return ", ".join(f"«{w}» ({fmt.number(n, lang)})" for w, n in args["words"])
 
 
+def _lines_gen(n: int) -> str:
+    """"нет 1 строки / 3 строк" (genitive after «нет»)."""
+    return fmt.count(n, "ru", ("строки", "строк", "строк"), ("line", "lines"))
+
+
 def _lines(n: int, lang: str) -> str:
     """"3 строки" / "3 lines"."""
     return fmt.count(n, lang, ("строка", "строки", "строк"), ("line", "lines"))
@@ -413,6 +418,16 @@ _MESSAGES: dict[str, tuple[str | Callable, str | Callable]] = {
         lambda a, lang: f"This file was already loaded on {a['loaded_at']:%Y-%m-%d %H:%M} (upload "
                         f"no. {a['batch']}) with the same column mapping: skipped, nothing "
                         "changed."),
+    "note_superseded": (
+        lambda a, lang: f"Файл — новая версия выгрузки «{a['file']}» (загрузка № {a['batch']}): "
+                        f"за {fmt.day(a['date_from'], lang)} – {fmt.day(a['date_to'], lang)} в нём "
+                        f"нет {_lines_gen(int(a['rows']))} из неё. Они больше не считаются; "
+                        "удалите эту загрузку, и они вернутся.",
+        lambda a, lang: f"The file is a newer version of the export «{a['file']}» (upload no. "
+                        f"{a['batch']}): for {fmt.day(a['date_from'], lang)} – "
+                        f"{fmt.day(a['date_to'], lang)} it no longer has {_lines(int(a['rows']), lang)} "
+                        "of it. They are not counted any more; remove this upload to bring them "
+                        "back."),
     "format": (_format, _format),
     "note_groups": (_groups, _groups),
     "note_groups_by_name": (

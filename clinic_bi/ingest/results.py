@@ -44,6 +44,8 @@ class LoadResult:
     rows_read: int = 0
     rows_new: int = 0
     rows_replaced: int = 0
+    # rows of an earlier version of the same export that this file no longer has (resaved.py)
+    rows_superseded: int = 0
     rows_rejected: int = 0
     rows_skipped: int = 0
     warnings: int = 0
@@ -76,6 +78,7 @@ class LoadResult:
             "rows_loaded": self.rows_loaded,
             "rows_new": self.rows_new,
             "rows_replaced": self.rows_replaced,
+            "rows_superseded": self.rows_superseded,
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
             "warnings": self.warnings,

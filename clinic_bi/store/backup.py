@@ -41,12 +41,13 @@ BACKUP_TABLES: tuple[str, ...] = (
     "rejects",
     "profiles",
     "word_choices",
+    "superseded_rows",
     "meta",
 )
 # Tables a copy made by an earlier release may lack (added since): restored empty.
 ADDED_LATER = {"word_choices", "goals", "goals__replaced", "service_costs",
                "service_costs__replaced", "pay_rules", "pay_rules__replaced", "fixed_costs",
-               "fixed_costs__replaced"}
+               "fixed_costs__replaced", "superseded_rows"}
 
 
 class BackupError(Exception):

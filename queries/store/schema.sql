@@ -233,6 +233,16 @@ create table if not exists fixed_costs (
     _row integer not null,
 );
 
+-- Rows of an earlier upload that a newer version of the same export no longer has
+-- (clinic_bi/ingest/resaved.py): moved to <table>__replaced like a replaced row, and listed here
+-- under the upload that superseded them, so removing that upload puts them back.
+create table if not exists superseded_rows (
+    kind varchar not null,          -- the canonical table
+    batch_id integer not null,      -- the upload whose file no longer has the row
+    _key varchar not null,
+    _batch_id integer not null,     -- the upload the row came from
+);
+
 create table if not exists services__replaced as select * from services limit 0;
 create table if not exists leads__replaced as select * from leads limit 0;
 create table if not exists appointments__replaced as select * from appointments limit 0;

@@ -118,7 +118,7 @@ def test_backup_and_restore_under_umask_022_are_private(tmp_path):
     assert mode(copy) == 0o700
     files = {p.name: mode(p) for p in copy.iterdir()}
     assert "manifest.json" in files and "salt.txt" in files and "services.parquet" in files
-    assert len(files) == 29  # 27 tables, the manifest and the salt
+    assert len(files) == 30  # 28 tables, the manifest and the salt
     assert set(files.values()) == {0o600}
 
     target = tmp_path / "restored" / "s.duckdb"
