@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clinic_bi.app import calls_view, changes_view, data, state, view
+from clinic_bi.app import calls_view, changes_view, data, report_download, state, view
 from clinic_bi.app.welcome import welcome
 from clinic_bi.present import charts
 
@@ -56,3 +56,7 @@ with right:
                            sums=["revenue", "share"]))  # fmt: skip
 view.table(doctors, ["doctor", "revenue", "share", "visits", "patients", "avg_check"], lang,
            "top_doctors", "overview_doctors", height=min(38 + 35 * len(doctors), 420))  # fmt: skip
+
+# the same figures as files for the page's filters (the CLI's report --format pdf|xlsx, send)
+view.section(page.t("owner_report_title"))
+report_download.draw(page)

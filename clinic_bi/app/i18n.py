@@ -117,6 +117,26 @@ PHRASES: dict[str, tuple[str, str]] = {
     "nav_marketing": ("Маркетинг", "Marketing"),
     "nav_quality": ("Качество", "Quality"),
     "overview_changes_title": ("Что изменилось", "What changed"),
+    "owner_report_title": ("Отчёт собственнику", "The owner's report"),
+    "owner_report_caption": (
+        "Те же фильтры, что на странице: показатели против прошлого периода и года назад, что "
+        "изменилось, прогноз и план, врачи и отделения, возвраты, воронка, маркетинг, качество, "
+        "рентабельность (постоянные расходы не распределены). Тот же файл присылает команда "
+        "send.",
+        "The page's filters: the figures against the previous period and a year ago, what "
+        "changed, the forecast and the plan, doctors and departments, returns, the funnel, "
+        "marketing, quality, margins (fixed costs not allocated). The send command mails the "
+        "same file."),
+    "owner_report_prepare": ("Подготовить PDF и Excel", "Prepare the PDF and Excel files"),
+    "owner_report_preparing": ("Готовлю отчёт: несколько секунд…",
+                               "Preparing the report: a few seconds…"),
+    "owner_report_failed": (
+        "Не удалось подготовить отчёт. Попробуйте ещё раз; если не выйдет, постройте его "
+        "командой python -m clinic_bi report --format pdf и пришлите её вывод разработчикам.",
+        "The report could not be prepared. Try again; if it fails again, build it with "
+        "python -m clinic_bi report --format pdf and send its output to the developers."),
+    "owner_report_pdf": ("Скачать PDF", "Download the PDF"),
+    "owner_report_xlsx": ("Скачать Excel", "Download the Excel file"),
     "nav_forecast": ("Прогноз", "Forecast"),
     "nav_plan": ("План", "Plan"),
     "nav_changes": ("Что изменилось", "What changed"),
