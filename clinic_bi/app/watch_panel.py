@@ -130,6 +130,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "There is no folder {folder} on the computer the app runs on. Check the path.",
     ),
     "watch_folder_not_dir": ("{folder} — файл, а не папка.", "{folder} is a file, not a folder."),
+    "watch_folder_outside_root": (
+        "Папка {folder} вне разрешённой: администратор разрешил папки внутри {root} "
+        "(переменная окружения CLINIC_BI_WATCH_ROOT).",
+        "The folder {folder} is outside the allowed one: the administrator allowed folders "
+        "inside {root} (the CLINIC_BI_WATCH_ROOT environment variable).",
+    ),
+    "watch_folder_remote": (
+        "Папку с выгрузками можно указать только на компьютере, где работает приложение, или "
+        "внутри папки, которую администратор разрешил переменной окружения "
+        "CLINIC_BI_WATCH_ROOT: иначе через страницу можно было бы загрузить и прочитать любой "
+        "файл сервера.",
+        "The folder with exports can be set only on the computer the app runs on, or inside a "
+        "folder the administrator allowed with the CLINIC_BI_WATCH_ROOT environment variable: "
+        "otherwise the page could load and read any file of the server.",
+    ),
     "watch_folder_relative": (
         "Укажите полный путь от корня диска (например, /home/clinic/exports или D:\\Выгрузки).",
         "Enter the full path from the root (for example, /home/clinic/exports or D:\\Exports).",
@@ -198,6 +213,34 @@ def check_in_child(folder: Path, clinic_db: Path) -> dict[str, Any]:
         data.clear_caches()
 
 
+# -- which folders the page may watch ---------------------------------------------------------------
+
+ROOT_ENV = "CLINIC_BI_WATCH_ROOT"
+
+
+def folder_refusal(folder: Path, local: bool) -> tuple[str, dict[str, str]] | None:
+    """None when the page may save and check `folder`; else the words' key and arguments.
+    Whoever may upload could otherwise point the watcher at any folder of the server and read
+    its files back through the rejected rows. With $CLINIC_BI_WATCH_ROOT set, only folders
+    inside it (symbolic links resolved); without it, only a browser on this computer."""
+    root = os.environ.get(ROOT_ENV, "").strip()
+    if root:
+        try:
+            Path(folder).resolve().relative_to(Path(root).resolve())
+        except ValueError:
+            return "watch_folder_outside_root", {"folder": md(folder), "root": md(root)}
+        return None
+    return None if local else ("watch_folder_remote", {})
+
+
+def _refused(folder: Path, lang: str) -> bool:
+    """Say why the page may not use `folder`, if it may not."""
+    refusal = folder_refusal(folder, access.is_local_origin(access.request_origin()))
+    if refusal is not None:
+        st.error(wt(refusal[0], lang, **refusal[1]))
+    return refusal is not None
+
+
 # -- the section ------------------------------------------------------------------------------------
 
 
@@ -225,6 +268,8 @@ def watch_panel(page: state.Page) -> None:
             return
         if can_edit and st.button(wt("watch_check", lang), key="watch_check",
                                   icon=":material/folder_open:"):  # fmt: skip
+            if _refused(folder, lang):  # saved before the rule, or the root changed since
+                return
             st.session_state["watch_outcome"] = check_in_child(folder, clinic_db)
             st.rerun()  # the journal and the coverage above show what was loaded
     except access.ActionRefused:
@@ -246,6 +291,8 @@ def _folder_form(clinic_db: Path, folder: Path | None, lang: str) -> None:
                             key="watch_folder_input",
                             placeholder=wt("watch_folder_placeholder", lang))  # fmt: skip
     if not right.button(wt("watch_save", lang), key="watch_save", icon=":material/save:"):
+        return
+    if typed.strip() and _refused(Path(typed.strip()), lang):
         return
     try:
         with data.write_connection(clinic_db, "upload") as con:

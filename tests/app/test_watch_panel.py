@@ -145,3 +145,71 @@ def test_every_word_is_in_both_languages_with_the_same_fields() -> None:
         assert ru and en, key
         assert fields(ru) == fields(en), key
         assert not re.search("[а-яё]", en, re.I), key
+
+
+# -- which folders the page may watch -----------------------------------------------------------
+
+
+def test_the_folder_must_lie_inside_the_allowed_root_links_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "exports"
+    (root / "МИС").mkdir(parents=True)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    monkeypatch.delenv(watch_panel.ROOT_ENV, raising=False)
+    assert watch_panel.folder_refusal(outside, local=True) is None  # this computer: any folder
+    assert watch_panel.folder_refusal(root, local=False)[0] == "watch_folder_remote"
+    monkeypatch.setenv(watch_panel.ROOT_ENV, str(root))
+    for remote in (False, True):
+        assert watch_panel.folder_refusal(root / "МИС", local=remote) is None
+        assert watch_panel.folder_refusal(outside, local=remote)[0] == "watch_folder_outside_root"
+        assert watch_panel.folder_refusal(root / "link", local=remote)[0] == (
+            "watch_folder_outside_root")
+        assert watch_panel.folder_refusal(root / "МИС" / ".." / "..", local=remote)[0] == (
+            "watch_folder_outside_root")
+
+
+def test_a_manager_away_from_the_server_cannot_point_the_watcher_at_its_files(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A manager who signs in from another computer: without CLINIC_BI_WATCH_ROOT the page
+    refuses any folder; nothing is saved, and a folder saved earlier is not checked either."""
+    secret = tmp_path / "server files"
+    secret.mkdir()
+    (secret / "passwords.csv").write_text("Дата;Сумма\n01.03.2025;1\n", encoding="utf-8")
+    monkeypatch.delenv(watch_panel.ROOT_ENV, raising=False)
+    monkeypatch.setattr(watch_panel.access, "request_origin",
+                        lambda: watch_panel.access.Origin("203.0.113.7", host="clinic.example"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = {"auth": {"users": {"masha": {"role": "manager",
+                                               "password_hash": hash_password("m", 1000)}}}}
+    at.run()
+    at.text_input(key="login_name").input("masha")
+    at.text_input(key="login_password").input("m")
+    at.button[0].click().run()
+    at.switch_page("pages/8_data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="watch_folder_input").set_value(str(secret))
+    at.button(key="watch_save").click().run()
+    assert [e.value for e in at.error if "CLINIC_BI_WATCH_ROOT" in e.value]
+    con = store.connect(clinic, read_only=True)
+    try:
+        assert watch.saved_folder(con) is None
+    finally:
+        con.close()
+    con = store.connect(clinic)
+    try:
+        watch.save_folder(con, secret)  # saved before the rule (or from this computer)
+    finally:
+        con.close()
+    at.run()
+    at.button(key="watch_check").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error if "CLINIC_BI_WATCH_ROOT" in e.value]
+    con = store.connect(clinic, read_only=True)
+    try:
+        assert con.execute("select count(*) from batches").fetchone() == (0,)
+    finally:
+        con.close()
