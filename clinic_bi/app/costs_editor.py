@@ -87,18 +87,25 @@ def _pay_table(page: Any, can_edit: bool) -> None:
         stored = pd.DataFrame(columns=list(ce.PAY_COLUMNS))
     bases = {b: t(f"mrg_basis_{b}", lang) for b in ce.PAY_BASES}
     roles = {r: t(f"mrg_role_{r}", lang) for r in ce.ROLES}
-    shown = stored.assign(basis=stored["basis"].map(bases), role=stored["role"].map(roles))
+    # Empty cells blank, not «None»: text columns hold "", the date is shown as its text.
+    shown = stored.assign(
+        basis=stored["basis"].map(bases), role=stored["role"].map(roles),
+        doctor=stored["doctor"].fillna("").astype("string"),
+        department=stored["department"].fillna("").astype("string"),
+        valid_from=pd.Series([f"{d:%d.%m.%Y}" if pd.notna(d) else "" for d in stored["valid_from"]],
+                             index=stored.index, dtype="string"),
+    )  # fmt: skip
     config = {
         "doctor": st.column_config.TextColumn(t("mrg_col_doctor", lang)),
         "department": st.column_config.TextColumn(t("mrg_col_department", lang)),
         "role": st.column_config.SelectboxColumn(t("mrg_col_role", lang),
                                                  options=list(roles.values()), default=roles["doctor"]),
-        "valid_from": st.column_config.DateColumn(t("mrg_col_valid_from", lang),
-                                                  format="DD.MM.YYYY"),
+        "valid_from": st.column_config.TextColumn(t("mrg_col_valid_from", lang),
+                                                  help=t("mrg_col_valid_from_help", lang)),
         "basis": st.column_config.SelectboxColumn(t("mrg_col_basis", lang),
                                                   options=list(bases.values()), required=True),
         "rate": st.column_config.NumberColumn(t("mrg_col_rate", lang), min_value=0.0,
-                                              format="localized"),
+                                              format="plain"),
     }  # fmt: skip
     edited = st.data_editor(
         shown, column_config=config, num_rows="dynamic" if can_edit else "fixed",
@@ -106,6 +113,11 @@ def _pay_table(page: Any, can_edit: bool) -> None:
     )  # fmt: skip
     st.caption(t("mrg_edit_pay_help", lang))
     if can_edit and st.button(t("mrg_edit_save_pay", lang), type="primary", key="pay_save"):
+        wrong = ce.unreadable_dates(edited)
+        if wrong:
+            st.error(t("mrg_edit_bad_dates", lang,
+                       cells="; ".join(f"{n}: «{md(text)}»" for n, text in wrong)))
+            return
         back = {v: k for k, v in bases.items()}
         after = edited.assign(basis=edited["basis"].map(back),
                               role=edited["role"].map({v: k for k, v in roles.items()}))
@@ -122,12 +134,14 @@ def _fixed_table(page: Any, can_edit: bool) -> None:
     stored = _read(page.db, lambda con: ce.stored_fixed_costs(con, month))
     if stored is None:
         stored = pd.DataFrame(columns=list(ce.FIXED_COLUMNS))
+    stored = stored.assign(department=stored["department"].fillna("").astype("string"),
+                           branch=stored["branch"].fillna("").astype("string"))  # not «None»
     config = {
         "item": st.column_config.TextColumn(t("mrg_col_item", lang), required=True),
         "department": st.column_config.TextColumn(t("mrg_col_department", lang)),
         "branch": st.column_config.TextColumn(t("mrg_col_branch", lang)),
         "amount": st.column_config.NumberColumn(t("mrg_col_amount", lang), min_value=0.0,
-                                                format="localized"),
+                                                format="plain"),
     }  # fmt: skip
     edited = st.data_editor(
         stored, column_config=config, num_rows="dynamic" if can_edit else "fixed",

@@ -59,9 +59,20 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _day(value: Any) -> date | None:
-    if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
+def _day(value: Any) -> date | str | None:
+    """A date cell: a date, or the typed text «ДД.ММ.ГГГГ» (the page shows dates as text, so
+    an empty one is blank, not «None»). Text that is no date stays text: the load rejects it
+    with the file's own message, instead of the rule silently applying from the beginning."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None  # NaT is a date to isinstance, hence pd.isna first
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, "%d.%m.%Y").date()
+        except ValueError:
+            return text
     return pd.Timestamp(value).date()
 
 
@@ -88,6 +99,13 @@ def stored_pay_rules(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame["valid_from"] = pd.to_datetime(frame["valid_from"])
     frame["rate"] = frame["rate"].astype(float)
     return frame[list(PAY_COLUMNS)]
+
+
+def unreadable_dates(frame: pd.DataFrame) -> list[tuple[int, str]]:
+    """(row number from 1, the text) of every «Действует с» that is no ДД.ММ.ГГГГ date: the page
+    saves nothing until they are fixed (a changed date withdraws the rule of the old one)."""
+    return [(n, day) for n, day in enumerate(map(_day, frame["valid_from"]), start=1)
+            if isinstance(day, str)]
 
 
 def _pay_identity(row: dict[str, Any]) -> tuple[Hashable, ...]:
@@ -134,7 +152,7 @@ def _pay_line(row: dict[str, Any], basis: str | None) -> dict[str, str]:
         "doctor": _text(row.get("doctor")) or "",
         "department": _text(row.get("department")) or "",
         "role": _ROLE_WORDS.get(row.get("role") or "doctor", str(row.get("role"))),
-        "valid_from": day.strftime("%d.%m.%Y") if day else "",
+        "valid_from": day if isinstance(day, str) else day.strftime("%d.%m.%Y") if day else "",
         "basis": _BASIS_WORDS.get(basis, str(basis or "")) if basis else "",
         "rate": rate_text,
     }

@@ -15,6 +15,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "mrg_col_branch": ("Филиал (пусто — все)", "Branch (empty: all)"),
     "mrg_col_role": ("Роль", "Role"),
     "mrg_col_valid_from": ("Действует с", "Valid from"),
+    "mrg_edit_bad_dates": (
+        "Не сохранено: «Действует с» не читается как дата в строках {cells}. Введите дату как "
+        "ДД.ММ.ГГГГ (например, 01.03.2026) или оставьте пустым — «с начала истории».",
+        "Not saved: «Valid from» is not a date in rows {cells}. Enter the date as DD.MM.YYYY "
+        "(for example, 01.03.2026) or leave it empty: «from the beginning of the history»."),
+    "mrg_col_valid_from_help": ("ДД.ММ.ГГГГ; пусто — с начала истории",
+                                "DD.MM.YYYY; empty: from the beginning of the history"),
     "mrg_col_basis": ("Схема оплаты", "Pay basis"),
     "mrg_col_rate": ("Ставка: % или ₽", "Rate: % or ₽"),
     "mrg_col_item": ("Статья", "Item"),

@@ -129,3 +129,27 @@ def test_the_same_edit_twice_is_two_uploads(tmp_path: Path) -> None:
             held, _frame([(None, None, "doctor", None, "revenue", rate)])), salt)
     assert _rules(con) == [(None, None, "doctor", None, "revenue", D("0.3000"))]
     assert con.execute("select count(*) from batches").fetchone()[0] == 3
+
+
+def test_a_date_typed_as_text_is_the_same_rule_and_a_wrong_one_is_rejected(tmp_path: Path) -> None:
+    """The page shows «Действует с» as text (an empty one blank, not «None»): the stored rule
+    typed back as «01.03.2026» is unchanged; «31.13.2026» reaches the load as typed and is
+    rejected there with its reason, instead of the rule applying from the beginning."""
+    db = tmp_path / "s.duckdb"
+    con = store.connect(db)
+    salt = load_or_create_salt(db)
+    ce.save_edit(con, "pay_rules", ce.pay_rules_edit(ce.stored_pay_rules(con), _frame([
+        ("Иванов А. С.", None, "doctor", date(2026, 3, 1), "hour", 1800),
+    ])), salt)
+    stored = ce.stored_pay_rules(con)
+    as_shown = _frame([("Иванов А. С.", "", "doctor", "01.03.2026", "hour", 1800.0)])
+    assert ce.pay_rules_edit(stored, as_shown) == []
+    wrong = _frame([("Иванов А. С.", "", "doctor", "31.13.2026", "hour", 1800.0)])
+    lines = ce.pay_rules_edit(stored, wrong)
+    assert [line["valid_from"] for line in lines] == ["31.13.2026", "01.03.2026"]
+    result = ce.save_edit(con, "pay_rules", lines, salt)
+    assert result.rows_rejected == 1
+    assert [i.value for i in result.issues] == ["31.13.2026"]
+    # the page saves nothing while a date is unreadable; it names the row and the text
+    assert ce.unreadable_dates(wrong) == [(1, "31.13.2026")]
+    assert ce.unreadable_dates(as_shown) == []
