@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-.PHONY: install install-dev browser-deps run demo test lint bench bench-ui
+.PHONY: install install-dev browser-deps run demo test lint bench bench-ui bench-speed
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $(INSTALLED)
@@ -54,3 +54,8 @@ bench: install
 # Browser timing of a filter change on a 1,000,000-line store (README, "Speed").
 bench-ui: install-dev browser-deps
 	$(BIN)/python bench/bench_ui.py
+
+# Issue 17's speed targets, each against a floor measured in the same run (bench/bench_speed.py):
+# make bench-speed [SIZES=100k,300k,1M] [ARGS="--with-10M --repeat 5"]
+bench-speed: install-dev browser-deps
+	$(BIN)/python bench/bench_speed.py --sizes "$(if $(SIZES),$(SIZES),100k,300k,1M)" $(ARGS)
