@@ -38,6 +38,20 @@ def data_page(at: AppTest) -> AppTest:
     return at
 
 
+def signed_in_data_page(name: str, role: str) -> AppTest:
+    """The Данные page for a user signed in with `role` (password «p»)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = {"auth": {"users": {name: {"role": role,
+                                            "password_hash": hash_password("p", 1000)}}}}
+    at.run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input("p")
+    at.button[0].click().run()
+    at.switch_page("pages/8_data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def plain(text: str) -> str:
     """Markdown as the page shows it: escapes and word joiners taken out."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
@@ -105,15 +119,7 @@ def test_an_owner_sees_the_folder_but_cannot_change_or_check_it(
         watch.save_folder(con, folder)
     finally:
         con.close()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets = {"auth": {"users": {"oleg": {"role": "owner",
-                                              "password_hash": hash_password("o", 1000)}}}}
-    at.run()
-    at.text_input(key="login_name").input("oleg")
-    at.text_input(key="login_password").input("o")
-    at.button[0].click().run()
-    at.switch_page("pages/8_data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = signed_in_data_page("oleg", "owner")
     keys = {w.key for w in (*at.button, *at.text_input)}
     assert not keys & {"watch_folder_input", "watch_save", "watch_check"}, keys
     assert f"Папка: {folder}" in [plain(c.value) for c in at.caption]
@@ -182,15 +188,7 @@ def test_a_manager_away_from_the_server_cannot_point_the_watcher_at_its_files(
     monkeypatch.delenv(watch_panel.ROOT_ENV, raising=False)
     monkeypatch.setattr(watch_panel.access, "request_origin",
                         lambda: watch_panel.access.Origin("203.0.113.7", host="clinic.example"))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets = {"auth": {"users": {"masha": {"role": "manager",
-                                               "password_hash": hash_password("m", 1000)}}}}
-    at.run()
-    at.text_input(key="login_name").input("masha")
-    at.text_input(key="login_password").input("m")
-    at.button[0].click().run()
-    at.switch_page("pages/8_data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = signed_in_data_page("masha", "manager")
     at.text_input(key="watch_folder_input").set_value(str(secret))
     at.button(key="watch_save").click().run()
     assert [e.value for e in at.error if "CLINIC_BI_WATCH_ROOT" in e.value]
