@@ -351,16 +351,11 @@ def _pandas_cold(r: dict[str, Any]) -> float | None:
     return p["prepare_s"] + p["report_s"] if p else None
 
 
-def _s(x: float) -> str:
-    return f"{x:.2f} s"
+_s, _mb = bench_all._s, bench_all._mb  # the figures read as bench_all prints them
 
 
 def _rows_s(x: float) -> str:
     return f"{x:,.0f}/s"
-
-
-def _mb(x: float) -> str:
-    return f"{x:,.0f} MB"
 
 
 # (key, label, clinic_bi figure, floor/reference figure, shown as, how the ratio and target read)
