@@ -44,10 +44,10 @@ from clinic_bi import fmt, store
 from clinic_bi.delivery import log, mail, words
 from clinic_bi.delivery.errors import DeliveryError
 from clinic_bi.delivery.settings import SmtpSettings, is_address, smtp_settings
-from clinic_bi.metrics import Engine, Filters, changes
+from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import default_db_path
 from clinic_bi.periods import preset_range
-from clinic_bi.present import changes_text, report_files
+from clinic_bi.present import report_files
 
 # The periods `send --period` knows: today -> (first day, last day).
 PERIODS: dict[str, Callable[[date], tuple[date, date]]] = {
@@ -157,8 +157,7 @@ def _deliver(
             print(f"send: {text}", file=sys.stderr)
             return 3
         report = report_files.owner_report(engine, filters, lang)
-        found = changes.changes(engine, filters, "previous")
-        sentences = [s.text for s in changes_text.top_sentences(found, lang)]
+    sentences = (report.get("changes") or {}).get("top") or []  # Обзор's three
     attachments = [
         mail.Attachment(report_files.file_name(filters, kind, lang), kind,
                         report_files.render(report, filters, kind, lang))

@@ -25,7 +25,7 @@ def sections(engine: Engine, f: Filters, lang: str | None = None,
     """The five sections of one period, JSON-ready; the margins' fixed costs left unallocated
     or, with fixed_costs="hours", spread over the departments by chair hours. With `lang`, the
     changes section also holds its sentences in that language (`sentences`: the text report
-    prints them)."""
+    prints them) and the three Обзор shows first (`top`: the XLSX and the mail's body)."""
     out = {
         "forecast": forecast.report_section(engine, f),
         "plan": goals.report_section(engine, f),
@@ -39,6 +39,8 @@ def sections(engine: Engine, f: Filters, lang: str | None = None,
             language: changes_text.report_lines(found, language)
             for language in ((lang,) if lang else ("ru", "en"))
         }
+        if lang:  # the files' and the mail's three, ranked as Обзор ranks them (not in the JSON)
+            out["changes"]["top"] = [s.text for s in changes_text.top_sentences(found, lang)]
     return out
 
 

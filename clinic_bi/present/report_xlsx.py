@@ -541,10 +541,10 @@ def _summary_sheet(book: _Book, report: dict[str, Any], filters: Filters) -> Non
         _headline(sheet, report, data_end)
 
     changes = report.get("changes")
-    found = (changes or {}).get("sentences", {}).get(lang) or []
+    found = (changes or {}).get("top") or ((changes or {}).get("sentences", {}).get(lang) or [])[:3]
     if found:
         sheet.title(words.t("report_changes", lang))
-        for sentence in found[:3]:
+        for sentence in found:
             sheet.line(sentence)
     sheet.finish()
 

@@ -12,11 +12,13 @@ import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pypdf
 import pytest
 
 from clinic_bi import cli, fmt
-from clinic_bi.present import report_pdf
+from clinic_bi.metrics import Engine, changes
+from clinic_bi.present import changes_text, report_pdf, words
 from clinic_bi.present.report_files import owner_report, render
 from clinic_bi.tables import TABLE_SPECS
 from tests.metrics_fixtures import line, make_store, period
@@ -136,3 +138,21 @@ def test_the_demo_clinic_fills_four_to_eight_pages(demo_store: Path, lang: str) 
                     if lang == "ru" else
                     ("Forecast", "Plan", "Doctors", "Funnel", "Margins", "Whom to call")):  # fmt: skip
         assert heading in text
+
+
+def test_the_workbooks_three_sentences_are_obzors_ranked_not_the_first_three(
+    demo_store: Path,
+) -> None:
+    """In the demo's October 2026 the rules' order puts the departments right after the total,
+    while by money an acquisition channel's change comes before them: the workbook shows
+    Обзор's three (changes_text's ranking), as the mail's body does."""
+    october = period("2026-10-01", "2026-10-31")
+    with Engine(demo_store) as engine:
+        found = changes.changes(engine, october, "previous")
+    ranked = [s.text for s in changes_text.top_sentences(found, "ru")]
+    assert ranked != changes_text.report_lines(found, "ru")[:3]  # the demo tells them apart
+    book = openpyxl.load_workbook(io.BytesIO(render(owner_report(demo_store, october, "ru"),
+                                                    october, "xlsx", "ru")))  # fmt: skip
+    cells = [c.value for c in book.worksheets[0]["A"]]
+    at = cells.index(words.t("report_changes", "ru"))
+    assert cells[at + 1:at + 4] == ranked
