@@ -27,7 +27,7 @@ from clinic_bi.metrics import Filters
 from clinic_bi.metrics.changes import Changes, outside_band
 from clinic_bi.metrics.changes import changes as compute_changes
 from clinic_bi.metrics.engine import compared_periods
-from clinic_bi.present import changes_text, words_changes
+from clinic_bi.present import changes_text, figures, words_changes
 from clinic_bi.present.changes_text import Link, Sentence
 from clinic_bi.present.charts import ACCENT, BAR_STEP, MAIN, money_expr
 
@@ -279,11 +279,15 @@ def members_table(frame: pd.DataFrame, dimension: str, lang: str, key: str) -> N
     download_buttons(export, list(export.columns), lang, f"changes_{dimension}", key)
 
 
+def _amount(figure: str, value: float, lang: str) -> str:
+    return figures.amount(figure, value, lang, nbsp=True)
+
+
 def outside_table(outside: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The months against the band, as text: month, figure, actual, the 95 % band, the side."""
     rows = []
+    show = _amount
     for r in outside.to_dict("records"):
-        show = changes_text._figure_value
         band = (fmt.DASH if r["lo95"] is None or pd.isna(r["lo95"]) else
                 f"{show(r['figure'], r['lo95'], lang)} — {show(r['figure'], r['hi95'], lang)}")
         side = {"above": ("выше", "above"), "below": ("ниже", "below")}.get(r["side"] or "",

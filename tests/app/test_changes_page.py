@@ -110,3 +110,30 @@ def test_the_charts_are_valid_vega_lite_and_the_waterfall_adds_up() -> None:
     spec = bars.to_dict()
     names = [r["member"] for r in spec["datasets"][next(iter(spec["datasets"]))]]
     assert names == ["Ортопедия", "not given"]
+
+
+def test_the_months_outside_the_band_read_as_amounts() -> None:
+    """The table of months against the forecast's band (it broke once when its amount writer
+    moved): revenue as money, visits as a count, a month without a band as a dash."""
+    from datetime import date
+
+    import pandas as pd
+
+    from clinic_bi import fmt
+    from clinic_bi.app import changes_view
+
+    outside = pd.DataFrame([
+        {"month": date(2026, 9, 1), "figure": "revenue", "actual": 6_100_000.0,
+         "lo95": 4_500_000.0, "hi95": 5_900_000.0, "side": "above"},
+        {"month": date(2026, 9, 1), "figure": "visits", "actual": 610.0,
+         "lo95": 620.0, "hi95": 760.0, "side": "below"},
+        {"month": date(2026, 10, 1), "figure": "visits", "actual": 700.0,
+         "lo95": None, "hi95": None, "side": None},
+    ])  # fmt: skip
+    table = changes_view.outside_table(outside, "ru")
+    nb = fmt.NBSP
+    # money the Russian way, millions shortened: «6,1 млн ₽»
+    assert list(table.iloc[:, 2]) == [f"6,1{nb}млн{nb}₽", "610", "700"]
+    assert list(table.iloc[:, 3]) == [f"4,5{nb}млн{nb}₽ — 5,9{nb}млн{nb}₽", "620 — 760",
+                                      fmt.DASH]
+    assert list(table.iloc[:, 4]) == ["выше", "ниже", fmt.DASH]
