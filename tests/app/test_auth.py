@@ -68,6 +68,35 @@ def test_unknown_names_are_slowed_too():
     assert waits == [1.0]
 
 
+def test_unknown_names_cost_a_real_users_check_and_nothing_is_hashed_at_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dummy an unknown name is checked against runs the same PBKDF2 rounds as a real
+    user's hash (so the time does not tell which names exist), and importing the module
+    hashes nothing (issue 17: that cost 0.2 s of every server start)."""
+    import hashlib
+
+    from clinic_bi.app import auth
+
+    rounds: list[int] = []
+    real = hashlib.pbkdf2_hmac
+
+    def counting(name, password, salt, iterations, *rest):
+        rounds.append(iterations)
+        return real(name, password, salt, 1000, *rest)  # the count is what matters, not the wait
+
+    code = "import hashlib, sys; hashlib.pbkdf2_hmac = None; import clinic_bi.app.auth"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counting)
+    users = {"anna": ("manager", f"pbkdf2_sha256${auth.ITERATIONS}$AAAA$AAAA")}
+    throttle = Throttle(sleep=lambda s: None)
+    assert throttle.login(users, "ghost", "x") is None
+    assert throttle.login(users, "anna", "x") is None
+    assert rounds == [auth.ITERATIONS, auth.ITERATIONS]
+    for password in ("", "x", "no such user"):
+        assert not verify_password(password, auth._DUMMY_HASH)
+
+
 def test_local_addresses():
     assert is_local_address("127.0.0.1") and is_local_address("::1")
     assert is_local_address("127.5.6.7")
