@@ -9,13 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from clinic_bi.app import calls_view, changes_view, data, report_download, state, view
-from clinic_bi.app.welcome import welcome
 from clinic_bi.present import charts
 
 page = state.setup("overview")
 lang = page.lang
 
 if page.info is None or page.info.is_empty:
+    from clinic_bi.app.welcome import welcome  # the loader and the demo: only on an empty store
+
     welcome(page)
     st.stop()
 
@@ -41,19 +42,18 @@ calls_line = calls_view.overview_text(page.info, page.filters, lang)
 if calls_line is not None:
     st.page_link(state.PAGE_SCRIPTS["calls"], label=calls_line, icon=":material/call:")
 
-view.chart(charts.revenue_trend(page.metric("monthly"), lang))
+view.chart(charts.revenue_trend, page.metric("monthly"), lang)
 
 left, right = st.columns(2, gap="large")
 with left:
     departments = page.metric("departments")
-    view.chart(charts.bars(departments, "department", "revenue", lang,
-                           page.t("by_department_title"), extra=["share", "patients"],
-                           sums=["revenue", "share"]))  # fmt: skip
+    view.chart(charts.bars, departments, "department", "revenue", lang,
+               page.t("by_department_title"), extra=["share", "patients"],
+               sums=["revenue", "share"])  # fmt: skip
 with right:
     doctors = page.metric("doctors")
-    view.chart(charts.bars(doctors, "doctor", "revenue", lang, page.t("top_doctors_title"),
-                           extra=["share", "visits", "avg_check"],
-                           sums=["revenue", "share"]))  # fmt: skip
+    view.chart(charts.bars, doctors, "doctor", "revenue", lang, page.t("top_doctors_title"),
+               extra=["share", "visits", "avg_check"], sums=["revenue", "share"])  # fmt: skip
 view.table(doctors, ["doctor", "revenue", "share", "visits", "patients", "avg_check"], lang,
            "top_doctors", "overview_doctors", height=min(38 + 35 * len(doctors), 420))  # fmt: skip
 

@@ -44,15 +44,15 @@ if c.compared and c.split is not None:
     left, right = st.columns(2, gap="large")
     with left:
         if s.visits_effect is not None:
-            view.chart(changes_view.waterfall([
+            view.chart(changes_view.waterfall, [
                 (page.t("chg_step_before"), s.revenue_0),
                 (page.t("chg_step_visits"), s.visits_effect),
                 (page.t("chg_step_check"), s.check_effect),
                 (page.t("chg_step_after"), s.revenue_1),
-            ], lang, page.t("chg_split_title")))  # fmt: skip
+            ], lang, page.t("chg_split_title"))  # fmt: skip
     with right:
         if e is not None:
-            view.chart(changes_view.waterfall([
+            view.chart(changes_view.waterfall, [
                 (page.t("chg_step_before"), s.revenue_0),
                 (page.t("chg_step_volume"), e.volume),
                 (page.t("chg_step_price"), e.price),
@@ -60,16 +60,16 @@ if c.compared and c.split is not None:
                 (page.t("chg_step_new"), e.new),
                 (page.t("chg_step_lost"), -e.lost),
                 (page.t("chg_step_after"), s.revenue_1),
-            ], lang, page.t("chg_waterfall_services")))  # fmt: skip
+            ], lang, page.t("chg_waterfall_services"))  # fmt: skip
 
     view.section(page.t("chg_by_title"))
     tabs = st.tabs([page.t(f"chg_tab_{d}") for d in DIMENSIONS])
     for tab, dimension in zip(tabs, DIMENSIONS, strict=True):
         with tab:
             frame = c.members[dimension]
-            view.chart(changes_view.change_bars(
+            view.chart(changes_view.change_bars,
                 frame, dimension, lang,
-                page.t("chg_bars_title", what=page.t(f"chg_tab_{dimension}").lower())))
+                page.t("chg_bars_title", what=page.t(f"chg_tab_{dimension}").lower()))
             changes_view.members_table(frame, dimension, lang, f"chg_table_{dimension}")
     st.caption(page.t("chg_rule_note"))
 

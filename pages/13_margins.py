@@ -51,7 +51,7 @@ else:
 services = mv.breakdown(page.info, f, "service")
 st.divider()
 if services["margin_per_hour"].notna().any():
-    view.chart(charts.margin_scatter(services, lang))
+    view.chart(charts.margin_scatter, services, lang)
 else:
     st.info(page.t("mrg_no_hours"))
 with st.expander(page.t("mrg_services_table")):
@@ -60,7 +60,7 @@ with st.expander(page.t("mrg_services_table")):
 
 doctors = mv.breakdown(page.info, f, "doctor")
 if doctors["margin_per_hour"].notna().any():
-    view.chart(charts.doctor_margin_bars(doctors, clinic["margin_per_hour"], lang))
+    view.chart(charts.doctor_margin_bars, doctors, clinic["margin_per_hour"], lang)
 view.section(page.t("mrg_doctors_table"))
 mv.table(doctors, ["doctor", *BY_COLUMNS], lang, "margin_doctors", "mrg_doctors")
 

@@ -37,14 +37,14 @@ if not names:  # a services export with no doctor column (DATA.md "services")
 
 left, right = st.columns(2, gap="large")
 with left:
-    view.chart(charts.load_vs_check(doctors, clinic.avg_check, lang))
+    view.chart(charts.load_vs_check, doctors, clinic.avg_check, lang)
 with right:
-    view.chart(charts.bars(
+    view.chart(charts.bars,
         doctors, "doctor", "return_rate_doctor", lang, page.t("doctor_return_title"),
         extra=["return_cohort", "returned"], n=20,
         reference=clinic.return_rate,
         reference_text=page.t("clinic_level", value=fmt.percent(clinic.return_rate, lang)),
-    ))  # fmt: skip
+    )  # fmt: skip
 
 st.divider()
 view.section(page.t("doctor_card"))
@@ -69,10 +69,10 @@ f_doctor = replace(page.filters, doctor=doctor)
 left, right = st.columns(2, gap="large")
 with left:
     services = page.metric("services", f=f_doctor)
-    view.chart(charts.bars(services, "service", "revenue", lang, page.t("doctor_services"),
-                           extra=["quantity", "share"], sums=["revenue", "quantity", "share"]))
+    view.chart(charts.bars, services, "service", "revenue", lang, page.t("doctor_services"),
+                           extra=["quantity", "share"], sums=["revenue", "quantity", "share"])
 with right:
-    view.chart(charts.monthly_line(page.metric("monthly", f=f_doctor), "revenue", lang,
-                                   page.t("doctor_trend")))  # fmt: skip
+    view.chart(charts.monthly_line, page.metric("monthly", f=f_doctor), "revenue", lang,
+                                   page.t("doctor_trend"))  # fmt: skip
 view.table(services, ["service", "quantity", "revenue", "share", "avg_price", "patients"], lang,
            "doctor_services", "doctor_services", height=300)  # fmt: skip

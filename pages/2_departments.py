@@ -22,19 +22,19 @@ page.summary_or_stop()
 clinic = page.clinic_summary()
 departments = page.members("department", clinic)  # own return rate and LTV, share of the clinic
 
-view.chart(charts.traffic_vs_money(departments, lang))
+view.chart(charts.traffic_vs_money, departments, lang)
 left, right = st.columns(2, gap="large")
 with left:
-    view.chart(charts.bars(
+    view.chart(charts.bars,
         departments, "department", "avg_check", lang, page.t("dept_check_title"),
         extra=["visits"], reference=clinic.avg_check,
         reference_text=page.t("clinic_level", value=fmt.money(clinic.avg_check, lang)),
-    ))  # fmt: skip
+    )  # fmt: skip
 with right:
-    view.chart(charts.bars(
+    view.chart(charts.bars,
         departments, "department", "return_rate_department", lang, page.t("dept_return_title"),
         extra=["return_cohort", "returned"], reference=clinic.return_rate,
         reference_text=page.t("clinic_level", value=fmt.percent(clinic.return_rate, lang)),
-    ))  # fmt: skip
+    )  # fmt: skip
 view.section(page.t("departments_table"))
 view.table(departments, DEPARTMENT_COLUMNS, lang, "departments", "departments_table")

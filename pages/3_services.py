@@ -20,18 +20,18 @@ if services.empty:
     st.info(page.t("empty_period"))
     st.stop()
 
-view.chart(charts.bars(services, "service", "revenue", lang, page.t("top_services_title"),
+view.chart(charts.bars, services, "service", "revenue", lang, page.t("top_services_title"),
                        extra=["quantity", "share"], sums=["revenue", "quantity", "share"],
-                       n=15))  # fmt: skip
+                       n=15)  # fmt: skip
 left, right = st.columns(2, gap="large")
 with left:
-    view.chart(charts.pareto(services, lang))
+    view.chart(charts.pareto, services, lang)
     counts = services["abc"].value_counts()
     st.caption(page.t("abc_counts", a=int(counts.get("A", 0)), b=int(counts.get("B", 0)),
                       c=int(counts.get("C", 0))))  # fmt: skip
 with right:
     if services["revenue_per_hour"].notna().any():
-        view.chart(charts.volume_vs_hour(services, lang))
+        view.chart(charts.volume_vs_hour, services, lang)
     else:
         st.info(page.t("no_duration"))
 

@@ -21,14 +21,14 @@ if page.has("leads"):
     if not funnel.total.leads:
         st.info(page.t("empty_section"))
     else:
-        view.chart(charts.funnel_steps(vars(funnel.total), lang))
+        view.chart(charts.funnel_steps, vars(funnel.total), lang)
         left, right = st.columns(2, gap="large")
         with left:
-            view.chart(charts.rates_heatmap(funnel.by_channel, "channel", lang,
-                                            page.t("funnel_by_channel")))  # fmt: skip
+            view.chart(charts.rates_heatmap, funnel.by_channel, "channel", lang,
+                                            page.t("funnel_by_channel"))  # fmt: skip
         with right:
-            view.chart(charts.rates_heatmap(funnel.by_operator, "operator", lang,
-                                            page.t("funnel_by_operator")))  # fmt: skip
+            view.chart(charts.rates_heatmap, funnel.by_operator, "operator", lang,
+                                            page.t("funnel_by_operator"))  # fmt: skip
         view.section(page.t("funnel_by_channel"))
         view.table(funnel.by_channel, ["channel", *FUNNEL_COLUMNS], lang, "funnel_channels",
                    "funnel_channels")  # fmt: skip
@@ -46,11 +46,11 @@ if page.has("appointments"):
     else:
         left, right = st.columns(2, gap="large")
         with left:
-            view.chart(charts.no_shows(show_up.by_weekday, "weekday", lang,
-                                       page.t("noshow_weekday")))  # fmt: skip
+            view.chart(charts.no_shows, show_up.by_weekday, "weekday", lang,
+                                       page.t("noshow_weekday"))  # fmt: skip
         with right:
-            view.chart(charts.no_shows(show_up.by_doctor, "doctor", lang,
-                                       page.t("noshow_doctor")))  # fmt: skip
+            view.chart(charts.no_shows, show_up.by_doctor, "doctor", lang,
+                                       page.t("noshow_doctor"))  # fmt: skip
         view.table(show_up.by_doctor, ["doctor", "attended", "no_show", "cancelled",
                                        "show_up_rate"], lang, "show_up", "show_up")  # fmt: skip
 else:

@@ -26,8 +26,8 @@ st.caption(page.t("ltv_cohorts_caption", start=fmt.month(months[0], lang),
                   end=fmt.month(months[1], lang)) if months else page.t("ltv_cohorts_none"))
 left, right = st.columns(2, gap="large")
 with left:
-    view.chart(charts.bars(channels, "channel", "cac", lang, page.t("cac_title"),
-                           extra=["spend", "new_patients", "ltv_to_cac_cohorts"]))  # fmt: skip
+    view.chart(charts.bars, channels, "channel", "cac", lang, page.t("cac_title"),
+                           extra=["spend", "new_patients", "ltv_to_cac_cohorts"])  # fmt: skip
 with right:
     by_month = page.metric("marketing_by_month")
-    view.chart(charts.spend_vs_new(by_month[by_month["channel"].isna()], lang))  # all channels
+    view.chart(charts.spend_vs_new, by_month[by_month["channel"].isna()], lang)  # all channels

@@ -25,25 +25,25 @@ left, right = st.columns(2, gap="large")
 with left:
     if total.reviews:
         # ranked only from charts.MIN_REVIEWS reviews (the caption below; METRICS.md)
-        view.chart(charts.review_bars(by_doctor, "avg_rating", lang, page.t("rating_title"),
-                                      extra=("negative_share",)))  # fmt: skip
+        view.chart(charts.review_bars, by_doctor, "avg_rating", lang, page.t("rating_title"),
+                                      extra=("negative_share",))  # fmt: skip
     elif page.has("reviews"):
         st.info(page.t("no_reviews"))
     else:
         state.needs_data(page, "reviews")
 with right:
     if total.reviews:
-        view.chart(charts.review_bars(by_doctor, "negative_share", lang, page.t("negative_title"),
+        view.chart(charts.review_bars, by_doctor, "negative_share", lang, page.t("negative_title"),
                                       color=charts.ACCENT, reference=total.negative_share,
                                       reference_text=page.t("clinic_level", value=fmt.percent(
-                                          total.negative_share, lang))))  # fmt: skip
+                                          total.negative_share, lang)))  # fmt: skip
 if total.reviews:
     st.caption(page.t("rating_rule", m=charts.MIN_REVIEWS))
 left, right = st.columns(2, gap="large")
 with left:
     if total.avg_wait_min is not None:
         # minutes more or less than the clinic's: the doctors' waits lie close together
-        view.chart(charts.wait_bars(by_doctor, total.avg_wait_min, lang, page.t("wait_title")))
+        view.chart(charts.wait_bars, by_doctor, total.avg_wait_min, lang, page.t("wait_title"))
     elif page.has("appointments"):
         st.info(page.t("no_waits"))
     else:
@@ -52,10 +52,10 @@ with right:
     if page.has("services"):
         summary = page.metric("summary")
         repeat = visits_per_patient(page.metric("doctors"))
-        view.chart(charts.bars(repeat, "doctor", "visits_per_patient", lang,
+        view.chart(charts.bars, repeat, "doctor", "visits_per_patient", lang,
                                page.t("repeat_title"), extra=["visits", "patients"], n=20,
                                reference=summary.visits_per_patient,
                                reference_text=page.t("clinic_level", value=fmt.number(
-                                   summary.visits_per_patient, lang, 2))))  # fmt: skip
+                                   summary.visits_per_patient, lang, 2)))  # fmt: skip
 view.table(by_doctor, ["doctor", "reviews", "avg_rating", "negative_share", "timed_appointments",
                        "avg_wait_min"], lang, "quality", "quality")  # fmt: skip

@@ -267,7 +267,7 @@ def coverage(clinic_db: Path, lang: str) -> None:
     cov = cov[~cov["table_name"].isin(("patients", "goals", "service_costs", "pay_rules"))]
     if cov.empty:
         return
-    view.chart(charts.coverage(cov, lang))
+    view.chart(charts.coverage, cov, lang)
     rows, missing = [], []
     for table, part in cov.groupby("table_name", sort=False):
         held = pd.to_datetime(part["month"])

@@ -6,7 +6,9 @@ under column names of the chosen language; the downloads carry the same columns 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import pickle
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +22,7 @@ from clinic_bi.app import i18n
 from clinic_bi.app.downloads import download_buttons
 from clinic_bi.app.i18n import label, show, t, value
 from clinic_bi.metrics import Comparison
+from clinic_bi.present import charts
 from clinic_bi.present import figures as registry
 
 # The KPI cards of Обзор, in order (names of Engine.comparison's metrics).
@@ -201,11 +204,39 @@ def column_config(columns: Sequence[str], lang: str) -> dict[str, Any]:
     return config
 
 
-def chart(figure: alt.TopLevelMixin) -> None:
-    """Draw a chart of clinic_bi/present/charts/. Its spec is handed over as a dict without Altair's
-    JSON-schema validation (tests/present/test_charts.py validates every chart function instead): on a
-    page of five charts that is ~70 ms of a filter change's 1.5 s."""
-    st.vega_lite_chart(figure.to_dict(validate=False), width="stretch")
+def chart(figure: alt.TopLevelMixin | Callable[..., alt.TopLevelMixin], *args: Any,
+          **kwargs: Any) -> None:
+    """Draw a chart of clinic_bi/present/charts/: a built chart, or — cheaper on a rerun — a
+    chart function with its arguments, `view.chart(charts.bars, frame, "doctor", ...)`, whose
+    spec is then built once per arguments and kept (`_cached_spec`). Either way the spec is
+    `charts.spec`: only the data columns the chart names, and no JSON-schema validation
+    (tests/present/test_charts.py validates every chart function instead)."""
+    if isinstance(figure, alt.TopLevelMixin):
+        spec = charts.spec(figure)
+    else:
+        spec = _cached_spec(_spec_key(figure, args, kwargs), _call=(figure, args, kwargs))
+    st.vega_lite_chart(spec, width="stretch")
+
+
+def _spec_key(function: Callable, args: tuple, kwargs: dict) -> str:
+    """The chart function and every argument's bytes: equal bytes are equal arguments (a frame
+    pickled differently only misses the cache), so no two charts ever share a spec."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    if "<locals>" in name:
+        raise ValueError(f"view.chart caches by name: {name} must be a module's function")
+    raw = pickle.dumps((name, args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(raw).hexdigest()
+
+
+@st.cache_data(max_entries=256, ttl=6 * 3600, show_spinner=False)
+def _cached_spec(key: str, _call: tuple) -> dict:
+    """A chart's spec, built once per (function, arguments): the frames a page passes come
+    from data.metric's cache, so a rerun, a page switch or a return to a filter seen before
+    draws the same charts again without Altair (issue 17: building and serialising the charts
+    was two thirds of a cached rerun). Keyed by the arguments' content, so never stale after a
+    load; bounded by max_entries and ttl."""
+    function, args, kwargs = _call
+    return charts.spec(function(*args, **kwargs))
 
 
 def section(title: str) -> None:
@@ -225,9 +256,10 @@ def vs_clinic_cards(figures: Sequence[tuple[str, Any, Any]], lang: str) -> None:
             if clinic is not None and own is not None and not pd.isna(own) and not pd.isna(clinic):
                 change = float(own) - float(clinic)
                 delta = change_text(kind, change, change / abs(clinic) if clinic else None, lang)
-            with column.container(border=True):
-                st.metric(
-                    label(name, lang), show(name, own, lang), delta=delta,
-                    delta_description=t("clinic_level", lang, value=show(name, clinic, lang))
-                    if clinic is not None else None,
-                )  # fmt: skip
+            # the metric's own border, not a bordered container around it: one message less
+            # a card
+            column.metric(
+                label(name, lang), show(name, own, lang), delta=delta, border=True,
+                delta_description=t("clinic_level", lang, value=show(name, clinic, lang))
+                if clinic is not None else None,
+            )  # fmt: skip

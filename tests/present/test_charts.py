@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -288,3 +289,104 @@ def test_label_spots_leaves_a_crowd_to_the_tooltip() -> None:
     assert spots[1:3] == [None, None]  # on top of the first point: no room left
     assert charts._surnames(["Иванова А. С.", "Иванова Б. В.", "Петров Д. В."]) == [
         "Иванова А. С.", "Иванова Б. В.", "Петров"]
+
+
+# -- what the app sends: the columns a chart names, and specs built once -------------------------
+
+
+def _leaves(node: dict, data: str | None = None):
+    """Every drawn view of a spec with the name of the dataset it reads (its own or inherited)."""
+    data = (node.get("data") or {}).get("name", data)
+    if "layer" in node:
+        for part in node["layer"]:
+            yield from _leaves(part, data)
+    else:
+        yield node, data
+
+
+def _named_fields(leaf: dict) -> set[str]:
+    """The data fields a view reads: its encodings' and tooltips' fields, the `datum.x` of its
+    conditions and filters."""
+    import re
+
+    fields = set(_walk(leaf.get("encoding", {}), "field"))
+    tests = [*_walk(leaf, "test"), *_walk(leaf.get("transform", []), "filter")]
+    for expression in tests:
+        for dotted, quoted in re.findall(r"datum\.(\w+)|datum\['(\w+)'\]", str(expression)):
+            fields.add(dotted or quoted)
+    return {f for f in fields if f}
+
+
+def _drawn(rows: list[dict], leaf: dict) -> list[dict]:
+    """The rows a view draws: its data after its `datum.x === 'value'` filters (a layer drawn
+    from a part of a frame may be given the whole frame and such a filter instead)."""
+    import re
+
+    for expression in _walk(leaf.get("transform", []), "filter"):
+        match = re.fullmatch(r"datum\.(\w+) === '(\w+)'", str(expression))
+        if match:
+            rows = [r for r in rows if r.get(match[1]) == match[2]]
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_lean_spec_keeps_every_field_a_mark_reads_and_the_rows(lang: str) -> None:
+    """charts.spec (what the app sends) cuts each frame to the columns the chart names: every
+    view still finds each field it draws or shows in a tooltip, in the same rows, in order."""
+    full_specs = {name: chart.to_dict() for name, chart in _cases(lang).items()}
+    for name, chart in _cases(lang).items():
+        lean, full = charts.spec(chart), full_specs[name]
+        lean_leaves, full_leaves = list(_leaves(lean)), list(_leaves(full))
+        assert len(lean_leaves) == len(full_leaves), name
+        for (leaf, lean_data), (full_leaf, full_data) in zip(lean_leaves, full_leaves,
+                                                             strict=True):  # fmt: skip
+            rows = _drawn(lean["datasets"][lean_data] if lean_data else [], leaf)
+            before = _drawn(full["datasets"][full_data] if full_data else [], full_leaf)
+            assert len(rows) == len(before), name
+            for row, old in zip(rows, before, strict=True):
+                kept = {k: v for k, v in old.items() if k in row}
+                assert json.dumps(row, sort_keys=True) == json.dumps(kept, sort_keys=True), name
+                assert _named_fields(leaf) <= set(row), (name, _named_fields(leaf) - set(row))
+        assert len(json.dumps(lean)) <= len(json.dumps(full)), name
+
+
+def test_no_chart_builds_a_channel_from_a_shorthand() -> None:
+    """Every encoding is a channel object (alt.X("x:Q"), alt.Text, alt.YValue, colour_if), never
+    a string, alt.value or alt.condition, which Altair turns into one through a lookup table it
+    rebuilds each time (~7 ms an encoding; issue 17)."""
+    from altair.utils import schemapi
+
+    calls: list[str] = []
+    original = schemapi.SchemaBase.from_dict.__func__
+
+    def counting(cls, dct, validate=True):
+        calls.append(cls.__name__)
+        return original(cls, dct, validate)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(schemapi.SchemaBase, "from_dict", classmethod(counting))
+        for lang in ("ru", "en"):
+            for chart in _cases(lang).values():
+                charts.spec(chart)
+    assert calls == []
+
+
+def test_a_chart_spec_is_kept_per_function_and_arguments() -> None:
+    """view.chart(function, *args) keys its kept spec by the function and the arguments'
+    content: an equal frame finds it, a frame differing in one value does not."""
+    other = DOCTORS.copy()
+    key = view._spec_key(charts.bars, (DOCTORS, "doctor", "revenue", "ru", "T"), {"n": 5})
+    assert key == view._spec_key(charts.bars, (DOCTORS.copy(), "doctor", "revenue", "ru", "T"),
+                                 {"n": 5})  # fmt: skip
+    other.loc[1, "revenue"] += 1
+    assert key != view._spec_key(charts.bars, (other, "doctor", "revenue", "ru", "T"), {"n": 5})
+    assert key != view._spec_key(charts.bars, (DOCTORS, "doctor", "revenue", "ru", "T"), {"n": 6})
+    assert key != view._spec_key(charts.monthly_line, (DOCTORS, "doctor", "revenue", "ru", "T"),
+                                 {"n": 5})  # fmt: skip
+    with pytest.raises(ValueError):
+        view._spec_key(lambda: None, (), {})
+
+
+def test_inline_rows_are_json() -> None:
+    data = charts.inline({"v": np.float64(2.5), "n": np.int64(3), "t": "x", "gap": float("nan")})
+    assert data.to_dict() == {"values": [{"v": 2.5, "n": 3.0, "t": "x", "gap": None}]}

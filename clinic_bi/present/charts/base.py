@@ -1,6 +1,13 @@
 """What every chart is made of: sizes and colours, axes and legends whose labels read like fmt.py
 (Vega label expressions), titles and tooltips, the data helpers (values as text, missing names,
-the top-N fold, a month's label), and `bars`, the ranked bar chart every page uses.
+the top-N fold, a month's label), `bars`, the ranked bar chart every page uses, and `spec`, the
+Vega-Lite spec the app sends (each frame cut to the columns the chart names: `lean`).
+
+Building is kept cheap (issue 17): every encoding is a channel object (alt.X("x:Q"), alt.Text,
+colour_if), never a shorthand string, alt.value or alt.condition (Altair rebuilds a lookup table
+for each of those, ~7 ms); a layered chart gets its title, size and resolve in `alt.layer(...)`
+itself, not through .properties() / .resolve_scale() (each of which validates and rebuilds
+the whole layer); a line or a label of a row or two is `inline` data, not a DataFrame.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import SchemaBase
 
 from clinic_bi import fmt
 from clinic_bi.present import figures
@@ -194,6 +202,26 @@ def month_label(day: date | pd.Timestamp, lang: str) -> str:
     return fmt.month(pd.Timestamp(day).date(), lang)
 
 
+def inline(*rows: dict) -> alt.InlineData:
+    """A few rows as a chart's data, without a DataFrame: Altair serialises a frame of one row
+    in ~5 ms (a reference line, a quadrant's name). Numbers become floats, NaN None (JSON)."""
+    def plain(v: object) -> object:
+        if v is None or isinstance(v, (str, bool)):
+            return v
+        return None if pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+    return alt.InlineData(values=[{k: plain(v) for k, v in row.items()} for row in rows])
+
+
+def colour_if(test: str, yes: str, no: str) -> alt.ColorValue:
+    """A mark's colour: `yes` where the Vega expression `test` holds, else `no` — the spec of
+    alt.condition(test, alt.value(yes), alt.value(no)), built without it: Altair turns that
+    dict (as any shorthand string, "x:Q", or alt.value) into a channel through a lookup table
+    it rebuilds on every call, ~7 ms each, a third of a page's chart building (issue 17). So
+    every encoding here is a channel object: alt.X("x:Q"), alt.Text(...), alt.YValue(0)."""
+    return alt.ColorValue(no, condition={"test": test, "value": yes})
+
+
 # -- titles and tooltips ---------------------------------------------------------------------------
 
 
@@ -242,6 +270,18 @@ def _split_top(
     if len(ranked) <= n + 1:
         return ranked, ranked.iloc[0:0]
     return ranked.iloc[:n], ranked.iloc[n:]
+
+
+def _texts(columns: Sequence[str]) -> list[str]:
+    return [f"{c}_text" for c in columns]
+
+
+def _only(frame: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
+    """The columns a chart draws, before its layers are built: Altair writes out a layer's
+    whole frame as text to name it (`alt.layer` of layers that share a frame), ~1 ms a column
+    for each layer."""
+    wanted = list(dict.fromkeys(c for c in columns if c))
+    return frame.loc[:, [c for c in wanted if c in frame.columns]]
 
 
 def rest_note(rest: pd.DataFrame, measure: str, sums: Sequence[str], lang: str) -> str | None:
@@ -297,8 +337,8 @@ def bar_values(base: alt.Chart, x: alt.X, text: str, **mark) -> list[alt.Chart]:
     reference line drawn under them never runs through a value, then the text."""
     mark = {"align": "left", "dx": 4, "fontSize": 11, **mark}
     halo = base.mark_text(color="white", stroke="white", strokeWidth=4, strokeJoin="round",
-                          **mark).encode(x=x, text=text)  # fmt: skip
-    value = base.mark_text(color="#333", **mark).encode(x=x, text=text)
+                          **mark).encode(x=x, text=alt.Text(text))  # fmt: skip
+    value = base.mark_text(color="#333", **mark).encode(x=x, text=alt.Text(text))
     return [halo, value]
 
 
@@ -307,7 +347,7 @@ def reference_layers(
 ) -> list[alt.Chart]:
     """The clinic's level: a dashed line and its name above the plot, written towards the
     middle of the chart so it is never cut at the right edge."""
-    ref = pd.DataFrame({field: [reference], "ref_text": [reference_text or ""]})
+    ref = inline({field: reference, "ref_text": reference_text or ""})
     rule = alt.Chart(ref).mark_rule(color=ACCENT, strokeDash=[5, 3], size=2).encode(
         x=alt.X(f"{field}:Q")
     )
@@ -316,7 +356,7 @@ def reference_layers(
     note = alt.Chart(ref).mark_text(
         color=ACCENT, align="right" if right_half else "left", dx=-4 if right_half else 4, dy=-6,
         baseline="bottom", fontWeight="bold",
-    ).encode(x=alt.X(f"{field}:Q"), y=alt.value(0), text="ref_text:N")  # fmt: skip
+    ).encode(x=alt.X(f"{field}:Q"), y=alt.YValue(0), text=alt.Text("ref_text:N"))  # fmt: skip
     return [rule, note]
 
 
@@ -348,9 +388,9 @@ def bars(
     order = list(data[category])
     domain = value_domain(data[measure], reference)
     y = alt.Y(f"{category}:N", sort=order, title=None, axis=name_axis())
-    base = alt.Chart(data).encode(y=y)
-    fill = (alt.condition(f"datum['{muted}']", alt.value(MUTED), alt.value(color))
-            if muted else alt.value(color))  # fmt: skip
+    base = alt.Chart(_only(data, category, measure, *_texts([measure, *extra]), muted, text))
+    base = base.encode(y=y)
+    fill = colour_if(f"datum['{muted}']", MUTED, color) if muted else alt.ColorValue(color)
     # labelFlush: the last tick's label ends at the plot's edge instead of being cut there
     x = alt.X(f"{measure}:Q", axis=axis_for(measure, lang, labelFlush=True,
                                             **_ticks(measure, data[measure], domain)),
@@ -366,9 +406,9 @@ def bars(
     else:
         layers += values
     note = rest_note(rest, measure, sums, lang)
-    return alt.layer(*layers).properties(
-        title=_title(title, _subtitle(subtitle, note)), height=BAR_STEP * max(len(data), 2),
-        width="container", autosize=FIT_WIDTH,
+    return alt.layer(
+        *layers, title=_title(title, _subtitle(subtitle, note)),
+        height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip
 
 
@@ -406,19 +446,19 @@ def deviation_bars(
     signed = f"(datum.value > 0 ? '+' : datum.value < 0 ? '−' : '') + {_grouped('abs(datum.value)', lang, digits)}"
     if unit:
         signed += f" + ' {unit}'"
-    base = alt.Chart(data).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=None, axis=name_axis())
-    )
+    base = alt.Chart(
+        _only(data, category, measure, "difference", "worse", *_texts([measure, *extra]))
+    ).encode(y=alt.Y(f"{category}:N", sort=order, title=None, axis=name_axis()))
     x = alt.X("difference:Q", scale=alt.Scale(domain=[-reach, reach], nice=False),
               axis=alt.Axis(labelExpr=signed, tickCount=5, labelFlush=True,
                             title=t("vs_clinic_axis", lang)))  # fmt: skip
     bar = base.mark_bar(cornerRadius=2).encode(
         x=x,
-        color=alt.condition("datum.worse", alt.value(ACCENT), alt.value(MAIN)),
+        color=colour_if("datum.worse", ACCENT, MAIN),
         tooltip=_tooltip([measure, *extra], lang, category),
     )
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555", size=1.5).encode(
-        x="zero:Q"
+    zero = alt.Chart(inline({"zero": 0.0})).mark_rule(color="#555", size=1.5).encode(
+        x=alt.X("zero:Q")
     )
     right = base.transform_filter("datum.difference >= 0")
     left = base.transform_filter("datum.difference < 0")
@@ -427,7 +467,78 @@ def deviation_bars(
         *bar_values(left, alt.X("difference:Q"), f"{measure}_text:N", align="right", dx=-4),
     ]
     note = rest_note(rest, measure, (), lang)
-    return alt.layer(bar, zero, *labels).properties(
-        title=_title(title, _subtitle(subtitle, note)), height=BAR_STEP * max(len(data), 2),
-        width="container", autosize=FIT_WIDTH,
+    return alt.layer(
+        bar, zero, *labels, title=_title(title, _subtitle(subtitle, note)),
+        height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip
+
+
+# -- what is sent: only the columns a chart names --------------------------------------------------
+
+_CHILDREN = ("layer", "hconcat", "vconcat", "concat", "spec")
+
+
+def _frames(node: object) -> list[object]:
+    """Every chart in `node` (itself, its layers and concatenations) that holds a DataFrame."""
+    found = []
+    if isinstance(node, SchemaBase):
+        if isinstance(node._kwds.get("data"), pd.DataFrame):
+            found.append(node)
+        for key in _CHILDREN:
+            child = node._kwds.get(key)
+            for part in child if isinstance(child, list) else [child]:
+                found += _frames(part)
+    return found
+
+
+def lean(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """`chart` (changed in place) with each of its data frames cut to the columns its spec
+    mentions anywhere — an encoding's field, a tooltip, a sort, a filter's or a condition's
+    `datum.x` — so that what is drawn, tooltips included, stays the same.
+
+    The frames a chart function gets are the API's whole tables (Врачи's has some twenty
+    columns, each also with its `_text`): serialising one costs ~1 ms a column, and every
+    column is sent to the browser in every layer (issue 17: the load-vs-check chart sent 57 KB
+    for 40 doctors). A column is kept if its name occurs anywhere in the spec without its data,
+    so nothing a mark reads is ever dropped (Vega-Lite reads only fields the spec names; no
+    chart here uses `tooltip: true`, which would show every field)."""
+    holders = _frames(chart)
+    if not holders:
+        return chart
+    text = "\n".join(_words(chart))
+    cut: dict[int, pd.DataFrame] = {}  # one cut frame per frame: layers sharing one still share
+    for holder in holders:
+        frame = holder._kwds["data"]
+        if id(frame) not in cut:
+            keep = [c for c in frame.columns if str(c) in text]
+            cut[id(frame)] = frame.loc[:, keep] if len(keep) < len(frame.columns) else frame
+        holder._kwds["data"] = cut[id(frame)]
+    return chart
+
+
+def _words(node: object) -> list[str]:
+    """Every string in a chart's spec but its data: field names, shorthands ("x:Q"), titles,
+    expressions, sorts (a walk of the chart objects, without serialising them)."""
+    words: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            words.append(item)
+        elif isinstance(item, dict):
+            words.extend(str(key) for key in item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, SchemaBase):
+            stack.extend(item._args)
+            stack.extend(value for key, value in item._kwds.items()
+                         if value is not alt.Undefined
+                         and not (key == "data" and isinstance(value, pd.DataFrame)))  # fmt: skip
+    return words
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec the app sends (`lean`, without Altair's JSON-schema validation:
+    tests/present/test_charts.py validates every chart function instead)."""
+    return lean(chart).to_dict(validate=False)

@@ -105,4 +105,6 @@ def forecast_chart(
         )  # fmt: skip
     title = _title(t("fc_chart_title", lang, figure=label(figure, lang)),
                    t("fc_chart_subtitle", lang, model=model or "") if len(forecast) else None)
-    return alt.layer(*layers).properties(title=title, height=340, width="container")
+    return alt.layer(
+        *layers, title=title, height=340, width="container",
+    )

@@ -16,6 +16,8 @@ from clinic_bi.present.charts.base import (
     FIT_WIDTH,
     MAIN,
     _title,
+    colour_if,
+    inline,
     money_expr,
     name_axis,
     named,
@@ -123,13 +125,13 @@ def margin_scatter(services: pd.DataFrame, lang: str) -> alt.Chart:
     points = alt.Chart(data).mark_circle(opacity=0.75).encode(
         x=x, y=y,
         size=alt.Size("revenue:Q", legend=None, scale=alt.Scale(range=[40, 600])),
-        color=alt.condition(f"datum.quadrant == {low_low!r}", alt.value(ACCENT), alt.value(MAIN)),
+        color=colour_if(f"datum.quadrant == {low_low!r}", ACCENT, MAIN),
         tooltip=tips,
     )  # fmt: skip
     rules = [
-        alt.Chart(pd.DataFrame({"v": [x_median]})).mark_rule(strokeDash=[4, 4], color="#888")
+        alt.Chart(inline({"v": x_median})).mark_rule(strokeDash=[4, 4], color="#888")
         .encode(x=alt.X("v:Q")),
-        alt.Chart(pd.DataFrame({"v": [y_median]})).mark_rule(strokeDash=[4, 4], color="#888")
+        alt.Chart(inline({"v": y_median})).mark_rule(strokeDash=[4, 4], color="#888")
         .encode(y=alt.Y("v:Q")),
     ]  # fmt: skip
     corners = pd.DataFrame([
@@ -146,10 +148,11 @@ def margin_scatter(services: pd.DataFrame, lang: str) -> alt.Chart:
             dy=-4 if row["baseline"] == "bottom" else 4, fontSize=11, fontStyle="italic",
             lineBreak="\n",
             color=ACCENT if key == "low_low" else "#666",
-        ).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text="text:N")
+        ).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
         for key, row in corners.set_index("key", drop=False).iterrows()
     ]  # fmt: skip
-    return alt.layer(*rules, points, *names).properties(
+    return alt.layer(
+        *rules, points, *names,
         title=_title(t("mrg_scatter_title", lang),
                      t("mrg_scatter_sub", lang, x=fmt.money(x_median, lang, nbsp=True),
                        y=fmt.money(y_median, lang, nbsp=True))),
@@ -179,15 +182,15 @@ def doctor_margin_bars(doctors: pd.DataFrame, clinic: float | None, lang: str) -
     base = alt.Chart(data).encode(y=y)
     bar = base.mark_bar(cornerRadiusEnd=3, color=MAIN).encode(x=x, tooltip=tips)
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        x=alt.X("margin_per_hour:Q"), text="margin_per_hour_text:N"
+        x=alt.X("margin_per_hour:Q"), text=alt.Text("margin_per_hour_text:N")
     )
     layers: list[alt.Chart] = [bar, text]
     subtitle = None
     if clinic is not None:
-        layers.append(alt.Chart(pd.DataFrame({"v": [clinic]})).mark_rule(
+        layers.append(alt.Chart(inline({"v": clinic})).mark_rule(
             strokeDash=[4, 4], color="#444").encode(x=alt.X("v:Q")))  # fmt: skip
         subtitle = t("mrg_doctors_sub", lang, value=fmt.money(clinic, lang))
-    return alt.layer(*layers).properties(
-        title=_title(t("mrg_doctors_title", lang), subtitle),
+    return alt.layer(
+        *layers, title=_title(t("mrg_doctors_title", lang), subtitle),
         height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip

@@ -22,6 +22,7 @@ from clinic_bi.present.charts.base import (
     _tooltip,
     axis_for,
     bars,
+    colour_if,
     deviation_bars,
     month_bar_width,
     month_x,
@@ -63,9 +64,12 @@ def funnel_steps(steps: dict[str, float], lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("step:N", title=t("step", lang)),
                  alt.Tooltip("text:N", title=t("count", lang))],
     )  # fmt: skip
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="count:Q", text="text:N")
-    return alt.layer(bar, text).properties(
-        title=_title(t("funnel_steps_title", lang)), height=4 * 34 + OVERHEAD, width="container"
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        x=alt.X("count:Q"), text=alt.Text("text:N")
+    )
+    return alt.layer(
+        bar, text, title=_title(t("funnel_steps_title", lang)), height=4 * 34 + OVERHEAD,
+        width="container",
     )
 
 
@@ -122,13 +126,12 @@ def rates_heatmap(frame: pd.DataFrame, category: str, lang: str, title: str) -> 
                  alt.Tooltip("value_text:N", title="%")],
     )  # fmt: skip
     text = base.mark_text(fontSize=12).encode(
-        text="value_text:N",
-        color=alt.condition(f"datum.relative > {TEXT_FLIP}", alt.value("white"),
-                            alt.value("#222")),
+        text=alt.Text("value_text:N"),
+        color=colour_if(f"datum.relative > {TEXT_FLIP}", "white", "#222"),
     )  # fmt: skip
-    return alt.layer(rect, text).properties(
-        title=_title(title, t("heat_by_column", lang)), height=BAR_STEP * max(len(order), 2),
-        width="container", autosize=FIT_WIDTH,
+    return alt.layer(
+        rect, text, title=_title(title, t("heat_by_column", lang)),
+        height=BAR_STEP * max(len(order), 2), width="container", autosize=FIT_WIDTH,
     )
 
 
@@ -182,9 +185,10 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=tips,
     )  # fmt: skip
     return (
-        alt.layer(spend, new)
-        .resolve_scale(y="independent")
-        .properties(title=_title(t("spend_vs_new", lang)), height=360, width="container")
+        alt.layer(
+            spend, new, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+            title=_title(t("spend_vs_new", lang)), height=360, width="container",
+        )
     )
 
 

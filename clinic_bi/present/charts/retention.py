@@ -15,6 +15,7 @@ from clinic_bi.present.charts.base import (
     _title,
     _tooltip,
     axis_for,
+    colour_if,
     month_bar_width,
     month_x,
     percent_expr,
@@ -90,15 +91,14 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
     if show_text:
         layers.append(
             base.mark_text(fontSize=10, opacity={"expr": wide_enough}).encode(
-                text="retention_text:N",
+                text=alt.Text("retention_text:N"),
                 # white on the darker half of the colour scale, dark on the lighter half
-                color=alt.condition(f"datum.retention > {top * TEXT_FLIP!r}", alt.value("white"),
-                                    alt.value("#222")),
+                color=colour_if(f"datum.retention > {top * TEXT_FLIP!r}", "white", "#222"),
             )  # fmt: skip
         )
     # the plot's own height (fit-x): a row a cohort of 24 px, whatever the legend takes
-    return alt.layer(*layers).properties(
-        title=_title(t("heatmap_title", lang)), height=24 * max(len(order), 2),
+    return alt.layer(
+        *layers, title=_title(t("heatmap_title", lang)), height=24 * max(len(order), 2),
         width="container", autosize=FIT_WIDTH,
     )
 

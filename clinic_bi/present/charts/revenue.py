@@ -20,6 +20,7 @@ from clinic_bi.present.charts.base import (
     _tooltip,
     axis_for,
     bar_values,
+    inline,
     month_bar_width,
     month_x,
     name_axis,
@@ -105,11 +106,12 @@ def traffic_vs_money(departments: pd.DataFrame, lang: str) -> alt.LayerChart:
         return alt.layer(bar, *bar_values(part, alt.X("value:Q"), "value_text:N"))
 
     return (
-        alt.layer(panel("patients", TRAFFIC, "top"), panel("revenue", MONEY, "bottom"))
-        .resolve_scale(x="independent")
-        .properties(title=_title(t("traffic_vs_money", lang)),
-                    height=2 * BAR_STEP * max(len(order), 2), width="container",
-                    autosize=FIT_WIDTH)  # fmt: skip
+        alt.layer(
+            panel("patients", TRAFFIC, "top"), panel("revenue", MONEY, "bottom"),
+            resolve=alt.Resolve(scale=alt.ScaleResolveMap(x="independent")),
+            title=_title(t("traffic_vs_money", lang)), height=2 * BAR_STEP * max(len(order), 2),
+            width="container", autosize=FIT_WIDTH,
+        )  # fmt: skip
     )
 
 
@@ -143,12 +145,14 @@ def pareto(services: pd.DataFrame, lang: str) -> alt.Chart:
                 axis=axis_for("cumulative_share", lang, orient="right", tickCount=5)),
         tooltip=tips,
     )  # fmt: skip
-    marks = pd.DataFrame({"y": [0.8, 0.95]})
-    rules = alt.Chart(marks).mark_rule(strokeDash=[3, 3], color="#999").encode(y="y:Q")
+    marks = inline({"y": 0.8}, {"y": 0.95})
+    rules = alt.Chart(marks).mark_rule(strokeDash=[3, 3], color="#999").encode(y=alt.Y("y:Q"))
     return (
-        alt.layer(bars_, alt.layer(line, rules))
-        .resolve_scale(y="independent")
-        .properties(title=_title(t("pareto_title", lang)), height=360, width="container")
+        alt.layer(
+            bars_, alt.layer(line, rules),
+            resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+            title=_title(t("pareto_title", lang)), height=360, width="container",
+        )
     )
 
 
@@ -221,20 +225,22 @@ def volume_vs_hour(services: pd.DataFrame, lang: str) -> alt.Chart:
     rings = alt.Chart(named).mark_point(size=170, color="#222", strokeWidth=1.5).encode(
         x=x, y=y, tooltip=tips
     )
-    rule = alt.Chart(pd.DataFrame({"y": [median]})).mark_rule(
+    rule = alt.Chart(inline({"y": median})).mark_rule(
         strokeDash=[4, 4], color="#888"
     ).encode(y=alt.Y("y:Q"))
     numbers = [
-        alt.Chart(named[named["spot"] == spot]).mark_text(
+        # filters of the ringed services' data: one dataset for all the numbers
+        alt.Chart(named).transform_filter(f"datum.spot === {spot!r}").mark_text(
             fontSize=11, fontWeight="bold", align=align, baseline=baseline, **paint
-        ).encode(x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text="number_text:N",
+        ).encode(x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("number_text:N"),
                  tooltip=tips)  # fmt: skip
         for spot, (*_, align, baseline) in _SPOTS.items()
         if (named["spot"] == spot).any()
         for paint in ({"color": "white", "stroke": "white", "strokeWidth": 3}, {"color": "#222"})
     ]
     key = [f"{int(n)} — {name}" for n, name in zip(named["number"], named["service"], strict=True)]
-    return alt.layer(rule, points, rings, *numbers).properties(
+    return alt.layer(
+        rule, points, rings, *numbers,
         title=_title(t("hour_title", lang), [t("hour_named", lang), *key]),
         height=VOLUME_PLOT_PX[1], width="container", autosize=FIT_WIDTH,
     )  # fmt: skip

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from clinic_bi.present.charts.base import ACCENT, MAIN, _title, _tooltip, axis_for, with_text
+from clinic_bi.present.charts.base import (
+    ACCENT,
+    MAIN,
+    _title,
+    _tooltip,
+    axis_for,
+    inline,
+    with_text,
+)
 from clinic_bi.present.words import t
 
 # -- where the names go, in pixels of the plot area ------------------------------------------------
@@ -138,8 +146,8 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
         *_name_layers(data, tips),
         *_quadrant_layers(corners),
     ]
-    return alt.layer(*layers).properties(
-        title=_title(t("scatter_title", lang), subtitle), height=480, width="container"
+    return alt.layer(
+        *layers, title=_title(t("scatter_title", lang), subtitle), height=480, width="container",
     )
 
 
@@ -259,11 +267,13 @@ def _points_layer(
 
 
 def _name_layers(data: pd.DataFrame, tips: list[alt.Tooltip]) -> list[alt.Chart]:
-    """One text layer per spot in use (a layer has one align and baseline)."""
+    """One text layer per spot in use (a layer has one align and baseline), each a filter of
+    the points' own data: one dataset sent for all of them, not one per spot."""
     return [
-        alt.Chart(data[data["spot"] == spot]).mark_text(
+        alt.Chart(data).transform_filter(f"datum.spot === {spot!r}").mark_text(
             fontSize=11, color="#333", align=align, baseline=baseline,
-        ).encode(x="label_x:Q", y="label_y:Q", text="short:N", tooltip=tips)
+        ).encode(x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("short:N"),
+                 tooltip=tips)
         for spot, (*_, align, baseline) in _SPOTS.items()
         if (data["spot"] == spot).any()
     ]  # fmt: skip
@@ -271,9 +281,9 @@ def _name_layers(data: pd.DataFrame, tips: list[alt.Tooltip]) -> list[alt.Chart]
 
 def _quadrant_lines(mean_visits: float, check: float) -> list[alt.Chart]:
     """The doctors' mean load (vertical) and the clinic's average check (horizontal)."""
-    lines = pd.DataFrame({"x": [mean_visits], "y": [check]})
-    vrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(x="x:Q")
-    hrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(y="y:Q")
+    lines = inline({"x": mean_visits, "y": check})
+    vrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(x=alt.X("x:Q"))
+    hrule = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.Y("y:Q"))
     return [vrule, hrule]
 
 
@@ -282,10 +292,10 @@ def _quadrant_layers(corners: pd.DataFrame) -> list[alt.Chart]:
     quadrant_layers = []
     for _, row in corners.iterrows():
         quadrant_layers.append(
-            alt.Chart(pd.DataFrame([row])).mark_text(
+            alt.Chart(inline({k: row[k] for k in ("x", "y", "text")})).mark_text(
                 align=row["align"], baseline=row["base"], fontStyle="italic", fontSize=12,
                 color=row["color"], fontWeight="bold" if row["color"] == ACCENT else "normal",
                 lineBreak="\n", lineHeight=_QUADRANT_LINE_PX,
-            ).encode(x="x:Q", y="y:Q", text="text:N")  # fmt: skip
+            ).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))  # fmt: skip
         )
     return quadrant_layers
