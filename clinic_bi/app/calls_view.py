@@ -45,6 +45,11 @@ NAMES = {"doctor": ("Врач", "Doctor"), "department": ("Направлени�
          "branch": ("Филиал", "Branch")}  # fmt: skip
 
 
+# A list can hold thousands of patients (a big clinic's lapsed ones): the page draws the most
+# valuable SHOWN_ROWS, the downloads every one. Drawing them all sent megabytes a rerun.
+SHOWN_ROWS = 300
+
+
 def _label(column: str, lang: str) -> str:
     pair = COLUMNS.get(column) or NAMES.get(column)
     return column if pair is None else pair[0 if lang == "ru" else 1]
@@ -186,7 +191,10 @@ def list_table(name: str, frame: pd.DataFrame, lang: str, key: str) -> None:
     if frame.empty:
         st.info(t("call_empty", lang), icon=":material/check_circle:")
         return
-    shown = shown_frame(name, frame, lang)
+    # the list is ordered by value: the page shows its head, the files hold every patient
+    shown = shown_frame(name, frame.head(SHOWN_ROWS), lang)
+    if len(frame) > SHOWN_ROWS:
+        st.caption(t("call_shown_head", lang, shown=SHOWN_ROWS, n=fmt.number(len(frame), lang)))
     formats: dict[str, Any] = {}
     for column in SHOWN[name]:
         header = _label(column, lang)
@@ -202,7 +210,8 @@ def list_table(name: str, frame: pd.DataFrame, lang: str, key: str) -> None:
     first = _label("card", lang)
     st.dataframe(styler, hide_index=True, width="stretch", height=height, placeholder=fmt.DASH,
                  column_config={first: st.column_config.Column(first, pinned=True)})
-    download_buttons(shown, list(shown.columns), lang, f"calls_{name}", key)
+    download_buttons(lambda: shown_frame(name, frame, lang), list(shown.columns), lang,
+                     f"calls_{name}", key)
 
 
 # -- settings -------------------------------------------------------------------------------------

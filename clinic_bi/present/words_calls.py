@@ -75,6 +75,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "“гигиен” or “hygien”. Value: the patient's average yearly revenue.",
     ),
     "call_empty": ("В этом списке сейчас никого.", "Nobody in this list right now."),
+    "call_shown_head": (
+        "Показаны {shown} самых ценных из {n}; весь список — в файлах Excel и CSV под таблицей.",
+        "The {shown} most valuable of {n} are shown; the whole list is in the Excel and CSV "
+        "files under the table."),
     "call_no_card": ("без карты", "no card"),
     "call_pending_lapsed": (
         "нет визита {months} мес. (интервал {n} мес.)",

@@ -141,3 +141,37 @@ def test_the_overview_line(clinic: Path) -> None:
     assert calls_view.overview_text(info, None, "ru") == (
         f"4 пациента ждут звонка на {fmt.money(summary.value, 'ru')}"
     )
+
+
+def test_a_long_list_shows_its_most_valuable_head_and_downloads_whole(
+    clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big clinic's list holds thousands: the page draws the most valuable SHOWN_ROWS (here 1,
+    of A and B lapsed), says so, and the files still hold every patient."""
+    import io
+
+    from openpyxl import load_workbook
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from clinic_bi.app import calls_view
+
+    built: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, *args, **kwargs):  # noqa: ANN001
+        file_id = original(self, data_callable, *args, **kwargs)
+        built[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    monkeypatch.setattr(calls_view, "SHOWN_ROWS", 1)
+    with Engine(clinic) as engine:
+        lapsed = calls.call_lists(engine)["lapsed"]
+    assert len(lapsed) == 2
+    at = run_app(page=PAGE)
+    assert list(at.dataframe[0].value["Карта"]) == [lapsed["patient_id"].iloc[0]]  # the dearest
+    assert "Показаны 1 самых ценных из 2" in _texts(at)
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("calls_lapsed_xlsx"))
+    book = load_workbook(io.BytesIO(built[button.proto.deferred_file_id]()))
+    cards = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert cards == list(lapsed["patient_id"])
