@@ -17,11 +17,27 @@ builds the models there as temp tables, and detaches again: between two calls it
 on the file, so uploads can land. Each call reads `store.data_version` (a few milliseconds) and
 rebuilds the models when it moved. `with engine.snapshot():` pins one version for a group of
 calls (a whole report), so they cannot straddle an upload.
+
+Persisted models (issue 17): building the models is the cost of every new process (a Streamlit
+start, a CLI `report`). So a new Engine that had to build them leaves them in the store's
+`models` schema (write-behind, `Engine._keep_models`: a brief read-write attach, only when no
+other process holds the file, never waited for), stamped with the data_version they were built
+from and a fingerprint of the model SQL (`models_fingerprint`). A new Engine whose store carries
+models stamped with the version it reads copies them into its temp tables instead of building
+(PERSISTED_MODELS: the costly ones; the thin copies of one canonical table are built as before).
+Every write of the data moves data_version, and `store.bump_data_version` drops the persisted
+models in that write's transaction; a stamp that does not match (another version, other model
+SQL, another DuckDB) is never read. A writer may also build and keep them itself
+(`persist_models`). Uploads do not: that would add a whole build to every file loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
+import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -90,6 +106,25 @@ MODELS: tuple[str, ...] = (
 # (stg_visits is a second 4M-row table at 10M lines).
 BUILD_ONLY_MODELS: dict[str, str] = {"stg_visits": "fct_visits"}
 
+# The model tables persist_models keeps in the store's `models` schema: those whose build costs
+# far more than reading them back (the visits grouped, first(p), the lead links and evidence).
+# The others are thin copies of one canonical table (a join with dim_names at most): reading a
+# persisted copy costs what building them does, so an Engine builds them as before, from the
+# canonical tables and the persisted models above them. A model file's macros are created again,
+# never persisted. `models._stamp` says which data_version and which model SQL they come from.
+PERSISTED_MODELS: tuple[str, ...] = (
+    "dim_channels",
+    "dim_names",
+    "fct_lead_links",
+    "dim_patients",
+    "fct_visits",
+    "fct_patient_members",
+    "fct_leads",
+)
+MODELS_STAMP = "_stamp"
+# Bump when the way models are persisted changes (a stamp of an earlier layout is not read).
+_PERSISTED_LAYOUT = 1
+
 _RESULTS_KEPT = 256
 
 # Store tables added after the first release (queries/store/schema.sql), with their columns.
@@ -134,6 +169,160 @@ def _model_sql(name: str) -> str:
     if len(found) != 1:
         raise FileNotFoundError(f"model {name!r}: {len(found)} files in queries/models/*/")
     return found[0].read_text(encoding="utf-8")
+
+
+# A model file is a series of `create or replace temp table|macro <name>` statements, each
+# starting a line (the house style; tests/metrics/test_persisted_models.py checks the split
+# against DuckDB's own parser).
+_CREATE_TEMP = re.compile(r"^create\s+or\s+replace\s+temp\s+(table|macro)\s+(\w+)", re.I | re.M)
+
+
+@cache
+def _model_statements() -> tuple[tuple[str, str, str, str], ...]:
+    """Every statement of the models, in build order, as (model, kind, object, sql): kind
+    'table' (`create or replace temp table <object> as ...`), 'macro' or 'table macro'. Split
+    by text, not by a parser: a new DuckDB instance to parse them would cost more than the
+    copies it serves."""
+    out = []
+    for name in MODELS:
+        sql = _model_sql(name)
+        found = list(_CREATE_TEMP.finditer(sql))
+        if not found:
+            raise ValueError(f"model {name!r}: no `create or replace temp table|macro`")
+        for match, following in zip(found, [*found[1:], None], strict=True):
+            statement = sql[match.start():following.start() if following else len(sql)]
+            kind = match.group(1).lower()
+            if kind == "macro" and re.search(r"\)\s+as\s+table\b", statement, re.I):
+                kind = "table macro"
+            out.append((name, kind, match.group(2), statement))
+    return tuple(out)
+
+
+@cache
+def models_fingerprint() -> str:
+    """What persisted models were built by besides the data: the model SQL (in build order),
+    the store schema, the added tables' stand-ins, DuckDB's version and the layout. A store
+    whose models carry another fingerprint (an upgrade changed a model) builds them anew."""
+    digest = hashlib.sha256()
+    for part in (str(_PERSISTED_LAYOUT), duckdb.__version__, str(store.SCHEMA_VERSION),
+                 repr(PERSISTED_MODELS), repr(sorted(BUILD_ONLY_MODELS.items())),
+                 repr(sorted(ADDED_TABLES.items()))):
+        digest.update(part.encode() + b"\0")
+    for name in MODELS:
+        digest.update(name.encode() + b"\0" + _model_sql(name).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _stand_in_for_added_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A store that no writer has opened since an upgrade lacks the tables added since
+    (store.ensure_schema creates them on the next write): the models read an empty temp
+    table instead, dropped after the build so that the real one is read once it exists."""
+    missing = []
+    for table, columns in ADDED_TABLES.items():
+        found = con.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main' and table_name = $t", {"t": table},
+        ).fetchone()[0]  # fmt: skip
+        if not found:
+            con.execute(f"create temp table {table} ({columns})")
+            missing.append(table)
+    return missing
+
+
+def build_models(con: duckdb.DuckDBPyConnection, persisted: bool = False) -> bool:
+    """Build every model as temp tables and macros of `con`, from the canonical tables of its
+    current database (MODELS, in order; the build-only ones dropped after their last reader).
+    With `persisted`, the PERSISTED_MODELS are copied from the current database's `models`
+    schema instead (persisted_models_fresh said they are this data's) and the build-only models,
+    which only they read, are not built. True when a table added since the store's last write
+    was missing and read as empty (_stand_in_for_added_tables)."""
+    stand_in = _stand_in_for_added_tables(con)
+    for name in MODELS:
+        if not persisted:
+            con.execute(_model_sql(name))
+        else:
+            for _model, kind, obj, sql in _model_statements_of(name):
+                if kind != "table":
+                    con.execute(sql)
+                elif obj in PERSISTED_MODELS:
+                    con.execute(f"create or replace temp table {obj} as "
+                                f"select * from {store.MODELS_SCHEMA}.{obj}")
+                elif obj not in BUILD_ONLY_MODELS:
+                    con.execute(sql)
+        for intermediate, last_reader in BUILD_ONLY_MODELS.items():
+            if name == last_reader:
+                con.execute(f"drop table if exists {intermediate}")
+    for table in stand_in:
+        con.execute(f"drop table temp.{table}")
+    return bool(stand_in)
+
+
+def _model_statements_of(name: str) -> list[tuple[str, str, str, str]]:
+    return [st for st in _model_statements() if st[0] == name]
+
+
+def persisted_models_fresh(
+    con: duckdb.DuckDBPyConnection, version: int, catalog: str | None = None
+) -> bool:
+    """The database `catalog` of `con` (default: its current one) carries every persisted
+    model, stamped with `version` and this code's models_fingerprint."""
+    held = {row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where database_name = "
+        "coalesce($c, current_database()) and schema_name = $s",
+        {"c": catalog, "s": store.MODELS_SCHEMA},
+    ).fetchall()}  # fmt: skip
+    if not {*PERSISTED_MODELS, MODELS_STAMP} <= held:
+        return False
+    prefix = f"{catalog}." if catalog else ""
+    stamp = con.execute(
+        f"select data_version, fingerprint from {prefix}{store.MODELS_SCHEMA}.{MODELS_STAMP}"
+    ).fetchall()
+    return stamp == [(version, models_fingerprint())]
+
+
+def _write_models(con: duckdb.DuckDBPyConnection, version: int, catalog: str | None = None) -> None:
+    """Inside the caller's transaction: replace the `models` schema of `catalog` (default: the
+    current database) with copies of the PERSISTED_MODELS built as temp tables of `con`,
+    stamped with `version` (the data_version they were built from)."""
+    schema = f"{catalog}.{store.MODELS_SCHEMA}" if catalog else store.MODELS_SCHEMA
+    con.execute(f"drop schema if exists {schema} cascade")
+    con.execute(f"create schema {schema}")
+    for table in PERSISTED_MODELS:
+        con.execute(f"create table {schema}.{table} as select * from temp.main.{table}")
+    con.execute(
+        f"create table {schema}.{MODELS_STAMP} as "
+        "select cast($v as bigint) as data_version, $f as fingerprint",
+        {"v": version, "f": models_fingerprint()},
+    )
+
+
+def _drop_built_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what build_models created on `con` (a writer's connection stays as it was)."""
+    for _model, kind, obj, _sql in reversed(_model_statements()):
+        what = {"table": "table", "macro": "macro", "table macro": "macro table"}[kind]
+        con.execute(f"drop {what} if exists temp.main.{obj}")
+
+
+def persist_models(con: duckdb.DuckDBPyConnection) -> float | None:
+    """Build the models of the store `con` writes to (a read-write connection) and keep them in
+    its `models` schema, stamped with the current data_version, in a transaction of their own:
+    for a writer that wants the next reader not to build (a benchmark's generated store, a
+    demo). The seconds it took; None when it failed (a note on stderr): the store then carries no
+    models and Engines build them in memory. The temp tables and macros of the build are
+    dropped again."""
+    started = perf_counter()
+    try:
+        with store.transaction(con):
+            try:
+                build_models(con)
+                _write_models(con, store.data_version(con))
+            finally:
+                _drop_built_models(con)
+    except (duckdb.Error, OSError) as exc:
+        print(f"clinic_bi: models not kept in the store ({type(exc).__name__}: {exc}); "
+              "they are built when the store is read", file=sys.stderr)
+        return None
+    return perf_counter() - started
 
 
 @cache
@@ -188,6 +377,7 @@ class Engine:
         *,
         connection: duckdb.DuckDBPyConnection | None = None,
         lock_wait_seconds: float | None = None,
+        keep_models: bool = True,
     ) -> None:
         if (store_path is None) == (connection is None):
             raise TypeError("Engine needs exactly one of store_path or connection")
@@ -212,7 +402,14 @@ class Engine:
         # Results of metric queries for the current data version, by (query, parameters): a
         # report's comparison and a page re-drawn with the same filters do not query twice.
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Models built in memory, and models copied from the store's persisted ones (a new
+        # version is one or the other); last_build_seconds is the time of the latest of either.
         self.builds = 0
+        self.copies = 0
+        # Write-behind: the first build of a store path's Engine is kept in the store for the
+        # next new process (_keep_models); False turns that off (benchmarks, tests).
+        self.keep_models = keep_models
+        self._keep_built = False
         self.last_build_seconds: float | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -300,13 +497,47 @@ class Engine:
             stamp = self._file_stamp()  # before reading: a write during the check moves it
             if stamp is not None and stamp == self._stamp and self._version is not None:
                 return False
+            first = self._version is None and not self.builds and not self.copies
             try:
                 with self._store_attached():
                     rebuilt = self._rebuild_if_moved()
             except _StoreBusy:
                 return False
+            if (rebuilt and first and self._keep_built and self.keep_models
+                    and self.store_path is not None):
+                stamp = self._keep_models() or stamp
             self._stamp = stamp
             return rebuilt
+
+    def _keep_models(self) -> tuple[tuple[int, int, int], ...] | None:
+        """Write-behind (issue 17): a new Engine that had to build the models leaves them in the
+        store for the next new process, when it can do so at once — the file writable, no other
+        process holding it (never waited for), the store of this schema, data_version still the
+        one built. Anything else: nothing written, nothing said. Returns the file stamp taken
+        while the store was still held for writing (so that no upload can slip between the write
+        and the stamp), or None."""
+        assert self.store_path is not None and self._version is not None
+        try:
+            self._con.execute("attach $path as store_w", {"path": str(self.store_path)})
+        except duckdb.Error:
+            return None  # held by another process, read-only file or folder, ...
+        kept = None
+        try:
+            with store.transaction(self._con):
+                meta = dict(self._con.execute("select key, value from store_w.meta").fetchall())
+                if (meta.get("schema_version") == str(store.SCHEMA_VERSION)
+                        and meta.get("data_version") == str(self._version)
+                        and not persisted_models_fresh(self._con, self._version, "store_w")):
+                    _write_models(self._con, self._version, "store_w")
+            self._con.execute("checkpoint store_w")
+            kept = self._file_stamp()
+        except (duckdb.Error, OSError):
+            kept = None
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                self._con.execute("detach store_w")
+            store.tighten_store_files(self.store_path)
+        return kept
 
     def _rebuild_if_moved(self) -> bool:
         try:
@@ -320,37 +551,25 @@ class Engine:
         started = perf_counter()
         self._version = None  # a build that fails half-way is retried on the next call
         self._results.clear()
-        stand_in = self._stand_in_for_added_tables()
-        for name in MODELS:
-            self._con.execute(_model_sql(name))
-            for intermediate, last_reader in BUILD_ONLY_MODELS.items():
-                if name == last_reader:
-                    self._con.execute(f"drop table {intermediate}")
-        for table in stand_in:
-            self._con.execute(f"drop table temp.{table}")
+        copied = self._keep_built = False
+        if persisted_models_fresh(self._con, version):
+            try:
+                build_models(self._con, persisted=True)
+                copied = True
+                self.copies += 1
+            except duckdb.Error as exc:  # never expected: the stamp is written with the copies
+                print(f"clinic_bi: the store's models could not be read ({exc}); building them",
+                      file=sys.stderr)
+        if not copied:
+            self._keep_built = not build_models(self._con)
+            self.builds += 1
         result = self._con.execute("select * from store_facts")
         row = result.fetchall()[0]  # read to the end: DuckDB 2.0 wants no unfinished result
         columns = [d[0] for d in result.description]
         self._facts = _dataclass_from(StoreFacts, dict(zip(columns, row, strict=True)))
         self._version = version
-        self.builds += 1
         self.last_build_seconds = perf_counter() - started
         return True
-
-    def _stand_in_for_added_tables(self) -> list[str]:
-        """A store that no writer has opened since an upgrade lacks the tables added since
-        (store.ensure_schema creates them on the next write): the models read an empty temp
-        table instead, dropped after the build so that the real one is read once it exists."""
-        missing = []
-        for table, columns in ADDED_TABLES.items():
-            found = self._con.execute(
-                "select count(*) from duckdb_tables() where database_name = current_database() "
-                "and schema_name = 'main' and table_name = $t", {"t": table},
-            ).fetchone()[0]  # fmt: skip
-            if not found:
-                self._con.execute(f"create temp table {table} ({columns})")
-                missing.append(table)
-        return missing
 
     @contextmanager
     def snapshot(self) -> Iterator[Engine]:

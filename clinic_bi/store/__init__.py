@@ -208,11 +208,27 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
-    """Called inside the load/remove transaction, so the version moves with the data."""
+    """Called inside the load/remove transaction, so the version moves with the data. The
+    models persisted for the version before are dropped with it (drop_models)."""
     con.execute(
         "update meta set value = cast(cast(value as bigint) + 1 as varchar) "
         "where key = 'data_version'"
     )
+    drop_models(con)
+
+
+# The schema of the persisted models (clinic_bi/metrics/engine.py, "Persisted models"): copies of
+# the Engine's costly model tables, kept by the first Engine that built them, and `_stamp`
+# (data_version, fingerprint of the model SQL). Not data: derived from the canonical tables,
+# never backed up, dropped by every write that moves data_version.
+MODELS_SCHEMA = "models"
+
+
+def drop_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the persisted models (a few ms: no rows are read). Any write that moves
+    data_version calls this in its transaction (bump_data_version; backup.restore), so the store
+    never carries models of other data; the Engine checks their stamp besides."""
+    con.execute(f"drop schema if exists {MODELS_SCHEMA} cascade")
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -132,6 +132,7 @@ def restore(in_dir: Path, db_path: Path, force: bool = False) -> dict:
             # The version must move past anything a running app has cached for this file.
             con.execute("update meta set value = $v where key = 'data_version'",
                         {"v": str(max(before, store.data_version(con)) + 1)})
+            store.drop_models(con)  # of the rows replaced (never backed up: derived)
         # Batch numbers go on after the restored ones.
         top = con.execute("select coalesce(max(batch_id), 0) from batches").fetchall()[0][0]
         con.execute("select max(nextval('batch_id_seq')) from range($n)", {"n": int(top)})
