@@ -82,6 +82,7 @@ TARGETS: dict[str, dict[str, float]] = {
     "switch_overview": RERUN,
     "report_warm": dict.fromkeys(EVERY, 10.0),
     "report_cold": dict.fromkeys(EVERY, 3.0),
+    "report_first": {},  # no target: the first reader after an upload, once per change
     "ingest_csv": {"1M": 500_000, "10M": 500_000},
     "ingest_csv_dedupe": {"1M": 500_000, "10M": 500_000},
     "ingest_xlsx": dict.fromkeys(EVERY, 100_000),
@@ -375,6 +376,8 @@ ROWS: list[tuple[str, str, Callable, Callable | None, Callable[[float], str], st
      _get("pandas", "report_s"), _s, "faster"),
     ("report_cold", "full JSON report, cold, vs pandas", _get("report_cold_s"), _pandas_cold, _s,
      "faster"),
+    ("report_first", "  first open after a change (builds)", _get("report_first_cold_s"),
+     _pandas_cold, _s, "faster"),
     ("ingest_csv", "CSV ingest (keys, journal), lines/s", _rate("csv_utf8", "first"), None,
      _rows_s, "at_least"),
     ("ingest_csv_dedupe", "CSV re-export ingest (dedupe), lines/s", _rate("csv_utf8", "again"),
