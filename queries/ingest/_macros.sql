@@ -17,14 +17,15 @@ create or replace temp macro clean_text(x) as
 
 -- Names of doctors and operators; Bitrix24 REST writes "[123] Иван Петров". A cheap `contains`
 -- first (ltrim copies the string); the regex branch in a lambda, else the common-subexpression
--- pass hoists the regex (repeated inside clean_text) out of the CASE onto every row.
+-- pass hoists the regex out of the CASE onto every row. clean_text outside the CASE, once: as
+-- each branch's own, it ran under the CASE's selection (0.37 s of CPU per million cells
+-- against 0.22 s).
 create or replace temp macro clean_name(x) as
-    case
+    clean_text(case
         when contains(cast(x as varchar), '[') and starts_with(ltrim(cast(x as varchar)), '[') then
-            list_transform([cast(x as varchar)],
-                           lambda v: clean_text(regexp_replace(v, '^\s*\[\d+\]\s*', '')))[1]
-        else clean_text(x)
-    end;
+            list_transform([cast(x as varchar)], lambda v: regexp_replace(v, '^\s*\[\d+\]\s*', ''))[1]
+        else cast(x as varchar)
+    end);
 
 -- A word for value maps (statuses, stages): lower case, ё → е, no stray punctuation.
 create or replace temp macro norm_word(x) as
@@ -269,8 +270,12 @@ create or replace temp macro derived_patient_id(name, phone, birth, salt) as
 -- A number Excel has written in exponent form (`2,98725E+13`): the digits past the sixth are
 -- gone, so different card or lead numbers become one. Such a cell is no number: read_id refuses
 -- it, and the row is rejected (required ids) with a hint (unreadable_what).
+-- The regex runs only on cells with a '+' (every such number has one): on every cell of a
+-- million it cost ~0.1 s of CPU.
 create or replace temp macro is_excel_number(x) as
-    coalesce(regexp_matches(trim(cast(x as varchar)), '^[0-9]([.,][0-9]+)?[eE][+][0-9]+$'), false);
+    case when contains(cast(x as varchar), '+') then
+        coalesce(regexp_matches(trim(cast(x as varchar)), '^[0-9]([.,][0-9]+)?[eE][+][0-9]+$'), false)
+    else false end;
 
 create or replace temp macro read_id(x) as
     case when not is_excel_number(x) then clean_text(x) end;
