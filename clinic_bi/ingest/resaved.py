@@ -49,6 +49,17 @@ def supersede(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> list
     if spec.id_column is not None:
         return []
     date_col = spec.main_date
+    # most loads (a new month, a first file) have no earlier row in their days: nothing to
+    # compare, and the scopes and candidates below would cost ~0.15 s of CPU at 1M lines
+    earlier_in_days = con.execute(f"""
+        select exists (
+            select 1 from {table} o,
+                (select min({date_col}) as d0, max({date_col}) as d1
+                 from {table} where _batch_id = $b) w
+            where o._batch_id <> $b and o.{date_col} between w.d0 and w.d1
+        )""", {"b": batch_id}).fetchone()[0]
+    if not earlier_in_days:
+        return []
     scope = " and ".join(f"o.{c} is not distinct from n.{c}" for c in spec.resave_scope)
     in_scope = (f"exists (select 1 from new_scopes n where {scope})" if scope else "true")
     scope_cols = ", ".join(spec.resave_scope) or "1 as _all"
