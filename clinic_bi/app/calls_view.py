@@ -60,9 +60,30 @@ def _label(column: str, lang: str) -> str:
 
 def read_settings(path: Any) -> tuple[CallSettings, bool]:
     """The store's call settings and whether they could be read (False: defaults, the store is
-    busy with a load in another process)."""
+    busy with a load in another process). Read once per state of the store file: Обзор asks on
+    every run, and opening the store costs ~40 ms; any write (settings are not data, so
+    data_version does not move) changes the file's or its WAL's size or time."""
+    found = _read_settings(str(path), _file_state(Path(path)))
+    if not found[1]:
+        _read_settings.clear()  # busy: ask again next time rather than keep the defaults
+    return found
+
+
+def _file_state(path: Path) -> tuple[tuple[int, int], ...]:
+    out = []
+    for file in (path, Path(str(path) + ".wal")):
+        try:
+            st_ = file.stat()
+            out.append((st_.st_mtime_ns, st_.st_size))
+        except OSError:
+            out.append((0, -1))
+    return tuple(out)
+
+
+@st.cache_data(max_entries=16, ttl=data.TTL, show_spinner=False)
+def _read_settings(path: str, file_state: tuple) -> tuple[CallSettings, bool]:
     try:
-        with data.read_connection(path) as con:
+        with data.read_connection(Path(path)) as con:
             return (CallSettings() if con is None else call_settings.read(con)), True
     except data.StoreBusy:
         return CallSettings(), False
