@@ -25,6 +25,9 @@ month_lines as materialized (
         lines.amount,
         lines.quantity,
         lines.quantity * lines.duration_min / 60 as hours,
+        -- exact (decimal): the sums below add minutes and divide once, so they do not depend on
+        -- the order DuckDB's threads add doubles in (the JSON report was not byte-stable)
+        lines.quantity * lines.duration_min as minutes,
         lines.visit_date between $date_from and $date_to
         and kept_by_filters(
             lines.doctor_code, lines.department_code, lines.branch_code,
@@ -220,11 +223,11 @@ sums as (
         sum(pay) filter (where known) as pay,
         sum(margin) filter (where known) as margin,
         sum(quantity) as quantity,
-        sum(hours) as hours,
+        sum(minutes) / 60 as hours,
         sum(quantity) filter (where hours is not null) as timed_quantity,
         sum(amount) filter (where hours is not null) as timed_revenue,
         sum(margin) filter (where known and hours is not null) as timed_margin,
-        sum(hours) filter (where known) as known_hours,
+        sum(minutes) filter (where known) / 60 as known_hours,
         count(*) filter (where not known) as unknown_lines,
         sum(amount) filter (where not known) as unknown_revenue,
         count(*) filter (where materials is null) as no_cost_lines,

@@ -346,3 +346,20 @@ def test_report_section(tmp_path: Path) -> None:
     assert section["clinic"]["margin"] == 7500
     assert section["operating"]["operating_margin"] == pytest.approx(5060)
     json.dumps(section, default=str)  # JSON-ready (dates as str)
+
+
+def test_hours_are_added_exactly(tmp_path: Path) -> None:
+    """Ten 6-minute lines are 1 hour, not 0.9999999999999999: minutes are summed as decimals
+    and divided once, so the sum does not depend on the order threads add doubles in (the JSON
+    report's hours differed in the 15th digit from run to run)."""
+    engine = engine_for(
+        tmp_path,
+        services=[line("2024-03-05", f"p{i}", "Иванов", 700, service="Осмотр", duration_min=6)
+                  for i in range(10)],
+        service_costs=[cost("Осмотр", 100)],
+        pay_rules=[rule("revenue", 0.30, doctor="Иванов")],
+    )
+    clinic = margins.margin_summary(engine, MARCH)
+    assert clinic["hours"] == 1.0  # exactly: 10 × 6 / 60
+    # margin 10 × (700 − 100 − 210) = 3 900 in that one hour
+    assert clinic["margin_per_hour"] == 3900.0
