@@ -126,3 +126,15 @@ def load_example(path: Path) -> None:
         insert(con, "contracts", _example_rows("contracts"))
         insert(con, "marketing_spend", spend)
         insert(con, "reviews", _example_rows("reviews"))
+
+
+def models_held(path: Path) -> set[str]:
+    """The tables of the store's persisted `models` schema (issue 17)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {row[0] for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = $s",
+            {"s": store.MODELS_SCHEMA},
+        ).fetchall()}  # fmt: skip
+    finally:
+        con.close()

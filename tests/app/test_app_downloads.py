@@ -46,6 +46,10 @@ def hostile_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    return capture_deferred(monkeypatch)
+
+
+def capture_deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
     """The callables behind the app's download buttons (built on click), by their file id."""
     built: dict[str, Callable[[], bytes]] = {}
     original = MediaFileManager.add_deferred

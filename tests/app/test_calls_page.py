@@ -151,19 +151,11 @@ def test_a_long_list_shows_its_most_valuable_head_and_downloads_whole(
     import io
 
     from openpyxl import load_workbook
-    from streamlit.runtime.media_file_manager import MediaFileManager
 
     from clinic_bi.app import calls_view
+    from tests.app.test_app_downloads import capture_deferred
 
-    built: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, *args, **kwargs):  # noqa: ANN001
-        file_id = original(self, data_callable, *args, **kwargs)
-        built[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    built = capture_deferred(monkeypatch)  # the callables behind the download buttons
     monkeypatch.setattr(calls_view, "SHOWN_ROWS", 1)
     with Engine(clinic) as engine:
         lapsed = calls.call_lists(engine)["lapsed"]

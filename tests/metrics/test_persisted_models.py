@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from metrics_fixtures import insert, line, make_store, period, writing
+from metrics_fixtures import insert, line, make_store, models_held, period, writing
 
 from clinic_bi import store
 from clinic_bi.ingest import loader
@@ -29,17 +29,6 @@ from clinic_bi.paths import SAMPLE_DATA_DIR
 
 JANUARY = period("2025-01-01", "2025-01-31")
 HEADER = "Дата;№ карты;Врач;Услуга;Сумма\n"
-
-
-def models_held(path: Path) -> set[str]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {row[0] for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = $s",
-            {"s": store.MODELS_SCHEMA},
-        ).fetchall()}  # fmt: skip
-    finally:
-        con.close()
 
 
 def stamp(path: Path) -> tuple[int, int]:

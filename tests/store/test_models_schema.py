@@ -6,24 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from clinic_bi import store
 from clinic_bi.ingest import loader
 from clinic_bi.metrics import Engine, Filters
 from clinic_bi.paths import SAMPLE_DATA_DIR
 from clinic_bi.store.backup import backup, restore
-
-
-def models_held(path: Path) -> set[str]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {row[0] for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = $s",
-            {"s": store.MODELS_SCHEMA},
-        ).fetchall()}  # fmt: skip
-    finally:
-        con.close()
+from tests.metrics_fixtures import models_held
 
 
 def test_models_are_not_backed_up_and_a_restore_drops_them(tmp_path: Path) -> None:
