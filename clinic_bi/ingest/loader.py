@@ -224,12 +224,6 @@ def _write(
                 table_sql("insert_batch.sql", table)[0] + " (" + key_sql + ")",
                 {"batch_id": batch_id},
             ).fetchone()[0]
-            # a newer version of an export keyed by content: the earlier rows it no longer has
-            superseded = supersede(con, table, batch_id)
-            move, delete = table_sql("upsert.sql", table)
-            replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
-            if replaced:
-                con.execute(delete, {"batch_id": batch_id})
             date_col = TABLE_SPECS[table].main_date
             period = (
                 con.table(table)
@@ -241,6 +235,13 @@ def _write(
                 ])
                 .fetchall()[0]
             )
+            # a newer version of an export keyed by content: the earlier rows it no longer has
+            # in the days it covers (the upsert and the supersede touch only other uploads' rows)
+            superseded = supersede(con, table, batch_id, period)
+            move, delete = table_sql("upsert.sql", table)
+            replaced = con.execute(move, {"batch_id": batch_id}).fetchone()[0]
+            if replaced:
+                con.execute(delete, {"batch_id": batch_id})
             result.period = tuple(_as_date(d) for d in period)  # type: ignore[assignment]
             result.batch_id = batch_id
             result.rows_replaced = replaced

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -41,23 +42,25 @@ class Superseded:
     date_to: date
 
 
-def supersede(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> list[Superseded]:
+def supersede(
+    con: duckdb.DuckDBPyConnection, table: str, batch_id: int, days: tuple[Any, Any]
+) -> list[Superseded]:
     """Within the load's transaction, after the new rows are in and before the upsert: move the
-    rows of earlier versions of this export that the new file no longer has. Returns what was
-    moved, per earlier upload."""
+    rows of earlier versions of this export that the new file no longer has. `days`: the first
+    and last date of the new upload's rows (the loader's period of it). Returns what was moved,
+    per earlier upload."""
     spec = TABLE_SPECS[table]
-    if spec.id_column is not None:
+    if spec.id_column is not None or days[0] is None:
         return []
     date_col = spec.main_date
+    window = {"b": batch_id, "d0": days[0], "d1": days[1]}
     # most loads (a new month, a first file) have no earlier row in their days: nothing to
     # compare, and the scopes and candidates below would cost ~0.15 s of CPU at 1M lines
     earlier_in_days = con.execute(f"""
         select exists (
-            select 1 from {table} o,
-                (select min({date_col}) as d0, max({date_col}) as d1
-                 from {table} where _batch_id = $b) w
-            where o._batch_id <> $b and o.{date_col} between w.d0 and w.d1
-        )""", {"b": batch_id}).fetchone()[0]
+            select 1 from {table}
+            where _batch_id <> $b and {date_col} between $d0 and $d1
+        )""", window).fetchone()[0]
     if not earlier_in_days:
         return []
     scope = " and ".join(f"o.{c} is not distinct from n.{c}" for c in spec.resave_scope)
@@ -69,15 +72,11 @@ def supersede(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> list
         select distinct {scope_cols} from {table} where _batch_id = $b""", {"b": batch_id})
     con.execute(f"""
         create or replace temp table resave_candidates as
-        with window_ as (
-            select min({date_col}) as d0, max({date_col}) as d1
-            from {table} where _batch_id = $b
-        ),
-        earlier as (
+        with earlier as (
             select o._key, o._batch_id,
                    o._key in (select _key from {table} where _batch_id = $b) as again
-            from {table} o, window_ w
-            where o._batch_id <> $b and o.{date_col} between w.d0 and w.d1 and {in_scope}
+            from {table} o
+            where o._batch_id <> $b and o.{date_col} between $d0 and $d1 and {in_scope}
         ),
         same_export as (
             select _batch_id from earlier
@@ -86,7 +85,7 @@ def supersede(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> list
         )
         select e._key, e._batch_id from earlier e
         where not e.again and e._batch_id in (select _batch_id from same_export)""",
-        {"b": batch_id, "share": SAME_EXPORT_SHARE})
+        {**window, "share": SAME_EXPORT_SHARE})
     moved = con.execute(f"""
         select c._batch_id, b.file_name, count(*), min(o.{date_col}), max(o.{date_col})
         from resave_candidates c
