@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt
+from clinic_bi import fmt, store
 from clinic_bi.app import access, data
 from clinic_bi.app.downloads import download_buttons
 from clinic_bi.app.i18n import t
@@ -63,21 +63,10 @@ def read_settings(path: Any) -> tuple[CallSettings, bool]:
     busy with a load in another process). Read once per state of the store file: Обзор asks on
     every run, and opening the store costs ~40 ms; any write (settings are not data, so
     data_version does not move) changes the file's or its WAL's size or time."""
-    found = _read_settings(str(path), _file_state(Path(path)))
+    found = _read_settings(str(path), store.file_stamp(Path(path)))
     if not found[1]:
         _read_settings.clear()  # busy: ask again next time rather than keep the defaults
     return found
-
-
-def _file_state(path: Path) -> tuple[tuple[int, int], ...]:
-    out = []
-    for file in (path, Path(str(path) + ".wal")):
-        try:
-            st_ = file.stat()
-            out.append((st_.st_mtime_ns, st_.st_size))
-        except OSError:
-            out.append((0, -1))
-    return tuple(out)
 
 
 @st.cache_data(max_entries=16, ttl=data.TTL, show_spinner=False)

@@ -478,15 +478,7 @@ class Engine:
         file). None without a store path."""
         if self.store_path is None:
             return None
-        stamp = []
-        for path in (self.store_path, Path(f"{self.store_path}.wal")):
-            try:
-                st = path.stat()
-            except FileNotFoundError:
-                stamp.append((0, 0, 0))
-            else:
-                stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
-        return tuple(stamp)
+        return store.file_stamp(self.store_path)
 
     def refresh(self) -> bool:
         """Rebuild the models if the store's data_version moved; True when it rebuilt. While a

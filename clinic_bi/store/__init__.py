@@ -201,6 +201,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert into meta values ('data_version', '0') on conflict do nothing")
 
 
+def file_stamp(path: Path) -> tuple[tuple[int, int, int], ...]:
+    """What any write to the store changes: the inode, size and modification time of the file
+    and of its write-ahead log (a commit appends to the log; a checkpoint rewrites the file);
+    (0, 0, 0) for one that does not exist. Settings writes (not data) move it too."""
+    stamp = []
+    for file in (Path(path), Path(f"{path}.wal")):
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            stamp.append((0, 0, 0))
+        else:
+            stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A counter that moves on every load and removal: the key for caches of computed figures."""
     rows = con.execute("select value from meta where key = 'data_version'").fetchall()
