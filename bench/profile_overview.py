@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clinic_bi.metrics import Engine, Filters  # noqa: E402
 from clinic_bi.metrics import changes as changes_module  # noqa: E402
+from clinic_bi.metrics.workdays import month_end  # noqa: E402
 
 
 def main() -> int:
@@ -46,8 +47,7 @@ def main() -> int:
     print("month      comparison  what changed  breakdowns (s)")
     for month in (6, 7, 8, 9):
         first = date(args.year, month, 1)
-        f = Filters(date_from=first, date_to=(first + timedelta(days=32)).replace(day=1)
-                    - timedelta(days=1))  # fmt: skip
+        f = Filters(date_from=first, date_to=month_end(first))
         marks = [time.perf_counter()]
         engine.comparison(f, summary_only=True)
         marks.append(time.perf_counter())
