@@ -4,10 +4,10 @@ contributions of departments, doctors, services and acquisition channels, with t
 movers, the members new or lost, and the months whose figures fall outside the forecast band.
 
 Numbers only (dataclasses and DataFrames, no words: clinic_bi/present/changes_text.py writes the
-sentences). The sums come from SQL (Engine.summary, Engine.doctors, queries/metrics/
-revenue_by_department_and_service.sql, revenue_by_channel.sql); this module only subtracts and
-multiplies them, so every member table adds up to the total change exactly (up to float rounding
-of the money that leaves DECIMAL at the edge).
+sentences). The sums come from SQL (Engine.summary, and queries/metrics/
+revenue_changes_by_member.sql: both periods per member of every dimension, in one query); this
+module only subtracts and multiplies them, so every member table adds up to the total change
+exactly (up to float rounding of the money that leaves DECIMAL at the edge).
 
 The periods are the engine's own (engine.compared_periods: like with like, a period data_end falls
 in up to data_end), and so are its honesty rules: a basis period lacking a month of services data,
@@ -28,7 +28,6 @@ from clinic_bi.metrics.api import Filters, MetricsError
 from clinic_bi.metrics.engine import (
     Engine,
     _narrowing_params,
-    _period_params,
     compared_periods,
     plain_value,
 )
@@ -177,10 +176,6 @@ class Changes:
 # Computing
 
 
-def _params(f: Filters) -> dict[str, Any]:
-    return {**_period_params(f), **_narrowing_params(f)}
-
-
 def _rel(change: float | None, base: float | None) -> float | None:
     if change is None or base is None or base == 0:
         return None
@@ -207,55 +202,74 @@ def split(revenue_0: float, revenue_1: float, visits_0: int, visits_1: int) -> S
     )  # fmt: skip
 
 
-def member_changes(before: pd.DataFrame, after: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per member of `key`: revenue_0, revenue_1, change, change_rel, status. A member only in
-    one period is 'new' or 'lost' with 0 revenue in the other; a null key is a member too."""
-    def prepared(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        out = frame[[key, "revenue"]].copy()
-        out[key] = out[key].astype(object).where(out[key].notna(), _NONE)
-        out = out.groupby(key, as_index=False, sort=False)["revenue"].sum()
-        return out.rename(columns={key: "member", "revenue": f"revenue{suffix}"})
+def _member_sums(engine: Engine, base: Filters, current: Filters) -> dict[str, pd.DataFrame]:
+    """queries/metrics/revenue_changes_by_member.sql, both periods in one query, split by its
+    dimension ('pair', 'department', 'service', 'doctor', 'channel'); a department's name is
+    its member."""
+    sums = engine.query("revenue_changes_by_member", {
+        "date_from_0": base.date_from, "date_to_0": base.date_to,
+        "date_from_1": current.date_from, "date_to_1": current.date_to,
+        **_narrowing_params(current),
+    })  # fmt: skip
+    out = {name: part.reset_index(drop=True) for name, part in sums.groupby("dimension")}
+    empty = sums.iloc[0:0]
+    out = {name: out.get(name, empty) for name in ("pair", "department", "service", "doctor",
+                                                   "channel")}  # fmt: skip
+    out["department"] = out["department"].assign(member=out["department"]["department"])
+    return out
 
-    merged = prepared(before, "_0").merge(prepared(after, "_1"), on="member", how="outer",
-                                          indicator=True)
-    merged["status"] = merged["_merge"].map({"both": "both", "left_only": "lost",
-                                             "right_only": "new"}).astype(object)
-    merged = merged.drop(columns="_merge")
-    for column in ("revenue_0", "revenue_1"):
-        merged[column] = merged[column].astype("float64").fillna(0.0)
-    merged["change"] = merged["revenue_1"] - merged["revenue_0"]
-    merged["change_rel"] = [_rel(c, b) for c, b in zip(merged["change"], merged["revenue_0"],
-                                                       strict=True)]
-    merged["change_rel"] = merged["change_rel"].astype("float64")
-    merged["member"] = merged["member"].astype(object).where(merged["member"] != _NONE, None)
-    return _by_size(merged)
+
+def _keyed(column: pd.Series) -> pd.Series:
+    """Member names as sort keys: a missing name is _NONE, which sorts first."""
+    return column.astype(object).where(column.notna(), _NONE)
+
+
+def _changes(sums: pd.DataFrame) -> pd.DataFrame:
+    """member_changes' columns, in the order of the members' names (a missing name first), with
+    the index of `sums` sorted so."""
+    sums = sums.loc[_keyed(sums["member"]).sort_values(kind="stable").index]
+    status = pd.Series("both", index=sums.index, dtype=object)
+    status[sums["rows_1"] == 0] = "lost"
+    status[sums["rows_0"] == 0] = "new"
+    frame = pd.DataFrame({
+        "member": sums["member"].astype(object).where(sums["member"].notna(), None),
+        "revenue_0": sums["revenue_0"].astype("float64").fillna(0.0),
+        "revenue_1": sums["revenue_1"].astype("float64").fillna(0.0),
+        "status": status,
+    }, index=sums.index)  # fmt: skip
+    frame["change"] = frame["revenue_1"] - frame["revenue_0"]
+    frame["change_rel"] = (frame["change"] / frame["revenue_0"].abs()).where(
+        frame["revenue_0"] != 0).astype("float64")
+    return frame
+
+
+def member_changes(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per member (`sums`: revenue_changes_by_member's rows of one dimension): revenue_0,
+    revenue_1, change, change_rel (None where revenue_0 is 0), status. A member without rows in
+    one period is 'new' or 'lost' with 0 revenue there; a null member is a member too."""
+    return _by_size(_changes(sums))
 
 
 def _by_size(frame: pd.DataFrame) -> pd.DataFrame:
+    """By |change| descending, ties in the order given."""
     order = frame["change"].abs().sort_values(ascending=False, kind="stable").index
     return frame.loc[order].reset_index(drop=True)
 
 
-def service_effects(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Per service (frames with service, quantity, revenue): member_changes' columns and
-    quantity_0, quantity_1, price_0, price_1 (revenue / quantity, None where quantity <= 0),
-    price_effect (P₁−P₀)·Q₀, volume_effect (Q₁−Q₀)·P₀ and mix_effect ΔR − price − volume
-    (= (P₁−P₀)(Q₁−Q₀)) for a service sold in both periods; a new service's change is its
-    revenue, a lost one's minus its revenue, and neither has these effects. Where a period's
-    quantity is <= 0 (refunds only) there is no price: the whole change is mix."""
-    def sums(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        out = frame[["service", "quantity"]].copy()
-        out["service"] = out["service"].astype(object).where(out["service"].notna(), _NONE)
-        out["quantity"] = out["quantity"].astype("float64")
-        out = out.groupby("service", as_index=False, sort=False)["quantity"].sum()
-        return out.rename(columns={"service": "member", "quantity": f"quantity{suffix}"})
+def _with_quantities(sums: pd.DataFrame) -> pd.DataFrame:
+    frame = _changes(sums)
+    return frame.assign(quantity_0=sums["quantity_0"], quantity_1=sums["quantity_1"])
 
-    frame = member_changes(before, after, "service")
-    frame["member"] = frame["member"].astype(object).where(frame["member"].notna(), _NONE)
-    frame = frame.merge(sums(before, "_0"), on="member", how="left").merge(
-        sums(after, "_1"), on="member", how="left")
-    frame["member"] = frame["member"].where(frame["member"] != _NONE, None)
-    return _with_effects(frame)
+
+def service_effects(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per service (`sums`: revenue_changes_by_member's rows of one dimension, with quantity_0
+    and quantity_1): member_changes' columns and quantity_0, quantity_1, price_0, price_1
+    (revenue / quantity, None where quantity <= 0), price_effect (P₁−P₀)·Q₀, volume_effect
+    (Q₁−Q₀)·P₀ and mix_effect ΔR − price − volume (= (P₁−P₀)(Q₁−Q₀)) for a service sold in both
+    periods; a new service's change is its revenue, a lost one's minus its revenue, and neither
+    has these effects. Where a period's quantity is <= 0 (refunds only) there is no price: the
+    whole change is mix."""
+    return _by_size(_with_effects(_with_quantities(sums)))
 
 
 def _with_effects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -292,37 +306,24 @@ def total_service_effects(services: pd.DataFrame) -> ServiceEffects:
     )
 
 
-def department_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Per department (frames of revenue_by_department_and_service): member_changes' columns and
-    the sums of its services' effects (service_effects within the department): price_effect,
-    volume_effect, mix_effect, new_effect (its new services' revenue), lost_effect (minus its lost
-    services' revenue); they add up to the department's change."""
-    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame.assign(department=frame["department"].astype(object).where(
-            frame["department"].notna(), _NONE))
-        out["service"] = out["service"].astype(object).where(out["service"].notna(), _NONE)
-        out["quantity"] = out["quantity"].astype("float64")
-        out["revenue"] = out["revenue"].astype("float64")
-        return out.groupby(["department", "service"], as_index=False, sort=False)[
-            ["quantity", "revenue"]].sum()
-
-    before, after = keyed(before), keyed(after)
-    frame = member_changes(before, after, "department")
-    # each (department, service) pair is a service of its department: one pass over all pairs
-    pairs = before.merge(after, on=["department", "service"], how="outer", suffixes=("_0", "_1"),
-                         indicator=True)  # fmt: skip
-    pairs["status"] = pairs["_merge"].map({"both": "both", "left_only": "lost",
-                                           "right_only": "new"}).astype(object)
-    for column in ("revenue_0", "revenue_1"):
-        pairs[column] = pairs[column].fillna(0.0)
-    pairs["change"] = pairs["revenue_1"] - pairs["revenue_0"]
-    pairs = _with_effects(pairs.drop(columns="_merge"))
-    pairs["new_effect"] = pairs["change"].where(pairs["status"] == "new", 0.0)
-    pairs["lost_effect"] = pairs["change"].where(pairs["status"] == "lost", 0.0)
-    effects = pairs.groupby("department", sort=False)[
+def department_changes(departments: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per department (revenue_changes_by_member's 'department' rows, and its 'pair' rows for
+    the services within each): member_changes' columns and the sums of its services' effects
+    (service_effects within the department): price_effect, volume_effect, mix_effect, new_effect
+    (its new services' revenue), lost_effect (minus its lost services' revenue); they add up to
+    the department's change."""
+    frame = member_changes(departments)
+    # summed over the pairs in the order of (department, service) names, a missing name first
+    pairs = pairs.assign(_department=_keyed(pairs["department"]), _service=_keyed(pairs["member"]))
+    pairs = pairs.sort_values(["_department", "_service"], kind="stable")
+    effects = _with_effects(_with_quantities(pairs))
+    effects = effects.loc[pairs.index]
+    effects["department"] = pairs["_department"]
+    effects["new_effect"] = effects["change"].where(effects["status"] == "new", 0.0)
+    effects["lost_effect"] = effects["change"].where(effects["status"] == "lost", 0.0)
+    sums = effects.groupby("department", sort=False)[
         ["price_effect", "volume_effect", "mix_effect", "new_effect", "lost_effect"]].sum()
-    keys = frame["member"].astype(object).where(frame["member"].notna(), _NONE)
-    extra = effects.reindex(keys).fillna(0.0).set_index(frame.index)
+    extra = sums.reindex(_keyed(frame["member"])).fillna(0.0).set_index(frame.index)
     return pd.concat([frame, extra.astype("float64")], axis=1)
 
 
@@ -364,16 +365,13 @@ def changes(engine: Engine, f: Filters, basis: str = "previous", band: bool = Tr
         now, before = engine.summary(current), engine.summary(base)
         if not now.visits and not before.visits:
             return Changes(**head, compared=False, reason="no_data", split=None, **tail)
-        pairs = [engine.query("revenue_by_department_and_service", _params(p))
-                 for p in (base, current)]
-        channel = [engine.query("revenue_by_channel", _params(p)) for p in (base, current)]
-        doctor = [engine.doctors(p) for p in (base, current)]
-    services = service_effects(*pairs)
+        sums = _member_sums(engine, base, current)
+    services = service_effects(sums["service"])
     members = {
-        "department": department_changes(*pairs),
-        "doctor": member_changes(*doctor, "doctor"),
+        "department": department_changes(sums["department"], sums["pair"]),
+        "doctor": member_changes(sums["doctor"]),
         "service": services,
-        "channel": member_changes(*channel, "channel"),
+        "channel": member_changes(sums["channel"]),
     }
     return Changes(
         **head, compared=True, reason=None,

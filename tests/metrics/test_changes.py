@@ -169,6 +169,34 @@ def test_lines_without_a_doctor_are_one_member(tmp_path: Path) -> None:
     assert list(c.appeared("doctor")["member"]) == ["Иванов"]  # "без указания" is not new
 
 
+def test_periods_that_overlap_count_a_line_in_both(tmp_path: Path) -> None:
+    # 15 months (January 2024 - March 2025) against the same days a year earlier (January 2023 -
+    # March 2024): January - March 2024 lie in both. Иванов has 1 000 every month, Петров one
+    # line of 5 000 on 10 February 2024, in both periods: 'both', with 5 000 on each side.
+    months = [f"{year}-{month:02d}-10" for year in (2023, 2024, 2025) for month in range(1, 13)
+              if f"{year}-{month:02d}" <= "2025-03"]
+    engine = engine_for(tmp_path, services=[
+        *(line(day, "p1", "Иванов", 1000) for day in months),
+        line("2024-02-10", "p2", "Петров", 5000, department="Хирургия", service="Удаление"),
+        line("2025-03-31", "p1", "Иванов", 0),
+    ])  # fmt: skip
+    c = ch.changes(engine, period("2024-01-01", "2025-03-31"), "year")
+    assert c.compared and (c.base.date_from, c.base.date_to) == (date(2023, 1, 1),
+                                                                 date(2024, 3, 31))
+    # each period: 15 months of Иванов and Петров's line
+    assert (c.split.revenue_0, c.split.revenue_1) == (20000, 20000)
+    doctors = c.members["doctor"].set_index("member")
+    assert doctors.loc["Петров", ["revenue_0", "revenue_1", "status"]].tolist() == [
+        5000, 5000, "both"]
+    assert doctors.loc["Иванов", ["revenue_0", "revenue_1"]].tolist() == [15000, 15000]
+    services = c.members["service"].set_index("member")
+    assert services.loc["Удаление", ["quantity_0", "quantity_1", "status"]].tolist() == [
+        1, 1, "both"]
+    departments = c.members["department"].set_index("member")
+    assert departments.loc["Хирургия", ["revenue_0", "revenue_1", "status"]].tolist() == [
+        5000, 5000, "both"]
+
+
 def test_a_month_missing_is_not_compared(engine: Engine) -> None:
     # a year earlier is November 2024: services hold no line that month
     c = ch.changes(engine, NOVEMBER, "year")
