@@ -33,14 +33,31 @@ patient_history as (
     group by patient_num
 ),
 
+candidates as (
+    -- the patients whose last visit could be listed: before data_end less the shortest lapse
+    -- interval of any department (a longer one only lists fewer), and within L months
+    select patient_history.*
+    from patient_history, facts
+    where patient_history.last_visit_date < facts.data_end - to_months(least(
+            $default_months,
+            coalesce((select min(lapse_months) from department_months), $default_months)
+        ))
+        and patient_history.last_visit_date >= facts.data_end - to_months($within_months)
+),
+
 last_rows as (
+    -- the candidates' rows on their last day, ranked
     select
-        *,
+        fct_visits.*,
         row_number() over (
-            partition by patient_num
-            order by visit_date desc, revenue desc, doctor nulls last, department nulls last
+            partition by fct_visits.patient_num
+            order by fct_visits.revenue desc, fct_visits.doctor nulls last,
+                fct_visits.department nulls last
         ) as row_rank,
     from fct_visits
+    inner join candidates
+        on candidates.patient_num = fct_visits.patient_num
+        and candidates.last_visit_date = fct_visits.visit_date
 ),
 
 last_visits as (
@@ -53,12 +70,12 @@ last_visits as (
         last_rows.doctor_code,
         last_rows.department_code,
         last_rows.branch_code,
-        patient_history.first_visit_date,
-        patient_history.last_visit_date,
-        patient_history.revenue,
+        candidates.first_visit_date,
+        candidates.last_visit_date,
+        candidates.revenue,
         coalesce(department_months.lapse_months, $default_months) as lapse_months,
     from last_rows
-    inner join patient_history using (patient_num)
+    inner join candidates using (patient_num)
     left join department_months on department_months.department = last_rows.department
     where last_rows.row_rank = 1
 ),

@@ -53,14 +53,29 @@ work as (
     group by plans.plan_row
 ),
 
-last_rows as (
+last_days as (
+    -- the last visit day of each patient with a plan
     select
-        *,
+        patient_id,
+        max(visit_date) as visit_date,
+    from fct_visits
+    where patient_id in (select patient_id from plans)
+    group by patient_id
+),
+
+last_rows as (
+    -- their rows on that day, ranked
+    select
+        fct_visits.*,
         row_number() over (
-            partition by patient_id
-            order by visit_date desc, revenue desc, doctor nulls last, department nulls last
+            partition by fct_visits.patient_id
+            order by fct_visits.revenue desc, fct_visits.doctor nulls last,
+                fct_visits.department nulls last
         ) as row_rank,
     from fct_visits
+    inner join last_days
+        on last_days.patient_id = fct_visits.patient_id
+        and last_days.visit_date = fct_visits.visit_date
 ),
 
 rows_named as (
