@@ -1,6 +1,7 @@
 """Where a new process's first Обзор run spends its time, step by step (issue 17, server start).
 
     .venv/bin/python bench/profile_start.py STORE.duckdb [--least 0.02]
+        [--then last_month,this_quarter,2025-08]
 
 Runs streamlit_app.py once in Streamlit's AppTest (no server, no browser: what is left is the
 script's own work) in this new process, against a copy-free read of STORE (the app's home is a
@@ -9,13 +10,20 @@ temporary folder), and prints, in the order they started, the engine steps that 
 names for the sidebar, the KPI comparison, «Что изменилось», the call lists and each metric
 query inside them. Run it twice: the first run of a store after a change also builds the models
 and keeps them in the store (Engine._keep_models), which is a different cost.
+
+--then: after the first run, one new session per period (a sidebar period name, or YYYY-MM for
+a calendar month), in the same process: the engine, its results and the page caches are warm
+and only the period is new, which is the server's work of a filter change (without the
+websocket and the browser). Each run's total and the median time of each part of the page.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import functools
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -31,6 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path)
     parser.add_argument("--least", type=float, default=0.02, help="seconds (default 0.02)")
+    parser.add_argument("--then", default="", help="periods, comma-separated (see above)")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="clinic_bi_profile_start_")
     os.environ["CLINIC_BI_HOME"] = home
@@ -83,6 +92,54 @@ def main() -> int:
     for begun, level, tag, took in sorted(steps):
         if took >= args.least:
             print(f"{begun:8.2f}  {'  ' * level + tag:<60} {took:8.2f}")
+    periods = [p for p in args.then.split(",") if p]
+    if periods:
+        return _filter_changes(AppTest, periods, steps, timed)
+    return 0
+
+
+def _filter_changes(app_test: Any, periods: list[str], steps: list, timed: Any) -> int:
+    """One new session per period, warm caches: each run's total, then the median of each
+    part over the runs. (The page's modules are imported here, after the first run: one that
+    binds a function by name when imported would otherwise keep the unwrapped one.)"""
+    from clinic_bi.app import calls_view, changes_view, data, state, view
+
+    for owner, name in ((state, "setup"), (data, "kpi_comparison"), (view, "kpi_cards"),
+                        (changes_view, "top_sentences"), (calls_view, "overview_text"),
+                        (view, "table")):  # fmt: skip
+        timed(owner, name, f"page: {name}")
+    timed(state.Page, "metric", "page: metric", with_name=True)
+    timed(view, "chart", "page: chart", with_name=False)
+    per_part: dict[str, list[float]] = {}
+    totals = []
+    for period in periods:
+        app = app_test.from_file(str(PROJECT / "streamlit_app.py"), default_timeout=3600)
+        if "-" in period:
+            year, month = map(int, period.split("-"))
+            last = calendar.monthrange(year, month)[1]
+            app.query_params.update(period="custom", **{"from": f"{period}-01",
+                                                        "to": f"{period}-{last:02d}"})
+        else:
+            app.query_params["period"] = period
+        steps.clear()
+        begun = time.perf_counter()
+        app.run()
+        totals.append(time.perf_counter() - begun)
+        if app.exception:
+            print("the page raised:", [e.value for e in app.exception], file=sys.stderr)
+            return 1
+        summed: dict[str, float] = {}
+        for _, level, tag, took in steps:
+            key = "  " * level + tag
+            summed[key] = summed.get(key, 0.0) + took
+        for key, took in summed.items():
+            per_part.setdefault(key, []).append(took)
+    print(f"\nfilter changes, one run per period ({', '.join(periods)}): "
+          + " ".join(f"{t:.3f}" for t in totals) + " s")
+    print(f"{'part (median over the runs it ran in)':<60} {'seconds':>8}  runs")
+    ranked = sorted(per_part.items(), key=lambda kv: -statistics.median(kv[1]))
+    for key, took in ranked:
+        print(f"{key:<60} {statistics.median(took):8.3f}  {len(took)}")
     return 0
 
 
