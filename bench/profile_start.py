@@ -14,7 +14,9 @@ and keeps them in the store (Engine._keep_models), which is a different cost.
 --then: after the first run, one new session per period (a sidebar period name, or YYYY-MM for
 a calendar month), in the same process: the engine, its results and the page caches are warm
 and only the period is new, which is the server's work of a filter change (without the
-websocket and the browser). Each run's total and the median time of each part of the page.
+websocket and the browser). Each run's total and the median time of each part of the page;
+then the floor page's (bench/floor_app.py) reruns in AppTest over as many of its periods, the
+same measure for the floor of bench_speed's ratios.
 """
 
 from __future__ import annotations
@@ -140,6 +142,19 @@ def _filter_changes(app_test: Any, periods: list[str], steps: list, timed: Any) 
     ranked = sorted(per_part.items(), key=lambda kv: -statistics.median(kv[1]))
     for key, took in ranked:
         print(f"{key:<60} {statistics.median(took):8.3f}  {len(took)}")
+    floor = app_test.from_file(str(PROJECT / "bench" / "floor_app.py"), default_timeout=3600)
+    floor.run()
+    choices = [c for c in floor.selectbox[0].options if c != floor.selectbox[0].value]
+    reruns = []
+    for choice in choices[:len(periods)]:
+        floor.selectbox[0].set_value(choice)
+        begun = time.perf_counter()
+        floor.run()
+        reruns.append(time.perf_counter() - begun)
+    print("\nthe floor page's reruns, one per period: "
+          + " ".join(f"{t:.3f}" for t in reruns)
+          + f" s (median {statistics.median(reruns):.3f} s; "
+          f"the app's {statistics.median(totals):.3f} s)")
     return 0
 
 
