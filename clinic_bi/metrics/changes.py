@@ -224,10 +224,13 @@ def _keyed(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), _NONE)
 
 
+def _by_name(sums: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the order of the members' names, a missing name first (the order ties keep)."""
+    return sums.loc[_keyed(sums["member"]).sort_values(kind="stable").index]
+
+
 def _changes(sums: pd.DataFrame) -> pd.DataFrame:
-    """member_changes' columns, in the order of the members' names (a missing name first), with
-    the index of `sums` sorted so."""
-    sums = sums.loc[_keyed(sums["member"]).sort_values(kind="stable").index]
+    """member_changes' columns, row for row of `sums` (its index and order)."""
     status = pd.Series("both", index=sums.index, dtype=object)
     status[sums["rows_1"] == 0] = "lost"
     status[sums["rows_0"] == 0] = "new"
@@ -247,7 +250,7 @@ def member_changes(sums: pd.DataFrame) -> pd.DataFrame:
     """Per member (`sums`: revenue_changes_by_member's rows of one dimension): revenue_0,
     revenue_1, change, change_rel (None where revenue_0 is 0), status. A member without rows in
     one period is 'new' or 'lost' with 0 revenue there; a null member is a member too."""
-    return _by_size(_changes(sums))
+    return _by_size(_changes(_by_name(sums)))
 
 
 def _by_size(frame: pd.DataFrame) -> pd.DataFrame:
@@ -269,7 +272,7 @@ def service_effects(sums: pd.DataFrame) -> pd.DataFrame:
     periods; a new service's change is its revenue, a lost one's minus its revenue, and neither
     has these effects. Where a period's quantity is <= 0 (refunds only) there is no price: the
     whole change is mix."""
-    return _by_size(_with_effects(_with_quantities(sums)))
+    return _by_size(_with_effects(_with_quantities(_by_name(sums))))
 
 
 def _with_effects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -317,7 +320,6 @@ def department_changes(departments: pd.DataFrame, pairs: pd.DataFrame) -> pd.Dat
     pairs = pairs.assign(_department=_keyed(pairs["department"]), _service=_keyed(pairs["member"]))
     pairs = pairs.sort_values(["_department", "_service"], kind="stable")
     effects = _with_effects(_with_quantities(pairs))
-    effects = effects.loc[pairs.index]
     effects["department"] = pairs["_department"]
     effects["new_effect"] = effects["change"].where(effects["status"] == "new", 0.0)
     effects["lost_effect"] = effects["change"].where(effects["status"] == "lost", 0.0)
