@@ -22,7 +22,6 @@ same measure for the floor of bench_speed's ratios.
 from __future__ import annotations
 
 import argparse
-import calendar
 import functools
 import os
 import statistics
@@ -30,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -105,22 +105,22 @@ def _filter_changes(app_test: Any, periods: list[str], steps: list, timed: Any) 
     part over the runs. (The page's modules are imported here, after the first run: one that
     binds a function by name when imported would otherwise keep the unwrapped one.)"""
     from clinic_bi.app import calls_view, changes_view, data, state, view
+    from clinic_bi.metrics.workdays import month_end
 
     for owner, name in ((state, "setup"), (data, "kpi_comparison"), (view, "kpi_cards"),
                         (changes_view, "top_sentences"), (calls_view, "overview_text"),
                         (view, "table")):  # fmt: skip
         timed(owner, name, f"page: {name}")
     timed(state.Page, "metric", "page: metric", with_name=True)
-    timed(view, "chart", "page: chart", with_name=False)
+    timed(view, "chart", "page: chart")
     per_part: dict[str, list[float]] = {}
     totals = []
     for period in periods:
         app = app_test.from_file(str(PROJECT / "streamlit_app.py"), default_timeout=3600)
         if "-" in period:
-            year, month = map(int, period.split("-"))
-            last = calendar.monthrange(year, month)[1]
-            app.query_params.update(period="custom", **{"from": f"{period}-01",
-                                                        "to": f"{period}-{last:02d}"})
+            first = date.fromisoformat(f"{period}-01")
+            app.query_params.update(period="custom", **{"from": first.isoformat(),
+                                                        "to": month_end(first).isoformat()})
         else:
             app.query_params["period"] = period
         steps.clear()
