@@ -371,6 +371,41 @@ def test_no_chart_builds_a_channel_from_a_shorthand() -> None:
     assert calls == []
 
 
+def test_layers_sharing_a_frame_give_alt_layers_spec_without_copying_a_layer() -> None:
+    """charts' `layer` puts a frame its layers share on the layer chart itself, as alt.layer
+    does after deep-copying every layer three times (issue 17): the same spec, no deep copy."""
+    from altair.utils import schemapi
+
+    from clinic_bi.present.charts.base import layer
+
+    def parts() -> list[alt.Chart]:
+        base = alt.Chart(DOCTORS).encode(y=alt.Y("doctor:N"))
+        return [base.mark_bar().encode(x=alt.X("revenue:Q")),
+                base.mark_text(align="left").encode(x=alt.X("revenue:Q"), text=alt.Text("visits:Q"))]  # fmt: skip
+
+    kwargs = {"title": "T", "height": 90, "width": "container"}
+    assert layer(*parts(), **kwargs).to_dict() == alt.layer(*parts(), **kwargs).to_dict()
+    copies: list[bool] = []  # True: a deep copy of the whole object
+    original = schemapi.SchemaBase.copy
+
+    def counting(self, deep=True, ignore=None):
+        copies.append(deep is True)
+        return original(self, deep, ignore)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(schemapi.SchemaBase, "copy", counting)
+        built = [*parts()]
+        copies.clear()
+        layer(*built, **kwargs)
+        assert True not in copies
+        alt.layer(*built, **kwargs)
+        assert True in copies  # what the test would see if `layer` were alt.layer
+    # layers with frames of their own: alt.layer's own way
+    line = alt.Chart(charts.inline({"x": 1.0})).mark_rule().encode(x=alt.X("x:Q"))
+    assert (layer(*parts(), line, **kwargs).to_dict()
+            == alt.layer(*parts(), line, **kwargs).to_dict())  # fmt: skip
+
+
 def test_a_chart_spec_is_kept_per_function_and_arguments() -> None:
     """view.chart(function, *args) keys its kept spec by the function and the arguments'
     content: an equal frame finds it, a frame differing in one value does not."""

@@ -5,7 +5,7 @@ Vega-Lite spec the app sends (each frame cut to the columns the chart names: `le
 
 Building is kept cheap (issue 17): every encoding is a channel object (alt.X("x:Q"), alt.Text,
 colour_if), never a shorthand string, alt.value or alt.condition (Altair rebuilds a lookup table
-for each of those, ~7 ms); a layered chart gets its title, size and resolve in `alt.layer(...)`
+for each of those, ~7 ms); a layered chart gets its title, size and resolve in `layer(...)`
 itself, not through .properties() / .resolve_scale() (each of which validates and rebuilds
 the whole layer); a line or a label of a row or two is `inline` data, not a DataFrame.
 """
@@ -18,7 +18,7 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import SchemaBase
+from altair.utils.schemapi import SchemaBase, debug_mode
 
 from clinic_bi import fmt
 from clinic_bi.present import figures
@@ -406,7 +406,7 @@ def bars(
     else:
         layers += values
     note = rest_note(rest, measure, sums, lang)
-    return alt.layer(
+    return layer(
         *layers, title=_title(title, _subtitle(subtitle, note)),
         height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip
@@ -467,7 +467,7 @@ def deviation_bars(
         *bar_values(left, alt.X("difference:Q"), f"{measure}_text:N", align="right", dx=-4),
     ]
     note = rest_note(rest, measure, (), lang)
-    return alt.layer(
+    return layer(
         bar, zero, *labels, title=_title(title, _subtitle(subtitle, note)),
         height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip
@@ -536,6 +536,34 @@ def _words(node: object) -> list[str]:
                          if value is not alt.Undefined
                          and not (key == "data" and isinstance(value, pd.DataFrame)))  # fmt: skip
     return words
+
+
+def layer(*layers: alt.TopLevelMixin, **kwargs: object) -> alt.LayerChart:
+    """`alt.layer(*layers, **kwargs)`, without the copies Altair makes where they change nothing.
+
+    alt.layer deep-copies every layer three times (to lift a frame the layers share onto the
+    layer chart, hashing it first; then twice for params) and validates each copy: two thirds
+    of building Обзор's bar charts (issue 17). Where every layer is a plain chart drawing the
+    same frame, with no params and no size of its own, the result is the same: the frame goes
+    on the layer chart and the layers are taken as they are (shallow copies without it).
+    Anything else goes through alt.layer."""
+    shared = layers[0].data if layers else alt.Undefined
+    simple = isinstance(shared, pd.DataFrame) and all(
+        type(part) is alt.Chart and part.data is shared
+        and all(part._get(key) is alt.Undefined for key in ("params", "height", "width", "view"))
+        for part in layers
+    )  # fmt: skip
+    if not simple:
+        return alt.layer(*layers, **kwargs)
+    bare = []
+    for part in layers:
+        part = part.copy(deep=False)
+        part.data = alt.Undefined
+        bare.append(part)
+    with debug_mode(False):  # validated by tests/present/test_charts.py, not on every build
+        chart = alt.LayerChart(data=shared, **kwargs)
+    chart.layer = bare
+    return chart
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:

@@ -12,6 +12,7 @@ from clinic_bi.present.charts.base import (
     MAIN,
     _title,
     axis_for,
+    layer,
     month_label,
     month_x,
 )
@@ -105,6 +106,6 @@ def forecast_chart(
         )  # fmt: skip
     title = _title(t("fc_chart_title", lang, figure=label(figure, lang)),
                    t("fc_chart_subtitle", lang, model=model or "") if len(forecast) else None)
-    return alt.layer(
+    return layer(
         *layers, title=title, height=340, width="container",
     )

@@ -18,6 +18,7 @@ from clinic_bi.present.charts.base import (
     _title,
     colour_if,
     inline,
+    layer,
     money_expr,
     name_axis,
     named,
@@ -151,7 +152,7 @@ def margin_scatter(services: pd.DataFrame, lang: str) -> alt.Chart:
         ).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
         for key, row in corners.set_index("key", drop=False).iterrows()
     ]  # fmt: skip
-    return alt.layer(
+    return layer(
         *rules, points, *names,
         title=_title(t("mrg_scatter_title", lang),
                      t("mrg_scatter_sub", lang, x=fmt.money(x_median, lang, nbsp=True),
@@ -190,7 +191,7 @@ def doctor_margin_bars(doctors: pd.DataFrame, clinic: float | None, lang: str) -
         layers.append(alt.Chart(inline({"v": clinic})).mark_rule(
             strokeDash=[4, 4], color="#444").encode(x=alt.X("v:Q")))  # fmt: skip
         subtitle = t("mrg_doctors_sub", lang, value=fmt.money(clinic, lang))
-    return alt.layer(
+    return layer(
         *layers, title=_title(t("mrg_doctors_title", lang), subtitle),
         height=BAR_STEP * max(len(data), 2), width="container", autosize=FIT_WIDTH,
     )  # fmt: skip

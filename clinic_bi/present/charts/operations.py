@@ -24,6 +24,7 @@ from clinic_bi.present.charts.base import (
     bars,
     colour_if,
     deviation_bars,
+    layer,
     month_bar_width,
     month_x,
     name_axis,
@@ -67,7 +68,7 @@ def funnel_steps(steps: dict[str, float], lang: str) -> alt.Chart:
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(
         x=alt.X("count:Q"), text=alt.Text("text:N")
     )
-    return alt.layer(
+    return layer(
         bar, text, title=_title(t("funnel_steps_title", lang)), height=4 * 34 + OVERHEAD,
         width="container",
     )
@@ -129,7 +130,7 @@ def rates_heatmap(frame: pd.DataFrame, category: str, lang: str, title: str) -> 
         text=alt.Text("value_text:N"),
         color=colour_if(f"datum.relative > {TEXT_FLIP}", "white", "#222"),
     )  # fmt: skip
-    return alt.layer(
+    return layer(
         rect, text, title=_title(title, t("heat_by_column", lang)),
         height=BAR_STEP * max(len(order), 2), width="container", autosize=FIT_WIDTH,
     )
@@ -185,7 +186,7 @@ def spend_vs_new(by_month: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=tips,
     )  # fmt: skip
     return (
-        alt.layer(
+        layer(
             spend, new, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
             title=_title(t("spend_vs_new", lang)), height=360, width="container",
         )

@@ -16,6 +16,7 @@ from clinic_bi.present.charts.base import (
     _tooltip,
     axis_for,
     colour_if,
+    layer,
     month_bar_width,
     month_x,
     percent_expr,
@@ -97,7 +98,7 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> alt.Chart:
             )  # fmt: skip
         )
     # the plot's own height (fit-x): a row a cohort of 24 px, whatever the legend takes
-    return alt.layer(
+    return layer(
         *layers, title=_title(t("heatmap_title", lang)), height=24 * max(len(order), 2),
         width="container", autosize=FIT_WIDTH,
     )

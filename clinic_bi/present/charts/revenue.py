@@ -21,6 +21,7 @@ from clinic_bi.present.charts.base import (
     axis_for,
     bar_values,
     inline,
+    layer,
     month_bar_width,
     month_x,
     name_axis,
@@ -103,10 +104,10 @@ def traffic_vs_money(departments: pd.DataFrame, lang: str) -> alt.LayerChart:
                   axis=axis_for(measure, lang, tickCount=3, orient=orient, titleColor=color,
                                 labelColor=color, grid=False))  # fmt: skip
         bar = part.mark_bar(color=color, cornerRadiusEnd=3).encode(x=x, tooltip=tips)
-        return alt.layer(bar, *bar_values(part, alt.X("value:Q"), "value_text:N"))
+        return layer(bar, *bar_values(part, alt.X("value:Q"), "value_text:N"))
 
     return (
-        alt.layer(
+        layer(
             panel("patients", TRAFFIC, "top"), panel("revenue", MONEY, "bottom"),
             resolve=alt.Resolve(scale=alt.ScaleResolveMap(x="independent")),
             title=_title(t("traffic_vs_money", lang)), height=2 * BAR_STEP * max(len(order), 2),
@@ -148,8 +149,8 @@ def pareto(services: pd.DataFrame, lang: str) -> alt.Chart:
     marks = inline({"y": 0.8}, {"y": 0.95})
     rules = alt.Chart(marks).mark_rule(strokeDash=[3, 3], color="#999").encode(y=alt.Y("y:Q"))
     return (
-        alt.layer(
-            bars_, alt.layer(line, rules),
+        layer(
+            bars_, layer(line, rules),
             resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
             title=_title(t("pareto_title", lang)), height=360, width="container",
         )
@@ -239,7 +240,7 @@ def volume_vs_hour(services: pd.DataFrame, lang: str) -> alt.Chart:
         for paint in ({"color": "white", "stroke": "white", "strokeWidth": 3}, {"color": "#222"})
     ]
     key = [f"{int(n)} — {name}" for n, name in zip(named["number"], named["service"], strict=True)]
-    return alt.layer(
+    return layer(
         rule, points, rings, *numbers,
         title=_title(t("hour_title", lang), [t("hour_named", lang), *key]),
         height=VOLUME_PLOT_PX[1], width="container", autosize=FIT_WIDTH,

@@ -18,6 +18,7 @@ from clinic_bi.present.charts.base import (
     _tooltip,
     axis_for,
     inline,
+    layer,
     with_text,
 )
 from clinic_bi.present.words import t
@@ -146,7 +147,7 @@ def load_vs_check(doctors: pd.DataFrame, clinic_check: float | None, lang: str) 
         *_name_layers(data, tips),
         *_quadrant_layers(corners),
     ]
-    return alt.layer(
+    return layer(
         *layers, title=_title(t("scatter_title", lang), subtitle), height=480, width="container",
     )
 
