@@ -815,7 +815,20 @@ class Engine:
         equal age (`ltv_at_age`), and no change where a period lacks the data of a table that
         feeds the figure (`gaps`) or the two periods differ in length. With summary_only, the
         summary's figures alone (the funnel, show-up and quality of three periods cost more than
-        the rest of the overview page together)."""
+        the rest of the overview page together). Kept per data version, as query results are:
+        Обзор's cards and «Что изменилось» ask for the same one in each run (a copy of its
+        table is returned: callers may change it)."""
+        key = ("comparison", f, summary_only)
+        with self.snapshot():
+            if key not in self._results:
+                self._results[key] = self._comparison(f, summary_only)
+                if len(self._results) > _RESULTS_KEPT:
+                    self._results.popitem(last=False)
+            self._results.move_to_end(key)
+            kept = self._results[key]
+        return replace(kept, table=kept.table.copy())
+
+    def _comparison(self, f: Filters, summary_only: bool) -> Comparison:
         with self.snapshot():
             data_end = self.facts().data_end
             current, previous, year_ago = compared_periods(f, data_end)
@@ -926,8 +939,19 @@ def _is_calendar_month(f: Filters) -> bool:
 
 def _months_by_table(coverage: pd.DataFrame) -> dict[str, set[date]]:
     out: dict[str, set[date]] = {}
-    for table, month in zip(coverage["table_name"], coverage["month"], strict=True):
-        out.setdefault(str(table), set()).add(pd.Timestamp(month).date().replace(day=1))
+    months = pd.to_datetime(coverage["month"]).dt.date
+    for table, month in zip(coverage["table_name"], months, strict=True):
+        out.setdefault(str(table), set()).add(month.replace(day=1))
+    return out
+
+
+def _months_touched(start: date, end: date) -> list[date]:
+    """The first days of the calendar months from start's to end's (none if end < start)."""
+    out = []
+    month = start.replace(day=1)
+    while month <= end:
+        out.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
     return out
 
 
@@ -952,8 +976,7 @@ def _missing_months(
                      else p.date_from)
             end = data_end if name in COHORT_FIGURES else min(p.date_to, data_end)
             # the months touched, as the Данные page lists a table's gaps (app/upload.coverage)
-            months_touched = pd.date_range(start.replace(day=1), end, freq="MS").date
-            missing.update(m for m in months_touched if m not in held)
+            missing.update(m for m in _months_touched(start, end) if m not in held)
     return [m.strftime("%Y-%m") for m in sorted(missing)]
 
 

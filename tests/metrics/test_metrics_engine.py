@@ -65,6 +65,31 @@ def test_the_engine_holds_no_lock_on_the_store(tmp_path: Path) -> None:
     assert engine.builds == 2
 
 
+def test_a_comparison_is_kept_per_data_version_and_a_caller_cannot_change_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_store(tmp_path, services=[line("2025-01-10", "P1", "A", 100),
+                                          line("2024-12-10", "P2", "A", 40)])  # fmt: skip
+    engine = Engine(path)
+
+    def revenue(comparison) -> tuple[float, float]:
+        row = comparison.table.set_index("metric").loc["revenue"]
+        return row["current"], row["previous"]
+
+    first = engine.comparison(JANUARY, summary_only=True)
+    assert revenue(first) == (100, 40)  # January; December, the previous 31 days
+    first.table.loc[:, "current"] = -1.0  # a caller's edit of its copy
+    asked = []
+    run = engine._run
+    monkeypatch.setattr(engine, "_run", lambda *a: asked.append(a[0]) or run(*a))
+    assert revenue(engine.comparison(JANUARY, summary_only=True)) == (100, 40)
+    assert asked == []  # answered from what was kept, no query asked (not even remembered ones)
+    with writing(path) as con:  # an upload: a new data version
+        insert(con, "services", [line("2025-01-11", "P3", "A", 250)])
+    assert revenue(engine.comparison(JANUARY, summary_only=True)) == (350, 40)  # 100 + 250
+    assert "activity_in_period" in asked
+
+
 def test_names_list_the_visits_names_sorted_and_the_first_month(tmp_path: Path) -> None:
     path = make_store(tmp_path, services=[
         line("2025-03-10", "P1", "Петров", 100, department="Хирургия", branch="Центр"),
