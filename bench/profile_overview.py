@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clinic_bi.metrics import Engine, Filters  # noqa: E402
 from clinic_bi.metrics import changes as changes_module  # noqa: E402
-from clinic_bi.metrics.workdays import month_end  # noqa: E402
+from clinic_bi.periods import month_end  # noqa: E402
 
 
 def main() -> int:

@@ -110,7 +110,7 @@ def _filter_changes(
     package's metadata for Streamlit components (~0.2 s here), which a server does once at
     start and the floor's reruns below, one AppTest, do not pay either."""
     from clinic_bi.app import calls_view, changes_view, data, state, view
-    from clinic_bi.metrics.workdays import month_end
+    from clinic_bi.periods import month_end
 
     for owner, name in ((state, "setup"), (data, "kpi_comparison"), (view, "kpi_cards"),
                         (changes_view, "top_sentences"), (calls_view, "overview_text"),

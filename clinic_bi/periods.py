@@ -1,9 +1,12 @@
 """The named periods of the sidebar and the command line ("this month", "last month" …), counted
-back from the last day of loaded data (the month the latest export reaches, not the calendar's).
-Streamlit-free, so the CLI's `report --period` and `send --period` read them as the pages do."""
+back from the last day of loaded data (the month the latest export reaches, not the calendar's),
+and the calendar-month arithmetic every part of the app shares (a month's last day, the next
+month, the months a span touches). Streamlit-free, so the CLI's `report --period` and `send
+--period` read them as the pages do."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 PERIOD_PRESETS: tuple[str, ...] = ("this_month", "last_month", "this_quarter", "this_year",
@@ -12,6 +15,27 @@ PERIOD_PRESETS: tuple[str, ...] = ("this_month", "last_month", "this_quarter", "
 
 def _month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of day's month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after day's."""
+    return month_end(day) + timedelta(days=1)
+
+
+def months_touched(start: date, end: date) -> list[date]:
+    """The first days of the months from start's to end's, both included (none if end is
+    before start's month)."""
+    out = []
+    month = _month_start(start)
+    while month <= end:
+        out.append(month)
+        month = next_month(month)
+    return out
 
 
 def months_back(day: date, months: int) -> date:

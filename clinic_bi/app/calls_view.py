@@ -9,14 +9,14 @@ clinic_bi/store/call_settings.py (a write is a manager's: data.write_connection 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt, store
+from clinic_bi import fmt, periods, store
 from clinic_bi.app import access, data
 from clinic_bi.app.downloads import download_buttons
 from clinic_bi.app.i18n import t
@@ -140,14 +140,10 @@ def overview_text(info: data.StoreInfo, f: Filters | None, lang: str) -> str | N
 # -- tables ---------------------------------------------------------------------------------------
 
 
-def next_month(data_end: date) -> date:
-    return (data_end.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
 def list_title(name: str, frame: pd.DataFrame, data_end: date, lang: str) -> str:
     """A tab's title: the list's name, its rows and their total value."""
     totals = calls.totals(frame)
-    title = t(f"call_list_{name}", lang, month=fmt.month(next_month(data_end), lang))
+    title = t(f"call_list_{name}", lang, month=fmt.month(periods.next_month(data_end), lang))
     return t("call_tab", lang, name=title, n=fmt.number(totals.rows, lang),
              value=fmt.money(totals.value, lang))  # fmt: skip
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 from clinic_bi.app import access, data, upload
 from clinic_bi.app.i18n import t
 from clinic_bi.app.safe import md
@@ -39,7 +39,7 @@ def _months(path: Any, data_end: date | None) -> tuple[list[date], int]:
     months = {pd.Timestamp(m).date() for m in (held["month"] if held is not None else [])}
     if data_end is not None:
         first = data_end.replace(day=1)
-        months |= {first, (pd.Timestamp(first) + pd.offsets.MonthBegin(1)).date()}
+        months |= {first, periods.next_month(first)}
     ordered = sorted(months, reverse=True)
     shown = data_end.replace(day=1) if data_end is not None else None
     return ordered, ordered.index(shown) if shown in ordered else 0

@@ -20,7 +20,7 @@ from clinic_bi.ingest import loader
 from clinic_bi.ingest.messages import localized, message_of
 from clinic_bi.metrics import goals as mg
 from clinic_bi.metrics.goals import Pace
-from clinic_bi.metrics.workdays import month_end
+from clinic_bi.periods import month_end
 from clinic_bi.store import goals as sg
 
 # -- cached data -------------------------------------------------------------------------------

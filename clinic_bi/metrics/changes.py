@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from clinic_bi import periods
 from clinic_bi.metrics.api import Filters, MetricsError
 from clinic_bi.metrics.engine import (
     Engine,
@@ -384,16 +385,8 @@ def changes(engine: Engine, f: Filters, basis: str = "previous", band: bool = Tr
 
 def whole_months(f: Filters) -> list[date]:
     """The first days of the calendar months that lie wholly inside f."""
-    out = []
-    month = f.date_from.replace(day=1)
-    if month < f.date_from:
-        month = (month + timedelta(days=32)).replace(day=1)
-    while True:
-        end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        if end > f.date_to:
-            return out
-        out.append(month)
-        month = end + timedelta(days=1)
+    return [month for month in periods.months_touched(f.date_from, f.date_to)
+            if month >= f.date_from and periods.month_end(month) <= f.date_to]
 
 
 _OUTSIDE_COLUMNS = ["month", "figure", "actual", "point", "lo80", "hi80", "lo95", "hi95", "side"]

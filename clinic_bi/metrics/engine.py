@@ -72,6 +72,7 @@ from clinic_bi.metrics.api import (
     _name_list,
 )
 from clinic_bi.paths import QUERIES_DIR, read_query
+from clinic_bi.periods import months_touched
 
 # Build order: each model reads the canonical tables and the models listed before it.
 MODELS: tuple[str, ...] = (
@@ -945,16 +946,6 @@ def _months_by_table(coverage: pd.DataFrame) -> dict[str, set[date]]:
     return out
 
 
-def _months_touched(start: date, end: date) -> list[date]:
-    """The first days of the calendar months from start's to end's (none if end < start)."""
-    out = []
-    month = start.replace(day=1)
-    while month <= end:
-        out.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return out
-
-
 def _missing_months(
     name: str, periods: tuple[Filters, ...], data_end: date | None, months: dict[str, set[date]]
 ) -> list[str]:
@@ -976,7 +967,7 @@ def _missing_months(
                      else p.date_from)
             end = data_end if name in COHORT_FIGURES else min(p.date_to, data_end)
             # the months touched, as the Данные page lists a table's gaps (app/upload.coverage)
-            missing.update(m for m in _months_touched(start, end) if m not in held)
+            missing.update(m for m in months_touched(start, end) if m not in held)
     return [m.strftime("%Y-%m") for m in sorted(missing)]
 
 

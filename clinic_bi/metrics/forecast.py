@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from clinic_bi import periods
 from clinic_bi.metrics.api import Filters, MetricsError
 
 FIGURES: tuple[str, ...] = ("revenue", "visits", "new_patients")
@@ -124,14 +125,6 @@ class _Spec(NamedTuple):
 # -- months ------------------------------------------------------------------------------------
 
 
-def _month_end(month: date) -> date:
-    return (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-
-
-def _next_month(month: date) -> date:
-    return (pd.Timestamp(month.replace(day=1)) + pd.offsets.MonthBegin(1)).date()
-
-
 def last_whole_month(data_end: date) -> date:
     """The first day of the last month whose every day is on or before data_end."""
     if (data_end + timedelta(days=1)).day == 1:
@@ -141,7 +134,7 @@ def last_whole_month(data_end: date) -> date:
 
 def month_in_progress(data_end: date) -> date:
     """The month of data_end if data_end is not its last day, else the month after."""
-    return _next_month(last_whole_month(data_end))
+    return periods.next_month(last_whole_month(data_end))
 
 
 def _narrowing(f: Filters, date_from: date, date_to: date) -> Filters:
@@ -173,7 +166,7 @@ def schedule_projection(engine: Any, f: Filters, month: date | None = None) -> P
     if not facts.appointments_rows or data_end is None:
         return None
     month = (month or month_in_progress(data_end)).replace(day=1)
-    month_end = _month_end(month)
+    month_end = periods.month_end(month)
     rest_from = max(month, data_end + timedelta(days=1))
     done_revenue, done_visits, done_new = 0.0, 0, 0
     if month <= data_end:
@@ -276,7 +269,7 @@ def monthly_history(engine: Any, f: Filters, figure: str) -> tuple[pd.DataFrame,
     start = engine.names().data_start
     if start is None or start > last:
         return empty, ()
-    frame = engine.monthly(_narrowing(f, start, _month_end(last)))
+    frame = engine.monthly(_narrowing(f, start, periods.month_end(last)))
     if frame.empty:
         return empty, ()
     coverage = engine.coverage()
@@ -490,7 +483,7 @@ def forecast(engine: Any, f: Filters, figure: str, horizon: int = HORIZON_MAX) -
     if spec is None or frame is None:
         return none(FIT_FAILED)
     assert last is not None
-    months = [d.date() for d in pd.date_range(_next_month(last), periods=horizon, freq="MS")]
+    months = [d.date() for d in pd.date_range(periods.next_month(last), periods=horizon, freq="MS")]
     frame = frame.assign(month=months)[["month", "point", "lo80", "hi80", "lo95", "hi95"]]
     seasonal = spec.seasonal is not None
     reason = None if seasonal else (NO_SEASONAL_SHORT if n < SEASONAL_MONTHS
@@ -511,11 +504,10 @@ def band_for(
     known)."""
     month = month.replace(day=1)
     history, _ = monthly_history(engine, f, figure)
-    if history.empty or month > _next_month(history["month"].iloc[-1]):
+    if history.empty or month > periods.next_month(history["month"].iloc[-1]):
         return None
     before = _usable(history.loc[history["month"] < month])
-    if len(before) < MIN_MONTHS or before["month"].iloc[-1] != (
-            pd.Timestamp(month) - pd.offsets.MonthBegin(1)).date():  # fmt: skip
+    if len(before) < MIN_MONTHS or before["month"].iloc[-1] != periods.months_back(month, 1):
         return None
     values = tuple(before["value"])
     whole = tuple(_usable(history)["value"])
@@ -548,7 +540,7 @@ def forecastable(engine: Any, f: Filters) -> dict[str, tuple[str, ...]]:
         return out
     last = last_whole_month(data_end)
     frame = engine.query("history_months_by_member",
-                         {"date_to": _month_end(last), "branch": _names(f)["branch"]})  # fmt: skip
+                         {"date_to": periods.month_end(last), "branch": _names(f)["branch"]})  # fmt: skip
     for dimension in out:
         part = frame.loc[frame["dimension"] == dimension]
         keep = []

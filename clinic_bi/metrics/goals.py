@@ -31,7 +31,8 @@ import pandas as pd
 from clinic_bi.metrics import forecast
 from clinic_bi.metrics.api import Filters
 from clinic_bi.metrics.engine import Engine, plain_value
-from clinic_bi.metrics.workdays import WorkingDays, month_end, working_days
+from clinic_bi.metrics.workdays import WorkingDays, working_days
+from clinic_bi.periods import month_end
 
 FIGURES: tuple[str, ...] = ("revenue", "visits", "new_patients")
 SCOPES: tuple[str, ...] = ("clinic", "department", "doctor")

@@ -15,7 +15,6 @@ doctor's goal); a store without a schedule counts the calendar's.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -24,6 +23,7 @@ import holidays
 
 from clinic_bi.metrics.api import Filters
 from clinic_bi.metrics.engine import Engine, _narrowing_params
+from clinic_bi.periods import month_end
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,6 @@ class WorkingDays:
             return "calendar"
         calendar_days = sum(1 for _ in self.days) - self.from_schedule
         return "schedule" if calendar_days == 0 else "mixed"
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 @cache

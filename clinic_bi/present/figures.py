@@ -18,10 +18,10 @@ docs/METRICS.md defines exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 
 KINDS = ("money", "ratio", "count", "number")
 
@@ -412,7 +412,7 @@ def months_text(months: list[str], lang: str = "ru") -> str:
     runs: list[list[date]] = []
     for m in sorted(months):
         day = date.fromisoformat(m + "-01")
-        if runs and (runs[-1][-1] + timedelta(days=32)).replace(day=1) == day:
+        if runs and periods.next_month(runs[-1][-1]) == day:
             runs[-1].append(day)
         else:
             runs.append([day])

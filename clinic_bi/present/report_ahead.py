@@ -10,9 +10,10 @@ figure reads the same on the page and in the report.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 from clinic_bi.metrics import Engine, Filters, calls, changes, forecast, goals, margins
 from clinic_bi.present import changes_text, figures, forecast_text, words
 
@@ -149,7 +150,7 @@ def call_lines(section: dict[str, Any], lang: str) -> list[str]:
     head = (t("call_summary", lang, n=section["patients"], value=fmt.money(section["value"], lang))
             if section["patients"] else t("call_summary_none", lang))
     out = [f"  {head} · " + t("call_report_as_of", lang, day=fmt.day(section["as_of"], lang))]
-    next_month = fmt.month(_next_month(section["as_of"]), lang)
+    next_month = fmt.month(periods.next_month(date.fromisoformat(section["as_of"][:10])), lang)
     rows = []
     for name, found in section["lists"].items():
         rows.append([t(f"call_list_{name}", lang, month=next_month),
@@ -200,11 +201,6 @@ def margins_lines(section: dict[str, Any], lang: str) -> list[str]:
                          fmt.money(r["price_needed"], lang)])  # fmt: skip
         out += _aligned(rows)
     return out
-
-
-def _next_month(day: str) -> str:
-    year, month = int(day[:4]), int(day[5:7])
-    return f"{year + month // 12}-{month % 12 + 1:02d}"
 
 
 LINES: dict[str, Callable[[dict[str, Any], str], list[str]]] = {

@@ -25,13 +25,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 from clinic_bi.metrics import Filters
 from clinic_bi.present import figures, forecast_text, words
 from clinic_bi.tables import TABLE_SPECS
@@ -737,7 +737,7 @@ def _call_lists(doc: _Doc, report: dict[str, Any]) -> None:
     head = (t("call_summary", n=section["patients"], value=fmt.money(section["value"], lang))
             if section["patients"] else t("call_summary_none"))
     doc.para(f"{_cap(head)} · {t('call_report_as_of', day=fmt.day(section['as_of'], lang))}")
-    next_month = fmt.month(_next_month(section["as_of"]), lang)
+    next_month = fmt.month(periods.next_month(date.fromisoformat(section["as_of"][:10])), lang)
     rows = [[t(f"call_list_{name}", month=next_month),
              fmt.count(found["patients"], lang, ("пациент", "пациента", "пациентов"),
                        ("patient", "patients"), nbsp=True),
@@ -746,11 +746,6 @@ def _call_lists(doc: _Doc, report: dict[str, Any]) -> None:
     header = [[t("rf_call_list"), words.label("patients", lang), words.label("call_value", lang)]]
     doc.add("table", header=header, rows=rows, align=["left", "right", "right"],
             columns=[2.2, 1, 1], size=9)  # fmt: skip
-
-
-def _next_month(day: str) -> str:
-    first = date.fromisoformat(day[:8] + "01")
-    return (first + timedelta(days=32)).strftime("%Y-%m")
 
 
 def _definitions(doc: _Doc, report: dict[str, Any]) -> None:
