@@ -270,7 +270,7 @@ def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | Non
         title += " · " + _word("data_end", lang, day=fmt.day(summary["data_end"], lang))
     out = [title]
     if filters is not None:
-        out.append(f"{_word('filters', lang)}: {_filters_text(filters, lang)}")
+        out.append(f"{_word('filters', lang)}: {filters_text(filters, lang)}")
 
     sections: list[tuple[str, Callable[[Any], list[str]]]] = [
         ("summary", lambda s: _pairs(s, SUMMARY_KEYS[:-1], lang)),
@@ -296,11 +296,11 @@ def format_text(report: dict[str, Any], lang: str = "ru", filters: Filters | Non
             out.append(f"  {_word('empty', lang)}")
         else:
             out += render(value)
-    out += _definitions(report, lang)
+    out += definitions(report, lang)
     return "\n".join(out) + "\n"
 
 
-def _definitions(report: dict[str, Any], lang: str) -> list[str]:
+def definitions(report: dict[str, Any], lang: str) -> list[str]:
     """The footnote: what each headline figure and the doctors' own figures mean, in the
     registry's words (figures.py), for the sections the report holds."""
     names: list[str] = []
@@ -334,7 +334,9 @@ def _funnel_lines(funnel: dict[str, Any], lang: str) -> list[str]:
 # CLI
 
 
-def _filters_text(f: Filters, lang: str = "ru") -> str:
+def filters_text(f: Filters, lang: str = "ru") -> str:
+    """The doctors, departments and branches a report is narrowed to and its return and funnel
+    windows, as the header line reads them (the text, PDF and XLSX reports share it)."""
     parts = []
     for name in ("doctor", "department", "branch"):
         value = getattr(f, name)

@@ -175,7 +175,7 @@ def _tone(name: str, change: Any) -> str | None:
 
 
 def _title(doc: _Doc, report: dict[str, Any], filters: Filters) -> None:
-    from clinic_bi.present.report import _filters_text
+    from clinic_bi.present.report import filters_text
 
     lang, period = doc.lang, report["period"]
     start, end = fmt.day(period["from"], lang), fmt.day(period["to"], lang)
@@ -184,7 +184,7 @@ def _title(doc: _Doc, report: dict[str, Any], filters: Filters) -> None:
     summary = report.get("summary")
     if summary is not None and summary.get("data_end"):
         lines.append(_cap(doc.t("report_data_end", day=fmt.day(summary["data_end"], lang))))
-    lines.append(f"{doc.t('report_filters')}: {_filters_text(filters, lang)}")
+    lines.append(f"{doc.t('report_filters')}: {filters_text(filters, lang)}")
     doc.add("title", kicker=doc.t("rf_kicker"), title=prose(title, lang),
             lines=[prose(line, lang) for line in lines])  # fmt: skip
     doc.meta = {"title": title, "footer": title}
@@ -751,7 +751,7 @@ def _call_lists(doc: _Doc, report: dict[str, Any]) -> None:
 def _definitions(doc: _Doc, report: dict[str, Any]) -> None:
     """What the figures mean, in the registry's words, for the sections the report holds (the
     text report's footnote)."""
-    from clinic_bi.present.report import _definitions as text_definitions
+    from clinic_bi.present.report import definitions as text_definitions
 
     lines = text_definitions(report, doc.lang)
     if not lines:

@@ -50,7 +50,7 @@ from clinic_bi.present.report import (
     MONTHLY_KEYS,
     QUALITY_KEYS,
     SERVICE_KEYS,
-    _filters_text,
+    filters_text,
 )
 from clinic_bi.tables import TABLE_SPECS
 
@@ -525,7 +525,7 @@ def _summary_sheet(book: _Book, report: dict[str, Any], filters: Filters) -> Non
         sheet.put(sheet.row, 2, b, kind)
         sheet.row += 1
     sheet.put(sheet.row, 0, words.t("report_filters", lang), bold=True)
-    sheet.put(sheet.row, 1, _filters_text(filters, lang), measure=False)
+    sheet.put(sheet.row, 1, filters_text(filters, lang), measure=False)
     sheet.row += 2
 
     missing = _missing_exports(report, lang)
