@@ -90,10 +90,12 @@ def test_failed_logins_slow_down_then_the_owner_reads(app_url, browser) -> None:
     assert page.locator('[data-testid="stMetric"]').count() == 0  # nothing before the login
     page.screenshot(path=str(SHOTS / "login_ru.png"))
 
-    first = _attempt(page, "olga", "wrong", "проверена через 1 с")
+    _attempt(page, "olga", "wrong", "проверена через 1 с")
     second = _attempt(page, "olga", "wrong again", "проверена через 2 с")
-    # the second attempt waits the first failure's second before its password is checked
-    assert second > first + 0.6, (first, second)
+    # the second attempt sleeps the first failure's second before its password is checked: a
+    # lower bound whatever the machine's load (against the first attempt's time it was not: a
+    # first attempt slowed to 0.94 s by a loaded machine left the second only 0.49 s more)
+    assert second >= 1.0, second
     page.screenshot(path=str(SHOTS / "login_failed_ru.png"))
 
     _attempt(page, "olga", USERS["olga"][1], "olga · владелец (просмотр)")
