@@ -40,7 +40,7 @@ import re
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import date, timedelta
@@ -595,29 +595,39 @@ class Engine:
         listed, as the breakdowns never listed them) and the first month with a visit (the
         first fct_visits.visit_month): what the sidebar lists, without running the three
         breakdowns and monthly() over all the data."""
-        key = ("names",)
         with self._lock:
             self._fresh()
-            if key not in self._results:
-                found: dict[str, list[str]] = {d: [] for d in BREAKDOWN_DIMENSIONS}
-                for attribute, name in self._con.execute(
-                    "select attribute, name from dim_names where "
-                    "(attribute = 'doctor' and code in (select doctor_code from fct_visits)) or "
-                    "(attribute = 'department' and code in "
-                    "(select department_code from fct_visits)) or "
-                    "(attribute = 'branch' and code in (select branch_code from fct_visits))"
-                ).fetchall():
-                    found[attribute].append(name)
-                first = self._con.execute("select min(visit_month) from fct_visits").fetchall()
-                self._results[key] = StoreNames(
-                    doctors=tuple(sorted(found["doctor"])),
-                    departments=tuple(sorted(found["department"])),
-                    branches=tuple(sorted(found["branch"])),
-                    data_start=first[0][0],
-                )
-                if len(self._results) > _RESULTS_KEPT:
-                    self._results.popitem(last=False)
-            return self._results[key]
+            return self._remembered(("names",), self._names)
+
+    def _names(self) -> StoreNames:
+        found: dict[str, list[str]] = {d: [] for d in BREAKDOWN_DIMENSIONS}
+        for attribute, name in self._con.execute(
+            "select attribute, name from dim_names where "
+            "(attribute = 'doctor' and code in (select doctor_code from fct_visits)) or "
+            "(attribute = 'department' and code in "
+            "(select department_code from fct_visits)) or "
+            "(attribute = 'branch' and code in (select branch_code from fct_visits))"
+        ).fetchall():
+            found[attribute].append(name)
+        first = self._con.execute("select min(visit_month) from fct_visits").fetchall()
+        return StoreNames(
+            doctors=tuple(sorted(found["doctor"])),
+            departments=tuple(sorted(found["department"])),
+            branches=tuple(sorted(found["branch"])),
+            data_start=first[0][0],
+        )
+
+    def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """What is kept under `key` for this data version, else compute()'s result, kept there
+        (the least recently asked beyond _RESULTS_KEPT is dropped). The caller holds self._lock
+        and has checked the version (_fresh or a snapshot)."""
+        if key in self._results:
+            self._results.move_to_end(key)
+        else:
+            self._results[key] = compute()
+            if len(self._results) > _RESULTS_KEPT:
+                self._results.popitem(last=False)
+        return self._results[key]
 
     def forget_results(self) -> None:
         """Drop the remembered query results (the models stay): for benchmarks and tests."""
@@ -629,21 +639,17 @@ class Engine:
         (shape "frame") or the first row as a dict of Python values (shape "row"), remembering
         the result for this data version."""
         key = (name, shape, *((k, _frozen(v)) for k, v in sorted(params.items())))
-        with self._lock:
-            self._fresh()
-            if key in self._results:
-                self._results.move_to_end(key)
-                return self._results[key]
+
+        def run() -> Any:
             result = self._con.execute(_metric_sql(name), params)
             if shape == "frame":
-                value: Any = result.df()
-            else:
-                row = result.fetchall()[0]
-                value = dict(zip([d[0] for d in result.description], row, strict=True))
-            self._results[key] = value
-            if len(self._results) > _RESULTS_KEPT:
-                self._results.popitem(last=False)
-            return value
+                return result.df()
+            row = result.fetchall()[0]
+            return dict(zip([d[0] for d in result.description], row, strict=True))
+
+        with self._lock:
+            self._fresh()
+            return self._remembered(key, run)
 
     def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
         """Run `queries/metrics/<name>.sql` with exactly these named parameters (a copy of the
@@ -819,25 +825,20 @@ class Engine:
         the rest of the overview page together). Kept per data version, as query results are:
         Обзор's cards and «Что изменилось» ask for the same one in each run (a copy of its
         table is returned: callers may change it)."""
-        key = ("comparison", f, summary_only)
         with self.snapshot():
-            if key not in self._results:
-                self._results[key] = self._comparison(f, summary_only)
-                if len(self._results) > _RESULTS_KEPT:
-                    self._results.popitem(last=False)
-            self._results.move_to_end(key)
-            kept = self._results[key]
+            kept = self._remembered(("comparison", f, summary_only),
+                                    lambda: self._comparison(f, summary_only))
         return replace(kept, table=kept.table.copy())
 
     def _comparison(self, f: Filters, summary_only: bool) -> Comparison:
-        with self.snapshot():
-            data_end = self.facts().data_end
-            current, previous, year_ago = compared_periods(f, data_end)
-            now = self.headline(current, summary_only)
-            before = self.headline(previous, summary_only)
-            last_year = self.headline(year_ago, summary_only)
-            age, ltv_rows = self._ltv_at_equal_age(current, (previous, year_ago), data_end)
-            months = _months_by_table(self.coverage())
+        """comparison()'s work, inside its snapshot."""
+        data_end = self.facts().data_end
+        current, previous, year_ago = compared_periods(f, data_end)
+        now = self.headline(current, summary_only)
+        before = self.headline(previous, summary_only)
+        last_year = self.headline(year_ago, summary_only)
+        age, ltv_rows = self._ltv_at_equal_age(current, (previous, year_ago), data_end)
+        months = _months_by_table(self.coverage())
         now["ltv_at_age"], before["ltv_at_age"], last_year["ltv_at_age"] = ltv_rows
         ahead = data_end is None or current.date_from > data_end
         rows = []
