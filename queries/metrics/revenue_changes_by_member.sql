@@ -1,5 +1,6 @@
 -- Metric revenue_changes_by_member: both periods' revenue per member of each dimension that
--- "what changed" splits the change into, in one pass over the lines and one over the visits.
+-- "what changed" splits the change into, in one pass over the lines and one over the visits
+-- (grouping sets: department × service, department and service; doctor and channel).
 -- Grain: one row per (dimension, department, member) with a (filtered) line or visit in either
 -- period: dimension 'pair' (department and service: member is the service), 'department'
 -- (member null), 'service' (department null), 'doctor', 'channel' (the patients' acquisition
@@ -54,22 +55,26 @@ line_sums as (
 ),
 
 visits_in_periods as not materialized (
+    -- every patient has one channel ('unknown' when none is known: dim_patients has a row for
+    -- every patient of the lines), so the join keeps every visit
     select
-        patient_num,
-        doctor,
-        revenue,
-        visit_date between $date_from_0 and $date_to_0 as in_0,
-        visit_date between $date_from_1 and $date_to_1 as in_1,
-    from filtered_visits($doctor, $department, $branch)
-    where visit_date between $date_from_0 and $date_to_0
-        or visit_date between $date_from_1 and $date_to_1
+        filtered.doctor,
+        dim_patients.acquisition_channel as channel,
+        filtered.revenue,
+        filtered.visit_date between $date_from_0 and $date_to_0 as in_0,
+        filtered.visit_date between $date_from_1 and $date_to_1 as in_1,
+    from filtered_visits($doctor, $department, $branch) as filtered
+    inner join dim_patients
+        on dim_patients.patient_num = filtered.patient_num
+    where filtered.visit_date between $date_from_0 and $date_to_0
+        or filtered.visit_date between $date_from_1 and $date_to_1
 ),
 
-doctor_sums as (
+visit_sums as (
     select
-        'doctor' as dimension,
+        case when grouping(doctor) = 1 then 'channel' else 'doctor' end as dimension,
         null as department,
-        doctor as member,
+        case when grouping(doctor) = 1 then channel else doctor end as member,
         null as quantity_0,
         sum(revenue) filter (where in_0) as revenue_0,
         count(*) filter (where in_0) as rows_0,
@@ -77,25 +82,7 @@ doctor_sums as (
         sum(revenue) filter (where in_1) as revenue_1,
         count(*) filter (where in_1) as rows_1,
     from visits_in_periods
-    group by doctor
-),
-
-channel_sums as (
-    -- every patient has one channel ('unknown' when none is known: dim_patients)
-    select
-        'channel' as dimension,
-        null as department,
-        dim_patients.acquisition_channel as member,
-        null as quantity_0,
-        sum(visits_in_periods.revenue) filter (where visits_in_periods.in_0) as revenue_0,
-        count(*) filter (where visits_in_periods.in_0) as rows_0,
-        null as quantity_1,
-        sum(visits_in_periods.revenue) filter (where visits_in_periods.in_1) as revenue_1,
-        count(*) filter (where visits_in_periods.in_1) as rows_1,
-    from visits_in_periods
-    inner join dim_patients
-        on dim_patients.patient_num = visits_in_periods.patient_num
-    group by dim_patients.acquisition_channel
+    group by grouping sets ((doctor), (channel))
 ),
 
 named_line_sums as (
@@ -117,9 +104,7 @@ named_line_sums as (
 final as (
     select * from named_line_sums
     union all by name
-    select * from doctor_sums
-    union all by name
-    select * from channel_sums
+    select * from visit_sums
     order by dimension, department nulls first, member nulls first
 )
 
