@@ -6,7 +6,8 @@ For four calendar months of the year (each a new period for the engine, so nothi
 from its result cache) it times the three things Обзор computes per period: the KPI comparison
 (summary_only), «Что изменилось» (changes.changes without the forecast band) and the page's own
 breakdowns (monthly, departments, doctors); then each metric query's own time in milliseconds.
-The part of «Что изменилось» not in its queries is pandas merging the two periods' tables.
+The part of «Что изменилось» not in its queries is pandas: the members' changes and the
+services' price, volume and mix effects (its sums come from one query of both periods).
 """
 
 from __future__ import annotations
