@@ -3,9 +3,10 @@ as of the data's last day, with their settings (METRICS.md "Call lists")."""
 
 import streamlit as st
 
-from clinic_bi import fmt, periods
+from clinic_bi import fmt
 from clinic_bi.app import calls_view, state, view
 from clinic_bi.metrics.calls import LISTS, summary_of
+from clinic_bi.present.words import call_lists_month
 
 page = state.setup("calls")
 lang = page.lang
@@ -28,7 +29,7 @@ else:
 st.caption(page.t("call_no_names"))
 
 tabs = st.tabs([calls_view.list_title(name, lists[name], data_end, lang) for name in LISTS])
-month = fmt.month(periods.next_month(data_end), lang)
+month = call_lists_month(data_end, lang)
 about = {
     "lapsed": page.t("call_about_lapsed", within=settings.lapsed_within_months),
     "missed": page.t("call_about_missed", m=settings.missed_days, n=settings.rebook_days),

@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt, periods, store
+from clinic_bi import fmt, store
 from clinic_bi.app import access, data
 from clinic_bi.app.downloads import download_buttons
 from clinic_bi.app.i18n import t
 from clinic_bi.metrics import Filters, calls
+from clinic_bi.present.words import call_lists_month
 from clinic_bi.present.words_calls import COLUMNS
 from clinic_bi.store import call_settings
 from clinic_bi.store.call_settings import CallSettings, CallSettingsError
@@ -143,7 +144,7 @@ def overview_text(info: data.StoreInfo, f: Filters | None, lang: str) -> str | N
 def list_title(name: str, frame: pd.DataFrame, data_end: date, lang: str) -> str:
     """A tab's title: the list's name, its rows and their total value."""
     totals = calls.totals(frame)
-    title = t(f"call_list_{name}", lang, month=fmt.month(periods.next_month(data_end), lang))
+    title = t(f"call_list_{name}", lang, month=call_lists_month(data_end, lang))
     return t("call_tab", lang, name=title, n=fmt.number(totals.rows, lang),
              value=fmt.money(totals.value, lang))  # fmt: skip
 

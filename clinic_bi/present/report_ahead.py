@@ -10,10 +10,9 @@ figure reads the same on the page and in the report.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from clinic_bi import fmt, periods
+from clinic_bi import fmt
 from clinic_bi.metrics import Engine, Filters, calls, changes, forecast, goals, margins
 from clinic_bi.present import changes_text, figures, forecast_text, words
 
@@ -150,7 +149,7 @@ def call_lines(section: dict[str, Any], lang: str) -> list[str]:
     head = (t("call_summary", lang, n=section["patients"], value=fmt.money(section["value"], lang))
             if section["patients"] else t("call_summary_none", lang))
     out = [f"  {head} · " + t("call_report_as_of", lang, day=fmt.day(section["as_of"], lang))]
-    next_month = fmt.month(periods.next_month(date.fromisoformat(section["as_of"][:10])), lang)
+    next_month = words.call_lists_month(section["as_of"], lang)
     rows = []
     for name, found in section["lists"].items():
         rows.append([t(f"call_list_{name}", lang, month=next_month),

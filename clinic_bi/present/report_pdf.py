@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from clinic_bi import fmt, periods
+from clinic_bi import fmt
 from clinic_bi.metrics import Filters
 from clinic_bi.present import figures, forecast_text, words
 from clinic_bi.tables import TABLE_SPECS
@@ -737,7 +737,7 @@ def _call_lists(doc: _Doc, report: dict[str, Any]) -> None:
     head = (t("call_summary", n=section["patients"], value=fmt.money(section["value"], lang))
             if section["patients"] else t("call_summary_none"))
     doc.para(f"{_cap(head)} · {t('call_report_as_of', day=fmt.day(section['as_of'], lang))}")
-    next_month = fmt.month(periods.next_month(date.fromisoformat(section["as_of"][:10])), lang)
+    next_month = words.call_lists_month(section["as_of"], lang)
     rows = [[t(f"call_list_{name}", month=next_month),
              fmt.count(found["patients"], lang, ("пациент", "пациента", "пациентов"),
                        ("patient", "patients"), nbsp=True),

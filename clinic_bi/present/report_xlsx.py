@@ -39,7 +39,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from clinic_bi import fmt, periods
+from clinic_bi import fmt
 from clinic_bi.metrics import Filters
 from clinic_bi.present import figures, forecast_text, words, words_margins, words_report_file
 from clinic_bi.present.report import (
@@ -883,7 +883,7 @@ def _calls_sheet(book: _Book, section: dict[str, Any], title: str) -> None:
     sheet.line(_cap(head))
     sheet.line(t("call_summary_help", lang))
     sheet.skip()
-    next_month = fmt.month(periods.next_month(date.fromisoformat(section["as_of"][:10])), lang)
+    next_month = words.call_lists_month(section["as_of"], lang)
     rows = []
     for name, found in (section.get("lists") or {}).items():
         rows.append([t(f"call_list_{name}", lang, month=next_month), found.get("patients"),

@@ -9,9 +9,10 @@ The figures themselves (revenue, return rate …) are named in clinic_bi/present
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 from clinic_bi.present import (
     figures,
     words_calls,
@@ -229,3 +230,10 @@ def value(key: str, lang: str) -> str:
 def t(key: str, lang: str, **kwargs: Any) -> str:
     text = _pick(PHRASES[key], lang)
     return fmt.phrase(text, lang, **kwargs) if kwargs else text
+
+
+def call_lists_month(as_of: date | str, lang: str) -> str:
+    """The month the call lists are for, as their titles name it ('дек 2026'): the one after
+    the data's last day (`as_of`: a date, or a report section's ISO text)."""
+    day = as_of if isinstance(as_of, date) else date.fromisoformat(as_of[:10])
+    return fmt.month(periods.next_month(day), lang)
