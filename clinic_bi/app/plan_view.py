@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from clinic_bi import fmt
+from clinic_bi import fmt, periods
 from clinic_bi.app import access, data
 from clinic_bi.app.downloads import download_buttons
 from clinic_bi.app.i18n import t
@@ -68,19 +68,10 @@ def month_choices(info: data.StoreInfo) -> tuple[list[date], int]:
     goal) to twelve after it (or the last goal); and the index of the paced month."""
     paced = mg.paced_month(info.data_end) or date.today().replace(day=1)
     with_goals = _goal_months(str(info.path), info.version)
-    first = min([_add_months(paced, -12), *with_goals])
-    last = max([_add_months(paced, 12), *with_goals])
-    months = []
-    m = first
-    while m <= last:
-        months.append(m)
-        m = _add_months(m, 1)
+    first = min([periods.months_back(paced, 12), *with_goals])
+    last = max([periods.months_back(paced, -12), *with_goals])
+    months = periods.months_touched(first, last)
     return months, months.index(paced)
-
-
-def _add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 # -- words -------------------------------------------------------------------------------------

@@ -46,6 +46,14 @@ def _texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
+def test_the_month_picker_spans_a_year_either_side_of_the_paced_month(clinic: Path) -> None:
+    """Data to 3 June 2025, goals April to June 2025: June is paced, and the picker offers June
+    2024 to June 2026 (12 + 1 + 12 = 25 months, none of the goals outside them), June chosen."""
+    picker = run_app(page=PAGE).selectbox(key="plan_month")
+    assert (len(picker.options), picker.index, picker.value) == (25, 12, date(2025, 6, 1))
+    assert picker.options[0] == "июн 2024" and picker.options[-1] == "июн 2026"
+
+
 def test_month_to_date_and_past_months_on_screen(clinic: Path) -> None:
     at = run_app(page=PAGE)
     assert at.title[0].value == "План"
