@@ -278,7 +278,7 @@ def monthly_history(engine: Any, f: Filters, figure: str) -> tuple[pd.DataFrame,
     values = {pd.Timestamp(m).date(): float(v) for m, v in zip(frame["month"], frame[figure],
                                                               strict=True)}  # fmt: skip
     first = min(values)
-    months = [d.date() for d in pd.date_range(first, last, freq="MS")]
+    months = periods.months_touched(first, last)
     rows = [(m, values.get(m, 0.0 if m in covered else math.nan)) for m in months]
     gaps = tuple(m for m, v in rows if math.isnan(v))
     return pd.DataFrame(rows, columns=["month", "value"]), gaps
